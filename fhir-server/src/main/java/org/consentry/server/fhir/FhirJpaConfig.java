@@ -1,0 +1,136 @@
+package org.consentry.server.fhir;
+
+import ca.uhn.fhir.batch2.jobs.config.Batch2JobsConfig;
+import ca.uhn.fhir.batch2.maintenance.JobMaintenanceServiceImpl;
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.jpa.api.config.JpaStorageSettings;
+import ca.uhn.fhir.jpa.api.config.ThreadPoolFactoryConfig;
+import ca.uhn.fhir.jpa.batch2.JpaBatch2Config;
+import ca.uhn.fhir.jpa.binary.api.IBinaryStorageSvc;
+import ca.uhn.fhir.jpa.binstore.DatabaseBinaryContentStorageSvcImpl;
+import ca.uhn.fhir.jpa.config.HapiJpaConfig;
+import ca.uhn.fhir.jpa.config.r4.JpaR4Config;
+import ca.uhn.fhir.jpa.config.util.HapiEntityManagerFactoryUtil;
+import ca.uhn.fhir.jpa.model.config.PartitionSettings;
+import ca.uhn.fhir.jpa.model.config.SubscriptionSettings;
+import ca.uhn.fhir.jpa.model.dialect.HapiFhirPostgresDialect;
+import ca.uhn.fhir.jpa.subscription.channel.config.SubscriptionChannelConfig;
+import ca.uhn.fhir.jpa.subscription.submit.config.SubscriptionSubmitterConfig;
+import jakarta.persistence.EntityManagerFactory;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.Lazy;
+import org.springframework.context.annotation.Primary;
+import org.springframework.orm.jpa.JpaTransactionManager;
+import org.springframework.orm.jpa.LocalContainerEntityManagerFactoryBean;
+import org.springframework.transaction.annotation.EnableTransactionManagement;
+
+/**
+ * HAPI's JPA persistence for R4 on PostgreSQL, Batch2 jobs (bulk export) and the message
+ * broker they use. Subscription delivery is not wired in (no channel types are enabled). HAPI's own configuration classes do the work; this class supplies the
+ * beans they expect from the application.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableTransactionManagement
+@Import({
+	JpaR4Config.class,
+	HapiJpaConfig.class,
+	JpaBatch2Config.class,
+	Batch2JobsConfig.class,
+	SubscriptionSubmitterConfig.class,
+	SubscriptionChannelConfig.class,
+	ThreadPoolFactoryConfig.class
+})
+class FhirJpaConfig {
+
+	@Bean
+	JpaStorageSettings storageSettings(FhirProperties properties) {
+		JpaStorageSettings settings = new JpaStorageSettings();
+		// Any client id (Synthea and EHRs use UUIDs); the server assigns UUIDs too, so a
+		// client-chosen id never collides with a server-assigned one.
+		settings.setResourceClientIdStrategy(JpaStorageSettings.ClientIdStrategyEnum.ANY);
+		settings.setResourceServerIdStrategy(JpaStorageSettings.IdStrategyEnum.UUID);
+		settings.setEnforceReferentialIntegrityOnWrite(true);
+		settings.setEnforceReferentialIntegrityOnDelete(true);
+		settings.setAutoCreatePlaceholderReferenceTargets(false);
+		settings.setAllowExternalReferences(false);
+		settings.setAllowMultipleDelete(false);
+		settings.setEnableTaskBulkExportJobExecution(true);
+		settings.setFetchSizeDefaultMaximum(properties.maxPageSize());
+		return settings;
+	}
+
+	@Bean
+	PartitionSettings partitionSettings() {
+		return new PartitionSettings();
+	}
+
+	/**
+	 * No Subscription channel type is delivered: the server would otherwise send data to any
+	 * endpoint a client names, unfiltered by consent.
+	 */
+	@Bean
+	SubscriptionSettings subscriptionSettings() {
+		return new SubscriptionSettings();
+	}
+
+	/** Binary content (bulk export files among it) is kept in the database. */
+	@Lazy
+	@Bean
+	IBinaryStorageSvc binaryStorageSvc() {
+		return new DatabaseBinaryContentStorageSvcImpl();
+	}
+
+	@Primary
+	@Bean
+	LocalContainerEntityManagerFactoryBean entityManagerFactory(
+			DataSource dataSource,
+			ConfigurableListableBeanFactory beanFactory,
+			FhirContext fhirContext,
+			JpaStorageSettings storageSettings) {
+		LocalContainerEntityManagerFactoryBean factory =
+				HapiEntityManagerFactoryUtil.newEntityManagerFactory(beanFactory, fhirContext, storageSettings);
+		factory.setPersistenceUnitName("HAPI_PU");
+		factory.setDataSource(dataSource);
+		factory.setJpaPropertyMap(Map.of(
+				"hibernate.dialect", HapiFhirPostgresDialect.class.getName(),
+				"hibernate.hbm2ddl.auto", "update",
+				"hibernate.search.enabled", "false",
+				"hibernate.jdbc.batch_size", "50",
+				"hibernate.order_inserts", "true",
+				"hibernate.order_updates", "true",
+				"hibernate.cache.use_query_cache", "false",
+				"hibernate.cache.use_second_level_cache", "false",
+				"hibernate.format_sql", "false",
+				"hibernate.show_sql", "false"));
+		return factory;
+	}
+
+	@Primary
+	@Bean
+	JpaTransactionManager transactionManager(EntityManagerFactory entityManagerFactory) {
+		return new JpaTransactionManager(entityManagerFactory);
+	}
+
+	/** Sets Batch2's maintenance interval before HAPI schedules it. */
+	@Bean
+	static BeanPostProcessor jobMaintenanceInterval(org.springframework.core.env.Environment environment) {
+		long millis = environment
+				.getProperty("consentry.fhir.job-maintenance-interval", java.time.Duration.class, java.time.Duration.ofSeconds(2))
+				.toMillis();
+		return new BeanPostProcessor() {
+			@Override
+			public Object postProcessBeforeInitialization(Object bean, String beanName) {
+				if (bean instanceof JobMaintenanceServiceImpl maintenance) {
+					maintenance.setScheduledJobFrequencyMillis(millis);
+				}
+				return bean;
+			}
+		};
+	}
+}

@@ -1,0 +1,25 @@
+package org.consentry.server.fhir;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * The FHIR endpoint's settings ({@code consentry.fhir.*}).
+ *
+ * @param publicUrl base URL clients see, when the server sits behind a proxy; blank means the
+ *     address of each incoming request
+ * @param maxRequestSize largest request body accepted; a larger one gets 413
+ * @param defaultPageSize search results per page when the client does not say
+ * @param maxPageSize the most results per page a client may ask for
+ * @param jobMaintenanceInterval how often Batch2 advances jobs such as {@code $export}; HAPI's
+ *     60 s default makes a tiny export take minutes
+ */
+@ConfigurationProperties("consentry.fhir")
+public record FhirProperties(
+		String publicUrl,
+		@DefaultValue("32MB") DataSize maxRequestSize,
+		@DefaultValue("20") int defaultPageSize,
+		@DefaultValue("500") int maxPageSize,
+		@DefaultValue("2s") Duration jobMaintenanceInterval) {}

@@ -1,0 +1,90 @@
+package org.consentry.server.fhir;
+
+import ca.uhn.fhir.batch2.jobs.export.BulkDataExportProvider;
+import ca.uhn.fhir.context.support.IValidationSupport;
+import ca.uhn.fhir.jpa.api.config.JpaStorageSettings;
+import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
+import ca.uhn.fhir.jpa.provider.IJpaSystemProvider;
+import ca.uhn.fhir.jpa.provider.JpaCapabilityStatementProvider;
+import ca.uhn.fhir.jpa.provider.ValueSetOperationProvider;
+import ca.uhn.fhir.jpa.search.DatabaseBackedPagingProvider;
+import ca.uhn.fhir.narrative2.NullNarrativeGenerator;
+import ca.uhn.fhir.rest.api.EncodingEnum;
+import ca.uhn.fhir.rest.openapi.OpenApiInterceptor;
+import ca.uhn.fhir.rest.server.HardcodedServerAddressStrategy;
+import ca.uhn.fhir.rest.server.IncomingRequestAddressStrategy;
+import ca.uhn.fhir.rest.server.RestfulServer;
+import ca.uhn.fhir.rest.server.interceptor.ResponseHighlighterInterceptor;
+import ca.uhn.fhir.rest.server.provider.ResourceProviderFactory;
+import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.boot.web.servlet.ServletRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+
+/**
+ * The FHIR REST endpoint at {@code /fhir}: every R4 resource type, system operations
+ * (transaction, batch, history), {@code Patient/$everything}, Bulk Data {@code $export},
+ * {@code $expand}, and OpenAPI docs at {@code /fhir/api-docs}. GraphQL is not registered.
+ */
+@Configuration(proxyBeanMethods = false)
+class FhirServerConfig {
+
+	static final String FHIR_PATH = "/fhir";
+
+	@Bean
+	RestfulServer restfulServer(
+			FhirProperties properties,
+			IFhirSystemDao<?, ?> systemDao,
+			ResourceProviderFactory resourceProviders,
+			IJpaSystemProvider systemProvider,
+			JpaStorageSettings storageSettings,
+			ISearchParamRegistry searchParamRegistry,
+			IValidationSupport validationSupport,
+			DatabaseBackedPagingProvider pagingProvider,
+			BulkDataExportProvider exportProvider,
+			ValueSetOperationProvider valueSetOperations) {
+		RestfulServer server = new RestfulServer(systemDao.getContext());
+		systemDao.getContext().setNarrativeGenerator(new NullNarrativeGenerator());
+		server.registerProviders(resourceProviders.createProviders());
+		server.registerProvider(systemProvider);
+		server.registerProvider(exportProvider);
+		server.registerProvider(valueSetOperations);
+
+		JpaCapabilityStatementProvider capabilities = new JpaCapabilityStatementProvider(
+				server, systemDao, storageSettings, searchParamRegistry, validationSupport);
+		capabilities.setImplementationDescription("Consentry FHIR R4 server");
+		server.setServerConformanceProvider(capabilities);
+
+		pagingProvider.setDefaultPageSize(properties.defaultPageSize());
+		pagingProvider.setMaximumPageSize(properties.maxPageSize());
+		server.setPagingProvider(pagingProvider);
+		server.setDefaultResponseEncoding(EncodingEnum.JSON);
+		server.setServerAddressStrategy(
+				properties.publicUrl() == null || properties.publicUrl().isBlank()
+						? new IncomingRequestAddressStrategy()
+						: new HardcodedServerAddressStrategy(properties.publicUrl()));
+
+		server.registerInterceptor(new ResponseHighlighterInterceptor());
+		server.registerInterceptor(new OpenApiInterceptor());
+		return server;
+	}
+
+	@Bean
+	ServletRegistrationBean<RestfulServer> fhirServlet(RestfulServer server) {
+		ServletRegistrationBean<RestfulServer> registration = new ServletRegistrationBean<>(server, FHIR_PATH + "/*");
+		registration.setName("fhir");
+		registration.setLoadOnStartup(1);
+		return registration;
+	}
+
+	@Bean
+	FilterRegistrationBean<RequestGuardFilter> requestGuardFilter(FhirProperties properties, RestfulServer server) {
+		FilterRegistrationBean<RequestGuardFilter> registration = new FilterRegistrationBean<>(
+				new RequestGuardFilter(server.getFhirContext(), properties.maxRequestSize().toBytes()));
+		registration.addUrlPatterns(FHIR_PATH + "/*");
+		registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
+		return registration;
+	}
+}

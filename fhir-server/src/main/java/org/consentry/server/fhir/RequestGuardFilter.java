@@ -1,0 +1,156 @@
+package org.consentry.server.fhir;
+
+import ca.uhn.fhir.context.FhirContext;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ReadListener;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletInputStream;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.regex.Pattern;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * Refuses request bodies before HAPI parses them: a body over the size limit gets 413, and an
+ * XML body with a document type declaration or an entity declaration gets 400 (FHIR XML never
+ * needs either, and they are how XXE and entity-expansion attacks start). Both answer with an
+ * {@code OperationOutcome}.
+ *
+ * <p>Bodies are read once into memory (at most the limit) and handed on to HAPI unchanged.
+ */
+final class RequestGuardFilter extends OncePerRequestFilter {
+
+	private static final Pattern XML_DECLARATIONS = Pattern.compile("<!\\s*(DOCTYPE|ENTITY)", Pattern.CASE_INSENSITIVE);
+
+	private final FhirContext fhir;
+	private final long maxBytes;
+
+	RequestGuardFilter(FhirContext fhir, long maxBytes) {
+		this.fhir = fhir;
+		this.maxBytes = maxBytes;
+	}
+
+	@Override
+	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+			throws ServletException, IOException {
+		if (!hasBody(request)) {
+			chain.doFilter(request, response);
+			return;
+		}
+		long declared = request.getContentLengthLong();
+		if (declared > maxBytes) {
+			tooLarge(response);
+			return;
+		}
+		byte[] body = request.getInputStream().readNBytes((int) Math.min(maxBytes + 1, Integer.MAX_VALUE - 8));
+		if (body.length > maxBytes) {
+			tooLarge(response);
+			return;
+		}
+		if (looksLikeXml(request, body) && XML_DECLARATIONS.matcher(new String(body, charset(request))).find()) {
+			OutcomeResponses.write(response, fhir, 400, IssueType.SECURITY,
+					"XML with a DOCTYPE or ENTITY declaration is not accepted: remove the declaration"
+							+ " (FHIR XML never needs one)");
+			return;
+		}
+		chain.doFilter(new BufferedBodyRequest(request, body), response);
+	}
+
+	private static boolean hasBody(HttpServletRequest request) {
+		String method = request.getMethod();
+		return "POST".equals(method) || "PUT".equals(method) || "PATCH".equals(method);
+	}
+
+	private void tooLarge(HttpServletResponse response) throws IOException {
+		OutcomeResponses.write(response, fhir, 413, IssueType.TOOLONG,
+				"Request body is larger than the limit of " + maxBytes + " bytes (consentry.fhir.max-request-size):"
+						+ " split it into smaller Bundles");
+	}
+
+	private static boolean looksLikeXml(HttpServletRequest request, byte[] body) {
+		String type = request.getContentType();
+		if (type != null && type.toLowerCase(Locale.ROOT).contains("xml")) {
+			return true;
+		}
+		for (byte b : body) {
+			if (!Character.isWhitespace(b) && b != (byte) 0xEF && b != (byte) 0xBB && b != (byte) 0xBF) {
+				return b == '<';
+			}
+		}
+		return false;
+	}
+
+	private static Charset charset(HttpServletRequest request) {
+		try {
+			String encoding = request.getCharacterEncoding();
+			return encoding == null ? StandardCharsets.UTF_8 : Charset.forName(encoding);
+		} catch (RuntimeException e) {
+			return StandardCharsets.UTF_8;
+		}
+	}
+
+	/** The request as HAPI sees it: the same headers, the body from memory. */
+	private static final class BufferedBodyRequest extends HttpServletRequestWrapper {
+		private final byte[] body;
+
+		BufferedBodyRequest(HttpServletRequest request, byte[] body) {
+			super(request);
+			this.body = body;
+		}
+
+		@Override
+		public ServletInputStream getInputStream() {
+			ByteArrayInputStream in = new ByteArrayInputStream(body);
+			return new ServletInputStream() {
+				@Override
+				public int read() throws IOException {
+					return in.read();
+				}
+
+				@Override
+				public int read(byte[] b, int off, int len) throws IOException {
+					return in.read(b, off, len);
+				}
+
+				@Override
+				public boolean isFinished() {
+					return in.available() == 0;
+				}
+
+				@Override
+				public boolean isReady() {
+					return true;
+				}
+
+				@Override
+				public void setReadListener(ReadListener listener) {
+					throw new IllegalStateException("synchronous reads only");
+				}
+			};
+		}
+
+		@Override
+		public BufferedReader getReader() {
+			return new BufferedReader(new InputStreamReader(new ByteArrayInputStream(body), charset(this)));
+		}
+
+		@Override
+		public int getContentLength() {
+			return body.length;
+		}
+
+		@Override
+		public long getContentLengthLong() {
+			return body.length;
+		}
+	}
+}
