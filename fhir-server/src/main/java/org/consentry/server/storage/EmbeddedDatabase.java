@@ -2,9 +2,9 @@ package org.consentry.server.storage;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 
 /**
  * A real PostgreSQL server run by this process, with its files kept in a data folder so the
@@ -26,13 +26,20 @@ final class EmbeddedDatabase implements AutoCloseable {
 			EmbeddedPostgres pg = EmbeddedPostgres.builder()
 					.setDataDirectory(dataDir.toFile())
 					.setCleanDataDirectory(false)
+					// stopped by the server when its connection pool closes, after every job that
+					// uses the database; zonky's own JVM hook would stop it while they still run
+					.setRegisterShutdownHook(false)
+					.setPGStartupWait(Duration.ofSeconds(60))
 					.setServerConfig("max_connections", "100")
+					// zonky turns synchronous commit off for tests; stored health data must survive a crash
+					.setServerConfig("synchronous_commit", "on")
 					.start();
 			return new EmbeddedDatabase(pg);
-		} catch (IOException e) {
-			throw new UncheckedIOException(
+		} catch (IOException | RuntimeException e) {
+			// a second server on the same folder fails on the folder's lock (an unchecked exception)
+			throw new IllegalStateException(
 					"Could not start the embedded PostgreSQL in " + dataDir
-							+ " (is another Consentry server using this folder? see the log above): " + e.getMessage(),
+							+ " (is another Consentry server using this folder? see the log above): " + e,
 					e);
 		}
 	}
