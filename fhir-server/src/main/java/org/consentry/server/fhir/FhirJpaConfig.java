@@ -17,15 +17,18 @@ import ca.uhn.fhir.jpa.model.dialect.HapiFhirPostgresDialect;
 import ca.uhn.fhir.jpa.subscription.channel.config.SubscriptionChannelConfig;
 import ca.uhn.fhir.jpa.subscription.submit.config.SubscriptionSubmitterConfig;
 import jakarta.persistence.EntityManagerFactory;
+import java.time.Duration;
 import java.util.Map;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Lazy;
 import org.springframework.context.annotation.Primary;
+import org.springframework.core.env.Environment;
 import org.springframework.orm.jpa.JpaTransactionManager;
 import org.springframework.orm.jpa.LocalContainerEntityManagerFactoryBean;
 import org.springframework.transaction.annotation.EnableTransactionManagement;
@@ -117,11 +120,15 @@ class FhirJpaConfig {
 		return new JpaTransactionManager(entityManagerFactory);
 	}
 
-	/** Sets Batch2's maintenance interval before HAPI schedules it. */
+	/**
+	 * Sets Batch2's maintenance interval before HAPI schedules it. A post-processor is static and
+	 * runs before configuration-properties beans exist, so it reads the setting from the environment.
+	 */
 	@Bean
-	static BeanPostProcessor jobMaintenanceInterval(org.springframework.core.env.Environment environment) {
-		long millis = environment
-				.getProperty("consentry.fhir.job-maintenance-interval", java.time.Duration.class, java.time.Duration.ofSeconds(2))
+	static BeanPostProcessor jobMaintenanceInterval(Environment environment) {
+		long millis = Binder.get(environment)
+				.bind("consentry.fhir.job-maintenance-interval", Duration.class)
+				.orElse(Duration.ofSeconds(2))
 				.toMillis();
 		return new BeanPostProcessor() {
 			@Override
