@@ -1,0 +1,76 @@
+package org.consentry.bench;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code Bench ingest|read [options]}: one benchmark against a running server on this machine;
+ * figures go to {@code <results>/<timestamp>-<kind>.json} and one line to {@code summary.md}.
+ */
+public final class Bench {
+
+	private static final String USAGE = """
+			usage: Bench ingest --server URL --data DIR [--label L] [--token T] [--results DIR]
+			       Bench read   --server URL [--clients N] [--seconds S] [--warmup S] [--max-requests N]
+			                    [--label L] [--token T] [--results DIR]
+			       Bench startup --ready-seconds S --server-rss-kb N [--postgres-rss-kb N] [--label L] [--results DIR]
+			         (records figures measured by run.sh)""";
+
+	private Bench() {}
+
+	private static Map<String, Object> startup(BenchArgs options) {
+		double ready = Double.parseDouble(options.required("ready-seconds"));
+		long serverKb = Long.parseLong(options.required("server-rss-kb"));
+		long postgresKb = Long.parseLong(options.get("postgres-rss-kb", "0"));
+		Map<String, Object> figures = new LinkedHashMap<>();
+		figures.put("readySeconds", ready);
+		figures.put("serverRssMb", serverKb / 1024);
+		figures.put("postgresRssMb", postgresKb / 1024);
+		figures.put("summary", String.format(Locale.ROOT, "ready after %.1f s; idle RSS: server %d MB, embedded PostgreSQL %d MB",
+				ready, serverKb / 1024, postgresKb / 1024));
+		System.out.println("startup: " + figures.get("summary"));
+		return figures;
+	}
+
+	public static void main(String[] args) {
+		if (args.length == 0 || !Set.of("ingest", "read", "startup").contains(args[0])) {
+			System.err.println(USAGE);
+			System.exit(2);
+		}
+		List<String> rest = Arrays.asList(args).subList(1, args.length);
+		try {
+			Map<String, Object> figures;
+			BenchArgs options;
+			if (args[0].equals("ingest")) {
+				options = new BenchArgs(rest, Set.of("server", "data", "label", "token", "results"));
+				figures = IngestBench.run(options.loopbackServer(), Path.of(options.required("data")), options.get("token", null));
+			} else if (args[0].equals("startup")) {
+				options = new BenchArgs(rest, Set.of("server", "ready-seconds", "server-rss-kb", "postgres-rss-kb", "label", "results"));
+				figures = startup(options);
+			} else {
+				options = new BenchArgs(rest, Set.of("server", "clients", "seconds", "warmup", "max-requests", "label", "token", "results"));
+				figures = new ReadBench(options.loopbackServer(), options.get("token", null),
+						options.integer("clients", 4, 1, 64),
+						options.integer("seconds", 30, 1, 600),
+						options.integer("warmup", 5, 0, 120),
+						options.integer("max-requests", 1_000_000, 1, 10_000_000)).run();
+			}
+			Path file = new Results(Path.of(options.get("results", "bench/results")))
+					.write(args[0], options.get("label", "default"), options.loopbackServer(), figures);
+			System.out.println("figures written to " + file);
+		} catch (IllegalArgumentException e) { // NumberFormatException too
+			System.err.println("bench: " + e.getMessage());
+			System.err.println(USAGE);
+			System.exit(2);
+		} catch (BenchException e) {
+			System.err.println("bench: " + e.getMessage());
+			System.exit(1);
+		}
+		System.exit(0);
+	}
+}

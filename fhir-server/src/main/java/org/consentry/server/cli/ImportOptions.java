@@ -1,0 +1,70 @@
+package org.consentry.server.cli;
+
+import java.util.Objects;
+
+/**
+ * How an {@link Importer} sends data.
+ *
+ * @param batchSize most resources in one NDJSON transaction Bundle (1 to 10,000)
+ * @param maxBatchBytes most bytes of resource JSON in one NDJSON transaction Bundle; a single
+ *     resource larger than this still goes, alone
+ * @param onError whether the first resource that fails for good stops the import
+ * @param bearerToken sent as {@code Authorization: Bearer}; null for none. Never printed.
+ * @param listener hears progress and failures while the import runs
+ */
+public record ImportOptions(
+		int batchSize, long maxBatchBytes, OnError onError, String bearerToken, ImportListener listener) {
+
+	public static final int DEFAULT_BATCH_SIZE = 500;
+	public static final long DEFAULT_MAX_BATCH_BYTES = 8L * 1024 * 1024;
+
+	/** What to do when a resource fails for good. */
+	public enum OnError {
+		/** report it, load nothing more, and end with failures */
+		STOP,
+		/** report it and go on with the rest */
+		SKIP
+	}
+
+	public ImportOptions {
+		if (batchSize < 1 || batchSize > 10_000) {
+			throw new IllegalArgumentException("batch size must be between 1 and 10000, not " + batchSize);
+		}
+		if (maxBatchBytes < 1024) {
+			throw new IllegalArgumentException("batch bytes must be at least 1024, not " + maxBatchBytes);
+		}
+		Objects.requireNonNull(onError, "onError");
+		Objects.requireNonNull(listener, "listener");
+	}
+
+	/** 500 resources or 8 MiB per transaction, stop at the first failure, no token, no listener. */
+	public static ImportOptions defaults() {
+		return new ImportOptions(DEFAULT_BATCH_SIZE, DEFAULT_MAX_BATCH_BYTES, OnError.STOP, null, ImportListener.NONE);
+	}
+
+	public ImportOptions withBatchSize(int size) {
+		return new ImportOptions(size, maxBatchBytes, onError, bearerToken, listener);
+	}
+
+	public ImportOptions withMaxBatchBytes(long bytes) {
+		return new ImportOptions(batchSize, bytes, onError, bearerToken, listener);
+	}
+
+	public ImportOptions withOnError(OnError mode) {
+		return new ImportOptions(batchSize, maxBatchBytes, mode, bearerToken, listener);
+	}
+
+	public ImportOptions withBearerToken(String token) {
+		return new ImportOptions(batchSize, maxBatchBytes, onError, token, listener);
+	}
+
+	public ImportOptions withListener(ImportListener newListener) {
+		return new ImportOptions(batchSize, maxBatchBytes, onError, bearerToken, newListener);
+	}
+
+	@Override
+	public String toString() {
+		return "ImportOptions[batchSize=" + batchSize + ", maxBatchBytes=" + maxBatchBytes + ", onError=" + onError
+				+ ", bearerToken=" + (bearerToken == null ? "none" : "(set)") + "]";
+	}
+}
