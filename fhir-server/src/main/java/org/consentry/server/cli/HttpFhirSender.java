@@ -46,6 +46,15 @@ final class HttpFhirSender implements FhirSender {
 		return send(request, true);
 	}
 
+	/** POSTs a JSON body to a path relative to the base URL, such as {@code $relabel}; not repeated on a lost connection. */
+	FhirResponse post(String relativePath, String json) {
+		HttpRequest request = builder(URI.create(base + "/" + relativePath))
+				.header("Content-Type", FHIR_JSON + ";charset=UTF-8")
+				.POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8))
+				.build();
+		return send(request, false);
+	}
+
 	@Override
 	public FhirResponse get(String relativePath) {
 		return send(builder(URI.create(base + "/" + relativePath)).GET().build(), true);

@@ -14,6 +14,7 @@ import ca.uhn.fhir.jpa.config.util.HapiEntityManagerFactoryUtil;
 import ca.uhn.fhir.jpa.model.config.PartitionSettings;
 import ca.uhn.fhir.jpa.model.config.SubscriptionSettings;
 import ca.uhn.fhir.jpa.model.dialect.HapiFhirPostgresDialect;
+import ca.uhn.fhir.jpa.search.HapiHSearchAnalysisConfigurers.HapiLuceneAnalysisConfigurer;
 import ca.uhn.fhir.jpa.subscription.channel.config.SubscriptionChannelConfig;
 import ca.uhn.fhir.jpa.subscription.submit.config.SubscriptionSubmitterConfig;
 import jakarta.persistence.EntityManagerFactory;
@@ -52,7 +53,7 @@ import org.springframework.transaction.annotation.EnableTransactionManagement;
 class FhirJpaConfig {
 
 	@Bean
-	JpaStorageSettings storageSettings(FhirProperties properties) {
+	JpaStorageSettings storageSettings() {
 		JpaStorageSettings settings = new JpaStorageSettings();
 		// Any client id (Synthea and EHRs use UUIDs); the server assigns UUIDs too, so a
 		// client-chosen id never collides with a server-assigned one.
@@ -64,7 +65,13 @@ class FhirJpaConfig {
 		settings.setAllowExternalReferences(false);
 		settings.setAllowMultipleDelete(false);
 		settings.setEnableTaskBulkExportJobExecution(true);
-		settings.setFetchSizeDefaultMaximum(properties.maxPageSize());
+		// Hibernate Search (Lucene) serves terminology only ($subsumes, hierarchical $expand):
+		// resource text is never indexed, so no full-text index holds patient data and
+		// _text/_content searches are not offered.
+		settings.setHibernateSearchIndexFullText(false);
+		settings.setHibernateSearchIndexSearchParams(false);
+		settings.setAdvancedHSearchIndexing(false);
+		settings.setStoreResourceInHSearchIndex(false);
 		return settings;
 	}
 
@@ -95,22 +102,28 @@ class FhirJpaConfig {
 			DataSource dataSource,
 			ConfigurableListableBeanFactory beanFactory,
 			FhirContext fhirContext,
-			JpaStorageSettings storageSettings) {
+			JpaStorageSettings storageSettings,
+			FhirProperties properties) {
 		LocalContainerEntityManagerFactoryBean factory =
 				HapiEntityManagerFactoryUtil.newEntityManagerFactory(beanFactory, fhirContext, storageSettings);
 		factory.setPersistenceUnitName("HAPI_PU");
 		factory.setDataSource(dataSource);
-		factory.setJpaPropertyMap(Map.of(
-				"hibernate.dialect", HapiFhirPostgresDialect.class.getName(),
-				"hibernate.hbm2ddl.auto", "update",
-				"hibernate.search.enabled", "false",
-				"hibernate.jdbc.batch_size", "50",
-				"hibernate.order_inserts", "true",
-				"hibernate.order_updates", "true",
-				"hibernate.cache.use_query_cache", "false",
-				"hibernate.cache.use_second_level_cache", "false",
-				"hibernate.format_sql", "false",
-				"hibernate.show_sql", "false"));
+		factory.setJpaPropertyMap(Map.ofEntries(
+				Map.entry("hibernate.dialect", HapiFhirPostgresDialect.class.getName()),
+				Map.entry("hibernate.hbm2ddl.auto", "update"),
+				Map.entry("hibernate.search.enabled", "true"),
+				Map.entry("hibernate.search.backend.type", "lucene"),
+				Map.entry("hibernate.search.backend.analysis.configurer", HapiLuceneAnalysisConfigurer.class.getName()),
+				Map.entry("hibernate.search.backend.directory.type", "local-filesystem"),
+				Map.entry("hibernate.search.backend.directory.root", properties.terminologyIndexDir().toString()),
+				Map.entry("hibernate.search.backend.lucene_version", "LUCENE_CURRENT"),
+				Map.entry("hibernate.jdbc.batch_size", "50"),
+				Map.entry("hibernate.order_inserts", "true"),
+				Map.entry("hibernate.order_updates", "true"),
+				Map.entry("hibernate.cache.use_query_cache", "false"),
+				Map.entry("hibernate.cache.use_second_level_cache", "false"),
+				Map.entry("hibernate.format_sql", "false"),
+				Map.entry("hibernate.show_sql", "false")));
 		return factory;
 	}
 

@@ -1,5 +1,6 @@
 package org.consentry.server.fhir;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -13,6 +14,8 @@ import org.springframework.util.unit.DataSize;
  * @param maxRequestSize largest request body accepted; a larger one gets 413
  * @param defaultPageSize search results per page when the client does not say
  * @param maxPageSize the most results per page a client may ask for
+ * @param terminologyIndexDir folder of the Lucene index of code system concepts (default
+ *     {@code ${consentry.home}/terminology-index}); it holds terminology only, never patient data
  * @param jobMaintenanceInterval how often Batch2 advances jobs such as {@code $export}; HAPI's
  *     60 s default makes a tiny export take minutes
  */
@@ -22,4 +25,5 @@ public record FhirProperties(
 		@DefaultValue("32MB") DataSize maxRequestSize,
 		@DefaultValue("20") int defaultPageSize,
 		@DefaultValue("500") int maxPageSize,
-		@DefaultValue("2s") Duration jobMaintenanceInterval) {}
+		@DefaultValue("2s") Duration jobMaintenanceInterval,
+		Path terminologyIndexDir) {}

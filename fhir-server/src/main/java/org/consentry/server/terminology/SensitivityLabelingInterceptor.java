@@ -1,0 +1,97 @@
+package org.consentry.server.terminology;
+
+import ca.uhn.fhir.interceptor.api.Hook;
+import ca.uhn.fhir.interceptor.api.Interceptor;
+import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import org.consentry.terminology.Terminology;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.ValueSet;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+
+/**
+ * Labels every resource just before it is stored, on every write path that reaches HAPI's
+ * storage (create, update, patch, conditional writes, transaction and batch entries, and so
+ * the importer): sensitivity categories from its codes plus a confidentiality level, added to
+ * {@code meta.security}. Labels the client set are kept and never lowered.
+ *
+ * <p>A ValueSet that declares a sensitivity category is validated before it is stored (an
+ * invalid one is refused with 400 and the reason) and, once committed, the labeler is rebuilt
+ * so the next write uses it.
+ */
+@Interceptor
+final class SensitivityLabelingInterceptor {
+
+	private final CurrentLabeler labeler;
+	private final boolean labeling;
+
+	SensitivityLabelingInterceptor(CurrentLabeler labeler, boolean labeling) {
+		this.labeler = labeler;
+		this.labeling = labeling;
+	}
+
+	@Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_CREATED)
+	public void created(IBaseResource resource) {
+		beforeStore(resource);
+	}
+
+	@Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_UPDATED)
+	public void updated(IBaseResource previous, IBaseResource resource) {
+		beforeStore(resource);
+	}
+
+	@Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_DELETED)
+	public void deleted(IBaseResource resource) {
+		if (isSensitivityValueSet(resource)) {
+			afterCommit(labeler::rebuildLater);
+		}
+	}
+
+	private void beforeStore(IBaseResource resource) {
+		if (resource instanceof ValueSet valueSet && declaresCategory(valueSet)) {
+			try {
+				labeler.get().withValueSet(valueSet);
+			} catch (IllegalArgumentException e) {
+				throw new InvalidRequestException("Invalid sensitivity ValueSet: " + e.getMessage());
+			}
+			ValueSet stored = valueSet.copy();
+			afterCommit(() -> labeler.add(stored));
+		}
+		if (labeling) {
+			labeler.get().apply(resource);
+		}
+	}
+
+	private static boolean declaresCategory(ValueSet valueSet) {
+		try {
+			return Terminology.declaredCategory(valueSet).isPresent();
+		} catch (IllegalArgumentException e) {
+			throw new InvalidRequestException("Invalid sensitivity ValueSet: " + e.getMessage());
+		}
+	}
+
+	private static boolean isSensitivityValueSet(IBaseResource resource) {
+		if (!(resource instanceof ValueSet valueSet)) {
+			return false;
+		}
+		try {
+			return Terminology.declaredCategory(valueSet).isPresent();
+		} catch (IllegalArgumentException e) {
+			return true;
+		}
+	}
+
+	private static void afterCommit(Runnable action) {
+		if (TransactionSynchronizationManager.isSynchronizationActive()) {
+			TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+				@Override
+				public void afterCommit() {
+					action.run();
+				}
+			});
+		} else {
+			action.run();
+		}
+	}
+}

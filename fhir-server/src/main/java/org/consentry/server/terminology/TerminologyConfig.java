@@ -1,0 +1,47 @@
+package org.consentry.server.terminology;
+
+import ca.uhn.fhir.interceptor.api.IInterceptorService;
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.event.ContextRefreshedEvent;
+import org.springframework.context.event.EventListener;
+
+/**
+ * The terminology feature: bundled code systems and value sets in HAPI's terminology store, the
+ * sensitivity labeler on every write (registered with HAPI's storage interceptors, so it sees
+ * writes from every path), and {@code $relabel}.
+ */
+@Configuration(proxyBeanMethods = false)
+class TerminologyConfig {
+
+	@Bean
+	CurrentLabeler currentLabeler(DaoRegistry daos) {
+		return new CurrentLabeler(daos);
+	}
+
+	@Bean
+	SensitivityLabelingInterceptor sensitivityLabelingInterceptor(
+			CurrentLabeler labeler, TerminologyProperties properties, IInterceptorService interceptors) {
+		SensitivityLabelingInterceptor interceptor = new SensitivityLabelingInterceptor(labeler, properties.labeling());
+		interceptors.registerInterceptor(interceptor);
+		return interceptor;
+	}
+
+	@Bean(destroyMethod = "shutdown")
+	RelabelOperations relabelOperations(DaoRegistry daos, CurrentLabeler labeler) {
+		return new RelabelOperations(() -> new RelabelJob(daos, labeler::get));
+	}
+
+	@Bean
+	BundledTerminology bundledTerminology(DaoRegistry daos) {
+		return new BundledTerminology(daos);
+	}
+
+	/** Once the server is wired: store the bundled terminology, then build the labeler from what is stored. */
+	@EventListener(ContextRefreshedEvent.class)
+	void loadTerminology(ContextRefreshedEvent event) {
+		event.getApplicationContext().getBean(BundledTerminology.class).store();
+		event.getApplicationContext().getBean(CurrentLabeler.class).rebuild();
+	}
+}
