@@ -15,10 +15,12 @@ import java.util.Set;
 public final class Bench {
 
 	private static final String USAGE = """
-			usage: Bench ingest --server URL --data DIR [--label L] [--token T] [--results DIR]
+			usage: Bench ingest --server URL --data DIR [--rounds N] [--warmup-rounds W]
+			                    [--label L] [--token T] [--results DIR]
 			       Bench read   --server URL [--clients N] [--seconds S] [--warmup S] [--max-requests N]
 			                    [--label L] [--token T] [--results DIR]
-			       Bench startup --ready-seconds S --server-rss-kb N [--postgres-rss-kb N] [--label L] [--results DIR]
+			       Bench startup --ready-seconds S --server-rss-kb N [--postgres-rss-kb N] [--server-args=ARGS]
+			                    [--label L] [--results DIR]
 			         (records figures measured by run.sh)""";
 
 	private Bench() {}
@@ -31,8 +33,10 @@ public final class Bench {
 		figures.put("readySeconds", ready);
 		figures.put("serverRssMb", serverKb / 1024);
 		figures.put("postgresRssMb", postgresKb / 1024);
+		String serverArgs = options.get("server-args", "");
+		figures.put("serverArgs", serverArgs);
 		figures.put("summary", String.format(Locale.ROOT, "ready after %.1f s; idle RSS: server %d MB, embedded PostgreSQL %d MB",
-				ready, serverKb / 1024, postgresKb / 1024));
+				ready, serverKb / 1024, postgresKb / 1024) + (serverArgs.isEmpty() ? "" : "; server args: " + serverArgs));
 		System.out.println("startup: " + figures.get("summary"));
 		return figures;
 	}
@@ -47,10 +51,11 @@ public final class Bench {
 			Map<String, Object> figures;
 			BenchArgs options;
 			if (args[0].equals("ingest")) {
-				options = new BenchArgs(rest, Set.of("server", "data", "label", "token", "results"));
-				figures = IngestBench.run(options.loopbackServer(), Path.of(options.required("data")), options.get("token", null));
+				options = new BenchArgs(rest, Set.of("server", "data", "rounds", "warmup-rounds", "label", "token", "results"));
+				figures = IngestBench.run(options.loopbackServer(), Path.of(options.required("data")), options.get("token", null),
+						options.integer("rounds", 3, 1, 50), options.integer("warmup-rounds", 1, 0, 20));
 			} else if (args[0].equals("startup")) {
-				options = new BenchArgs(rest, Set.of("server", "ready-seconds", "server-rss-kb", "postgres-rss-kb", "label", "results"));
+				options = new BenchArgs(rest, Set.of("server", "ready-seconds", "server-rss-kb", "postgres-rss-kb", "server-args", "label", "results"));
 				figures = startup(options);
 			} else {
 				options = new BenchArgs(rest, Set.of("server", "clients", "seconds", "warmup", "max-requests", "label", "token", "results"));
