@@ -19,7 +19,7 @@ import org.hl7.fhir.r4.model.Resource;
  * -Dmdep.outputFile=target/cp.txt}, then in {@code terminology/}:
  * {@code java -cp target/classes:target/test-classes:$(cat target/cp.txt)
  * org.consentry.terminology.LabelerThroughput [seconds]}.
- * The JMH benchmark (bench module (org.consentry.bench.jmh.LabelerBenchmark)) measures the same paths properly.
+ * The JMH benchmark in the bench module (org.consentry.bench.jmh.LabelerBenchmark) measures the same paths properly.
  */
 public final class LabelerThroughput {
 
