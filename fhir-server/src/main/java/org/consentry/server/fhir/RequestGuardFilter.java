@@ -51,6 +51,12 @@ final class RequestGuardFilter extends OncePerRequestFilter {
 			tooLarge(response);
 			return;
 		}
+		if (isForm(request)) {
+			// POST [type]/_search: Tomcat parses form parameters from its own stream (bounded by
+			// server.tomcat.max-http-form-post-size), so the body is left unread here
+			chain.doFilter(request, response);
+			return;
+		}
 		byte[] body = request.getInputStream().readNBytes((int) Math.min(maxBytes + 1, Integer.MAX_VALUE - 8));
 		if (body.length > maxBytes) {
 			tooLarge(response);
@@ -68,6 +74,11 @@ final class RequestGuardFilter extends OncePerRequestFilter {
 	private static boolean hasBody(HttpServletRequest request) {
 		String method = request.getMethod();
 		return "POST".equals(method) || "PUT".equals(method) || "PATCH".equals(method);
+	}
+
+	private static boolean isForm(HttpServletRequest request) {
+		String type = request.getContentType();
+		return type != null && type.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded");
 	}
 
 	private void tooLarge(HttpServletResponse response) throws IOException {

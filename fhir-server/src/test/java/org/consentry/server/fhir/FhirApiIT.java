@@ -76,6 +76,17 @@ class FhirApiIT extends ServerIT {
 	}
 
 	@Test
+	void searchByPost_withFormParameters() {
+		String family = "Posted" + UUID.randomUUID().toString().substring(0, 8);
+		client().create().resource(new Patient().addName(new org.hl7.fhir.r4.model.HumanName().setFamily(family))).execute();
+
+		var response = send("POST", "/Patient/_search", "application/x-www-form-urlencoded", "family=" + family);
+
+		assertThat(response.statusCode()).isEqualTo(200);
+		assertThat(FHIR.newJsonParser().parseResource(Bundle.class, response.body()).getEntry()).hasSize(1);
+	}
+
+	@Test
 	void transaction_resolvesUrnAndConditionalReferences() {
 		String orgId = UUID.randomUUID().toString();
 		Organization org = new Organization();
