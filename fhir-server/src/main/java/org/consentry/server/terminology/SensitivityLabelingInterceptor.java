@@ -4,8 +4,13 @@ import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import java.util.Comparator;
+import java.util.Optional;
+import org.consentry.terminology.Confidentiality;
 import org.consentry.terminology.Terminology;
 import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.ValueSet;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
@@ -38,7 +43,35 @@ final class SensitivityLabelingInterceptor {
 
 	@Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_UPDATED)
 	public void updated(IBaseResource previous, IBaseResource resource) {
+		keepPreviousLabels(previous, resource);
 		beforeStore(resource);
+	}
+
+	/**
+	 * An update never drops a security label nor lowers the confidentiality level: the labels of
+	 * the previous version are carried over, and of two confidentiality levels the higher stays.
+	 */
+	private static void keepPreviousLabels(IBaseResource previous, IBaseResource resource) {
+		if (!(previous instanceof Resource before) || !(resource instanceof Resource after)) {
+			return;
+		}
+		Optional<Confidentiality> previousLevel = level(before);
+		Optional<Confidentiality> newLevel = level(after);
+		for (Coding label : before.getMeta().getSecurity()) {
+			boolean confidentiality = Confidentiality.fromCoding(label).isPresent();
+			if (!confidentiality && after.getMeta().getSecurity(label.getSystem(), label.getCode()) == null) {
+				after.getMeta().addSecurity(label.copy());
+			}
+		}
+		if (previousLevel.isPresent() && (newLevel.isEmpty() || newLevel.get().compareTo(previousLevel.get()) < 0)) {
+			after.getMeta().getSecurity().removeIf(c -> Confidentiality.fromCoding(c).isPresent());
+			after.getMeta().addSecurity(previousLevel.get().toCoding());
+		}
+	}
+
+	private static Optional<Confidentiality> level(Resource resource) {
+		return resource.getMeta().getSecurity().stream()
+				.map(Confidentiality::fromCoding).flatMap(Optional::stream).max(Comparator.naturalOrder());
 	}
 
 	@Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_DELETED)

@@ -118,6 +118,21 @@ class TerminologyIT extends ServerIT {
 	}
 
 	@Test
+	void update_withoutLabels_keepsThePreviousOnes() {
+		Condition stored = createCondition(SNOMED, "38341003", List.of(new Coding(CONFIDENTIALITY, "V", null),
+				new Coding(ACT_CODE, "HIV", null)));
+		Condition changed = new Condition();
+		changed.setId(stored.getIdElement().toUnqualifiedVersionless());
+		changed.getCode().addCoding(new Coding(SNOMED, "38341003", null)).setText("edited");
+
+		client().update().resource(changed).execute();
+
+		Condition read = client().read().resource(Condition.class).withId(stored.getIdElement().toUnqualifiedVersionless()).execute();
+		assertThat(read.getMeta().getVersionId()).isEqualTo("2");
+		assertThat(codes(read)).contains(CONFIDENTIALITY + "|V", ACT_CODE + "|HIV").doesNotContain(CONFIDENTIALITY + "|R", CONFIDENTIALITY + "|N");
+	}
+
+	@Test
 	void invalidSensitivityValueSet_is400WithTheReason() {
 		ValueSet invalid = new ValueSet();
 		invalid.setUrl("http://example.org/ValueSet/broken-" + UUID.randomUUID());
