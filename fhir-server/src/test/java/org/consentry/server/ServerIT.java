@@ -22,7 +22,11 @@ import org.springframework.test.context.DynamicPropertySource;
  * Spring context, so keep per-class configuration out of here; tests create their own data and
  * must not assume an empty database.
  */
-@SpringBootTest(classes = ConsentryApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SpringBootTest(
+		classes = ConsentryApplication.class,
+		webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+		// application.yaml sets INFO for the running server; tests print warnings only
+		properties = {"logging.level.root=WARN", "logging.level.ca.uhn.fhir=WARN", "logging.level.org.consentry=WARN"})
 public abstract class ServerIT {
 
 	protected static final FhirContext FHIR = FhirContext.forR4Cached();

@@ -13,7 +13,7 @@ import org.consentry.server.cli.ImportOptions.OnError;
 final class ImportCommand implements CliCommand {
 
 	static final String DEFAULT_SERVER = "http://127.0.0.1:8080/fhir";
-	private static final Set<String> VALUED = Set.of("--server", "--token", "--batch-size", "--batch-bytes", "--on-error");
+	private static final Set<String> VALUED = Set.of("--server", "--token", "--batch-size", "--batch-bytes", "--on-error", "--parallel");
 
 	@Override
 	public String name() {
@@ -36,9 +36,10 @@ final class ImportCommand implements CliCommand {
 				  --batch-size N        resources per transaction Bundle, 1 to 10000 (default %d)
 				  --batch-bytes SIZE    most bytes per transaction Bundle, e.g. 8MB or 512KB (default 8MB)
 				  --on-error stop|skip  stop at the first resource that fails (default), or report it and go on
+				  --parallel N          NDJSON transactions sent at once, 1 to 8 (default %d)
 				Running the same import again is safe: resources are stored under their own ids.
 				Exit code: 0 all loaded, 1 something failed, 2 could not run.""".formatted(
-				DEFAULT_SERVER, ImportOptions.DEFAULT_BATCH_SIZE);
+				DEFAULT_SERVER, ImportOptions.DEFAULT_BATCH_SIZE, ImportOptions.DEFAULT_PARALLEL);
 	}
 
 	@Override
@@ -80,6 +81,7 @@ final class ImportCommand implements CliCommand {
 				case "--token" -> token = value;
 				case "--batch-size" -> options = options.withBatchSize(batchSize(value));
 				case "--batch-bytes" -> options = options.withMaxBatchBytes(ByteSize.parse(value));
+				case "--parallel" -> options = options.withParallel(parallel(value));
 				default -> options = options.withOnError(onError(value));
 			}
 		}
@@ -99,6 +101,18 @@ final class ImportCommand implements CliCommand {
 			// falls through to the usage error
 		}
 		throw new UsageException("--batch-size wants a whole number from 1 to 10000, not '" + value + "'");
+	}
+
+	private static int parallel(String value) {
+		try {
+			int n = Integer.parseInt(value.strip());
+			if (n >= 1 && n <= 8) {
+				return n;
+			}
+		} catch (NumberFormatException e) {
+			// falls through to the usage error
+		}
+		throw new UsageException("--parallel wants a whole number from 1 to 8, not '" + value + "'");
 	}
 
 	private static OnError onError(String value) {

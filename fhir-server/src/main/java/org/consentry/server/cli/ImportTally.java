@@ -8,7 +8,10 @@ import java.util.Map;
 import java.util.function.LongSupplier;
 import org.consentry.server.cli.ImportOptions.OnError;
 
-/** Counts of one import run; tells the listener, and stops the run on a failure when asked to. */
+/**
+ * Counts of one import run; tells the listener, and stops the run on a failure when asked to.
+ * Thread-safe: NDJSON batches of one type are sent concurrently.
+ */
 final class ImportTally {
 
 	/** Thrown by {@link #failed} in {@link OnError#STOP} mode; ends the run, caught by {@link Importer}. */
@@ -30,6 +33,7 @@ final class ImportTally {
 	private long total;
 	private long done;
 	private boolean scanning;
+	private boolean stopping;
 
 	ImportTally(OnError onError, ImportListener listener, LongSupplier nanoTime) {
 		this.onError = onError;
@@ -38,11 +42,11 @@ final class ImportTally {
 		this.startNanos = nanoTime.getAsLong();
 	}
 
-	void addToTotal(long resources) {
+	synchronized void addToTotal(long resources) {
 		total += resources;
 	}
 
-	void loaded(String type, long count) {
+	synchronized void loaded(String type, long count) {
 		loaded.merge(type, count, Long::sum);
 		done += count;
 		listener.progress(done, total);
@@ -54,7 +58,10 @@ final class ImportTally {
 	}
 
 	/** Records one failure that cost the given resources; throws {@link StopImport} when stopping. */
-	void failed(Map<String, Long> countsByType, ImportFailure failure) {
+	synchronized void failed(Map<String, Long> countsByType, ImportFailure failure) {
+		if (stopping) {
+			throw new StopImport(); // a batch that was in flight when the run stopped: not counted
+		}
 		countsByType.forEach((type, count) -> {
 			failed.merge(type, count, Long::sum);
 			done += count;
@@ -63,6 +70,7 @@ final class ImportTally {
 		listener.failure(failure);
 		listener.progress(done, total);
 		if (onError == OnError.STOP && !scanning) {
+			stopping = true;
 			throw new StopImport();
 		}
 	}
@@ -71,19 +79,19 @@ final class ImportTally {
 	 * While the input is scanned, failures are reported but do not stop the run yet, so that every
 	 * malformed line is named at once and nothing has been sent when the run stops.
 	 */
-	void beginScan() {
+	synchronized void beginScan() {
 		scanning = true;
 	}
 
 	/** Ends the scan; throws {@link StopImport} when stopping and the scan found anything wrong. */
-	void endScan() {
+	synchronized void endScan() {
 		scanning = false;
 		if (onError == OnError.STOP && !failures.isEmpty()) {
 			throw new StopImport();
 		}
 	}
 
-	ImportResult result(boolean stopped) {
+	synchronized ImportResult result(boolean stopped) {
 		Duration elapsed = Duration.ofNanos(nanoTime.getAsLong() - startNanos);
 		return new ImportResult(loaded, failed, failures, total, stopped, elapsed);
 	}

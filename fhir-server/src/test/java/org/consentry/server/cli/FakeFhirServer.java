@@ -17,6 +17,7 @@ import java.util.UUID;
  * {@code Type?identifier=system|value} references) and rejects {@code "status":"bogus"} as a parse
  * error.
  */
+/** Serialises requests, as one server node's transactions on the same rows would be. */
 final class FakeFhirServer implements FhirSender {
 
 	private static final ObjectMapper JSON = new ObjectMapper();
@@ -30,7 +31,7 @@ final class FakeFhirServer implements FhirSender {
 	int answerStatus = 200;
 
 	@Override
-	public FhirResponse get(String relativePath) {
+	public synchronized FhirResponse get(String relativePath) {
 		if (answerStatus != 200) {
 			return outcome(answerStatus, "refused");
 		}
@@ -43,7 +44,7 @@ final class FakeFhirServer implements FhirSender {
 	}
 
 	@Override
-	public FhirResponse postBundle(String bundleJson) {
+	public synchronized FhirResponse postBundle(String bundleJson) {
 		if (answerStatus != 200) {
 			return outcome(answerStatus, "refused");
 		}
