@@ -11,6 +11,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import ca.uhn.fhir.rest.client.interceptor.BearerTokenAuthInterceptor;
+import org.consentry.server.identity.TokenClient;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -42,26 +44,63 @@ public abstract class ServerIT {
 		registry.add("consentry.db.url", TestDatabase::jdbcUrl);
 		registry.add("consentry.db.username", () -> "postgres");
 		registry.add("consentry.db.password", () -> "");
+		registry.add("consentry.security.issuer", TestKeycloak::issuer);
+		// tests sign expired tokens themselves; a small skew keeps them short
+		registry.add("consentry.security.clock-skew", () -> "5s");
+	}
+
+	private static String ehrToken;
+
+	/** A token of the EHR system client (system/*.*), cached: it lives an hour. */
+	protected static synchronized String ehrToken() {
+		if (ehrToken == null) {
+			String secret = TestKeycloak.users().clientSecret(TokenClient.EHR_CLIENT);
+			ehrToken = new TokenClient(TestKeycloak.admin().issuer()).clientCredentials(TokenClient.EHR_CLIENT, secret, null);
+		}
+		return ehrToken;
+	}
+
+	/** A token of a user through the app client, with optional extra scopes. */
+	protected static String userToken(String username, String password, String scope) {
+		return new TokenClient(TestKeycloak.admin().issuer()).password(username, password, scope);
 	}
 
 	protected String base() {
 		return "http://127.0.0.1:" + port + "/fhir";
 	}
 
+	/** A FHIR client acting as the EHR system. */
 	protected IGenericClient client() {
+		return client(ehrToken());
+	}
+
+	/** A FHIR client sending the given token (none if null). */
+	protected IGenericClient client(String token) {
 		FHIR.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
 		FHIR.getRestfulClientFactory().setSocketTimeout(120_000);
-		return FHIR.newRestfulGenericClient(base());
+		IGenericClient client = FHIR.newRestfulGenericClient(base());
+		if (token != null) {
+			client.registerInterceptor(new BearerTokenAuthInterceptor(token));
+		}
+		return client;
 	}
 
 	/** Sends a raw request to a path under the FHIR base (or an absolute URL) and returns the response. */
 	protected HttpResponse<String> send(String method, String path, String contentType, String body) {
+		return sendAs(ehrToken(), method, path, contentType, body);
+	}
+
+	/** Sends a raw request with the given token (none if null). */
+	protected HttpResponse<String> sendAs(String token, String method, String path, String contentType, String body) {
 		String url = path.startsWith("http") ? path : base() + path;
 		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
 				.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
 				.header("Accept", "application/fhir+json");
 		if (contentType != null) {
 			request.header("Content-Type", contentType);
+		}
+		if (token != null) {
+			request.header("Authorization", "Bearer " + token);
 		}
 		try {
 			return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());

@@ -21,7 +21,8 @@ public final class ConsentryCli {
 	static final int FAILURES = 1;
 	static final int CANNOT_RUN = 2;
 
-	private static final List<CliCommand> COMMANDS = List.of(new ImportCommand(), new RelabelCommand());
+	private static final List<CliCommand> COMMANDS = List.of(
+			new ImportCommand(), new RelabelCommand(), new KeycloakCommand(), new UserCommand(), new TokenCommand());
 
 	private ConsentryCli() {}
 

@@ -46,7 +46,8 @@ class FhirServerConfig {
 			DatabaseBackedPagingProvider pagingProvider,
 			BulkDataExportProvider exportProvider,
 			ValueSetOperationProvider valueSetOperations,
-			List<FhirOperations> featureOperations) {
+			List<FhirOperations> featureOperations,
+			List<ServerInterceptor> featureInterceptors) {
 		RestfulServer server = new RestfulServer(systemDao.getContext());
 		systemDao.getContext().setNarrativeGenerator(new NullNarrativeGenerator());
 		server.registerProviders(resourceProviders.createProviders());
@@ -69,6 +70,7 @@ class FhirServerConfig {
 						? new IncomingRequestAddressStrategy()
 						: new HardcodedServerAddressStrategy(properties.publicUrl()));
 
+		featureInterceptors.forEach(server::registerInterceptor);
 		server.registerInterceptor(new ResponseHighlighterInterceptor());
 		server.registerInterceptor(new OpenApiInterceptor());
 		return server;

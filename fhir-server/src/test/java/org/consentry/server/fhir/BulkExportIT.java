@@ -67,7 +67,8 @@ class BulkExportIT extends ServerIT {
 	/** Kicks off an export, polls until it completes and returns the NDJSON lines of one type. */
 	private List<String> export(String kickOffPath, String type) throws Exception {
 		HttpResponse<String> kickOff = HTTP.send(HttpRequest.newBuilder(URI.create(base() + kickOffPath))
-				.header("Prefer", "respond-async").header("Accept", "application/fhir+json").GET().build(),
+				.header("Prefer", "respond-async").header("Accept", "application/fhir+json")
+				.header("Authorization", "Bearer " + ehrToken()).GET().build(),
 				HttpResponse.BodyHandlers.ofString());
 		assertThat(kickOff.statusCode()).as(kickOff.body()).isEqualTo(202);
 		String statusUrl = kickOff.headers().firstValue("Content-Location").orElseThrow();
@@ -85,7 +86,8 @@ class BulkExportIT extends ServerIT {
 		for (JsonNode output : JSON.readTree(status.body()).get("output")) {
 			if (output.get("type").asText().equals(type)) {
 				HttpResponse<String> file = HTTP.send(HttpRequest.newBuilder(URI.create(output.get("url").asText()))
-						.header("Accept", "application/fhir+ndjson").GET().build(), HttpResponse.BodyHandlers.ofString());
+						.header("Accept", "application/fhir+ndjson").header("Authorization", "Bearer " + ehrToken())
+						.GET().build(), HttpResponse.BodyHandlers.ofString());
 				assertThat(file.headers().firstValue("Content-Type").orElse("")).contains("ndjson");
 				file.body().lines().filter(l -> !l.isBlank()).forEach(lines::add);
 			}

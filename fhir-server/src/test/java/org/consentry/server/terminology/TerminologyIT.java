@@ -170,7 +170,7 @@ class TerminologyIT extends ServerIT {
 
 	@Test
 	void sampleData_mentalHealthConditions_matchTheLibrarysLabels(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
-		ImportResult result = new Importer(URI.create(base()), ImportOptions.defaults()).run(List.of(Path.of("../data/synthea-10")));
+		ImportResult result = new Importer(URI.create(base()), ImportOptions.defaults().withBearerToken(ehrToken())).run(List.of(Path.of("../data/synthea-10")));
 		assertThat(result.failures()).isEmpty();
 		long expected = Files.readAllLines(Path.of("../data/synthea-10/Condition.ndjson")).stream()
 				.map(line -> FHIR.newJsonParser().parseResource(Condition.class, line))

@@ -1,0 +1,77 @@
+package org.consentry.server.consent;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.interceptor.api.IInterceptorService;
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import java.time.Clock;
+import javax.sql.DataSource;
+import org.consentry.consent.ConsentEngine;
+import org.consentry.server.fhir.PatientCompartment;
+import org.consentry.server.security.ReadAccess;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+
+/**
+ * Consent on every read path: HAPI's consent hooks with {@link ConsentEnforcement}, the request
+ * rules of {@link ConsentRules}, Bulk Data exports ({@link ExportConsent}), cache invalidation
+ * ({@link ConsentWatcher}) and {@code $consent-decision}.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(ConsentProperties.class)
+class ConsentConfig {
+
+	private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ConsentConfig.class);
+
+	@Bean
+	ConsentEngine consentEngine(ConsentProperties properties) {
+		return new ConsentEngine(properties.policy(), Clock.systemUTC());
+	}
+
+	@Bean
+	ConsentCache consentCache(ConsentEngine engine, DaoRegistry daos, DataSource dataSource, IInterceptorService storage) {
+		ConsentCache cache = new ConsentCache(engine, daos, new ConsentGeneration(dataSource));
+		storage.registerInterceptor(new ConsentWatcher(cache));
+		return cache;
+	}
+
+	@Bean
+	ConsentEnforcement consentEnforcement(
+			FhirContext fhir, ConsentEngine engine, ConsentCache cache, DaoRegistry daos, IInterceptorService storage) {
+		PatientCompartment compartment = new PatientCompartment(fhir);
+		ConsentEnforcement enforcement =
+				new ConsentEnforcement(compartment, new ReadAccess(compartment), engine, cache, new AccessLog(daos));
+		storage.registerInterceptor(new ExportConsent(enforcement));
+		return enforcement;
+	}
+
+	@Bean
+	@Order(30)
+	@ConditionalOnProperty(name = "consentry.consent.enabled", havingValue = "true", matchIfMissing = true)
+	ConsentEnforcementInterceptor consentEnforcementInterceptor(ConsentEnforcement enforcement) {
+		return new ConsentEnforcementInterceptor(enforcement);
+	}
+
+	@Bean
+	@Order(40)
+	@ConditionalOnProperty(name = "consentry.consent.enabled", havingValue = "true", matchIfMissing = true)
+	ConsentRules consentRules(ConsentEnforcement enforcement, DaoRegistry daos) {
+		return new ConsentRules(enforcement, new AccessLog(daos));
+	}
+
+	@Bean
+	@ConditionalOnProperty(name = "consentry.consent.enabled", havingValue = "false")
+	Object consentOffWarning() {
+		log.warn("consentry.consent.enabled=false: consent is NOT enforced and patient-scoped tokens are not"
+				+ " filtered per resource. For measuring its cost only; never with real data.");
+		return new Object();
+	}
+
+	@Bean
+	ConsentDecisionOperation consentDecisionOperation(
+			DaoRegistry daos, FhirContext fhir, ConsentEngine engine, ConsentCache cache) {
+		return new ConsentDecisionOperation(daos, new PatientCompartment(fhir), engine, cache);
+	}
+}

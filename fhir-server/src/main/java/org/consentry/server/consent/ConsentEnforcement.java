@@ -1,0 +1,88 @@
+package org.consentry.server.consent;
+
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.server.interceptor.consent.ConsentOutcome;
+import ca.uhn.fhir.rest.server.interceptor.consent.IConsentContextServices;
+import ca.uhn.fhir.rest.server.interceptor.consent.IConsentService;
+import java.util.Set;
+import org.consentry.consent.ConsentEngine;
+import org.consentry.consent.Decision;
+import org.consentry.consent.Obligation;
+import org.consentry.consent.Requester;
+import org.consentry.server.fhir.PatientCompartment;
+import org.consentry.server.security.ReadAccess;
+import org.consentry.server.security.Requesters;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.Resource;
+
+/**
+ * The thin adapter between HAPI's consent hooks and the consent engine.
+ *
+ * <p>{@link #canSeeResource} runs early, as HAPI loads each resource for a read, a search page,
+ * an include, history, {@code $everything}, a transaction response or a bulk export; a REJECT
+ * there removes the resource before it is counted or returned, and a read of it answers 404, so
+ * hidden data looks absent. It applies, in order: the token's scopes (type and patient
+ * compartment), then for each patient the resource belongs to, that patient's Consents (a
+ * resource of several patients is shown only if every one of them allows it). A provision that
+ * asks for REDACT hides the resource as well.
+ */
+final class ConsentEnforcement implements IConsentService {
+
+	private static final Obligation REDACT = Obligation.policy("REDACT");
+
+	private final PatientCompartment compartment;
+	private final ReadAccess readAccess;
+	private final ConsentEngine engine;
+	private final ConsentCache cache;
+	private final AccessLog accessLog;
+
+	ConsentEnforcement(
+			PatientCompartment compartment, ReadAccess readAccess, ConsentEngine engine, ConsentCache cache,
+			AccessLog accessLog) {
+		this.compartment = compartment;
+		this.readAccess = readAccess;
+		this.engine = engine;
+		this.cache = cache;
+		this.accessLog = accessLog;
+	}
+
+	@Override
+	public boolean shouldProcessCanSeeResource(RequestDetails request, IConsentContextServices services) {
+		return Requesters.of(request).isPresent();
+	}
+
+	@Override
+	public ConsentOutcome canSeeResource(RequestDetails request, IBaseResource resource, IConsentContextServices services) {
+		Requester requester = Requesters.of(request).orElse(null);
+		if (requester == null) {
+			return ConsentOutcome.PROCEED;
+		}
+		return decide(request, requester, resource) ? ConsentOutcome.PROCEED : ConsentOutcome.REJECT;
+	}
+
+	/** Whether the requester may see the resource; records emergency overrides for the response and audit. */
+	boolean decide(RequestDetails request, Requester requester, IBaseResource resource) {
+		Set<String> owners = compartment.owners(resource);
+		if (!readAccess.scopesReach(requester, resource, owners)) {
+			return false;
+		}
+		if (owners.isEmpty() || !(resource instanceof Resource r)) {
+			return true;
+		}
+		long generation = RequestState.generation(request, cache);
+		for (String owner : owners) {
+			if (requester.isPatient(owner)) {
+				continue;
+			}
+			Decision decision = engine.decide(requester, r, cache.consentsOf(owner, generation));
+			if (!decision.permitted() || decision.obligations().contains(REDACT)) {
+				return false;
+			}
+			if (decision.emergencyOverride()) {
+				RequestState.emergency(request, owner, decision);
+				accessLog.emergency(requester, owner, r, decision);
+			}
+		}
+		return true;
+	}
+}

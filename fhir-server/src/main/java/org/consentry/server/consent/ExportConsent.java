@@ -1,0 +1,74 @@
+package org.consentry.server.consent;
+
+import ca.uhn.fhir.interceptor.api.Hook;
+import ca.uhn.fhir.interceptor.api.Interceptor;
+import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import ca.uhn.fhir.rest.api.server.bulk.BulkExportJobParameters;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.Set;
+import org.consentry.consent.Requester;
+import org.consentry.server.security.Requesters;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+
+/**
+ * Consent for Bulk Data exports. An export runs later, as a job with no HTTP request, so the
+ * requester who asked for it is stored with the job's parameters at kick-off
+ * ({@link ConsentRules}); this interceptor, registered with HAPI's storage interceptors (the job
+ * fires its hook there), applies that requester's decisions to every resource the job would
+ * write. An export without a stored requester was started by the server itself.
+ */
+@Interceptor
+final class ExportConsent {
+
+	private static final String KEY = "consentry.requester";
+	private static final ObjectMapper JSON = new ObjectMapper();
+
+	private final ConsentEnforcement enforcement;
+
+	ExportConsent(ConsentEnforcement enforcement) {
+		this.enforcement = enforcement;
+	}
+
+	static void remember(BulkExportJobParameters parameters, Requester requester) {
+		try {
+			parameters.setUserData(KEY, JSON.writeValueAsString(StoredRequester.of(requester)));
+		} catch (JsonProcessingException e) {
+			throw new IllegalStateException("cannot store the export's requester", e);
+		}
+	}
+
+	@Hook(Pointcut.STORAGE_BULK_EXPORT_RESOURCE_INCLUSION)
+	public boolean include(BulkExportJobParameters parameters, IBaseResource resource) {
+		Object stored = parameters.getUserData() == null ? null : parameters.getUserData().get(KEY);
+		if (stored == null) {
+			return true;
+		}
+		Requester requester;
+		try {
+			requester = JSON.readValue(stored.toString(), StoredRequester.class).toRequester();
+		} catch (JsonProcessingException e) {
+			return false; // fail closed: an unreadable requester sees nothing
+		}
+		SystemRequestDetails request = new SystemRequestDetails();
+		Requesters.setOnInternalRequest(request, requester);
+		return enforcement.decide(request, requester, resource);
+	}
+
+	/** The requester as JSON in the job parameters (no token, no secrets). */
+	record StoredRequester(
+			String kind, String subject, String patientId, String fhirUser, String organization,
+			Set<String> actorReferences, Set<String> scopes, String purposeOfUse, String clientId) {
+
+		static StoredRequester of(Requester r) {
+			return new StoredRequester(r.kind().name(), r.subject(), r.patientId(), r.fhirUser(), r.organization(),
+					r.actorReferences(), r.scopes(), r.purposeOfUse(), r.clientId());
+		}
+
+		Requester toRequester() {
+			return new Requester(Requester.Kind.valueOf(kind), subject, patientId, fhirUser, organization,
+					actorReferences, scopes, purposeOfUse, clientId);
+		}
+	}
+}

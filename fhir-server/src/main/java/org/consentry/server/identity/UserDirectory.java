@@ -1,0 +1,124 @@
+package org.consentry.server.identity;
+
+import jakarta.ws.rs.core.Response;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.keycloak.admin.client.Keycloak;
+import org.keycloak.admin.client.resource.RealmResource;
+import org.keycloak.admin.client.resource.UserResource;
+import org.keycloak.representations.idm.ClientRepresentation;
+import org.keycloak.representations.idm.CredentialRepresentation;
+import org.keycloak.representations.idm.RoleRepresentation;
+import org.keycloak.representations.idm.UserRepresentation;
+
+/**
+ * Keycloak users linked to FHIR: patients (attribute {@code patient}), practitioners
+ * ({@code fhirUser} and {@code organization}) and researchers (role {@code researcher}).
+ *
+ * <p>Adding a user that exists updates its link and role and sets a new password: the command is
+ * safe to re-run. Passwords are generated here, returned once, and never logged.
+ */
+public final class UserDirectory {
+
+	private static final Pattern USERNAME = Pattern.compile("[a-z0-9][a-z0-9._@-]{0,63}");
+	private static final Pattern REFERENCE = Pattern.compile("([A-Z][A-Za-z]+)/([A-Za-z0-9\\-.]{1,64})");
+	private static final SecureRandom RANDOM = new SecureRandom();
+
+	private final KeycloakAdmin admin;
+
+	public UserDirectory(KeycloakAdmin admin) {
+		this.admin = admin;
+	}
+
+	/** A patient linked to {@code Patient/ID}; returns the generated password. */
+	public String addPatient(String username, String patientReference) {
+		String id = reference(patientReference, "Patient");
+		return upsert(username, "patient", Map.of("patient", id, "fhirUser", "Patient/" + id));
+	}
+
+	/** A practitioner linked to {@code Practitioner/ID} and optionally an organization; returns the password. */
+	public String addPractitioner(String username, String practitionerReference, String organizationReference) {
+		String id = reference(practitionerReference, "Practitioner");
+		Map<String, String> attributes = new HashMap<>(Map.of("fhirUser", "Practitioner/" + id));
+		if (organizationReference != null) {
+			attributes.put("organization", "Organization/" + reference(organizationReference, "Organization"));
+		}
+		return upsert(username, "practitioner", attributes);
+	}
+
+	/** A researcher (role {@code researcher}); returns the password. */
+	public String addResearcher(String username) {
+		return upsert(username, "researcher", Map.of());
+	}
+
+	/** The secret of a confidential client, such as {@code ehr-system}, read through the admin API. */
+	public String clientSecret(String clientId) {
+		try (Keycloak keycloak = admin.connect()) {
+			RealmResource realm = keycloak.realm(admin.realm());
+			List<ClientRepresentation> found = realm.clients().findByClientId(clientId);
+			if (found.isEmpty()) {
+				throw new ProvisioningException("no client " + clientId + " in realm " + admin.realm()
+						+ ": run ./consentry keycloak provision");
+			}
+			return realm.clients().get(found.get(0).getId()).getSecret().getValue();
+		}
+	}
+
+	private String upsert(String username, String role, Map<String, String> attributes) {
+		if (username == null || !USERNAME.matcher(username).matches()) {
+			throw new IllegalArgumentException("username must be lower-case letters, digits and . _ @ - (at most 64), not '"
+					+ username + "'");
+		}
+		try (Keycloak keycloak = admin.connect()) {
+			RealmResource realm = keycloak.realm(admin.realm());
+			List<UserRepresentation> found = realm.users().searchByUsername(username, true);
+			UserRepresentation user = found.isEmpty() ? new UserRepresentation() : found.get(0);
+			user.setUsername(username);
+			user.setEnabled(true);
+			user.setRequiredActions(new ArrayList<>());
+			Map<String, List<String>> attrs = user.getAttributes() == null ? new HashMap<>() : new HashMap<>(user.getAttributes());
+			UserProfileSetup.FHIR_ATTRIBUTES.forEach(attrs::remove);
+			attributes.forEach((k, v) -> attrs.put(k, List.of(v)));
+			user.setAttributes(attrs);
+			String id;
+			if (found.isEmpty()) {
+				try (Response response = realm.users().create(user)) {
+					RealmProvisioner.expectCreated(response, "user " + username);
+				}
+				id = realm.users().searchByUsername(username, true).get(0).getId();
+			} else {
+				id = user.getId();
+				realm.users().get(id).update(user);
+			}
+			UserResource resource = realm.users().get(id);
+			RoleRepresentation roleRep = realm.roles().get(role).toRepresentation();
+			resource.roles().realmLevel().add(List.of(roleRep));
+			String password = newPassword();
+			CredentialRepresentation credential = new CredentialRepresentation();
+			credential.setType(CredentialRepresentation.PASSWORD);
+			credential.setTemporary(false);
+			credential.setValue(password);
+			resource.resetPassword(credential);
+			return password;
+		}
+	}
+
+	private static String reference(String value, String type) {
+		var m = REFERENCE.matcher(value == null ? "" : value);
+		if (!m.matches() || !m.group(1).equals(type)) {
+			throw new IllegalArgumentException("expected a reference such as " + type + "/123, not '" + value + "'");
+		}
+		return m.group(2);
+	}
+
+	static String newPassword() {
+		byte[] bytes = new byte[18];
+		RANDOM.nextBytes(bytes);
+		return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+	}
+}

@@ -1,0 +1,154 @@
+package org.consentry.server.security;
+
+import com.nimbusds.jwt.JWTClaimsSet;
+import java.text.ParseException;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.consentry.consent.Requester;
+import org.consentry.consent.Requester.Kind;
+
+/**
+ * Builds the {@link Requester} from verified claims, once per request.
+ *
+ * <p>The kind comes from the token: role {@code researcher}; a {@code fhirUser} that is a
+ * Practitioner or PractitionerRole; a {@code patient} claim; or, for a client without a user,
+ * {@code system/} scopes. A token that fits none of these identifies nobody and is refused.
+ *
+ * <p>The purpose of use is the {@code X-Purpose-Of-Use} header, else the token's
+ * {@code purpose_of_use} claim, else the default of the kind (patient PATRQT, practitioner and
+ * system TREAT, researcher HRESCH). Emergency treatment (ETREAT) is for practitioners only, and a
+ * researcher acts for research only.
+ */
+final class RequesterFactory {
+
+	static final String PURPOSE_HEADER = "X-Purpose-Of-Use";
+	static final String ACT_REASON = "http://terminology.hl7.org/CodeSystem/v3-ActReason";
+
+	/** The v3 purposes of use this server knows (the bundled v3-ActReason subset). */
+	static final Set<String> PURPOSES = Set.of(
+			"TREAT", "ETREAT", "CLINTRL", "POPHLTH", "HPAYMT", "HOPERAT", "HRESCH", "PATRQT", "PUBHLTH", "HLEGAL",
+			"COVERAGE", "FAMRQT", "PWATRNY", "SUPNWK", "HDIRECT", "CAREMGT");
+
+	private static final Pattern REFERENCE = Pattern.compile("[A-Z][A-Za-z]+/[A-Za-z0-9\\-.]{1,64}");
+
+	private RequesterFactory() {}
+
+	/**
+	 * @throws RequesterException (403) if the token identifies no kind of requester, (400) if the
+	 *     purpose of use is unknown or not allowed for the kind
+	 */
+	static Requester from(JWTClaimsSet claims, String purposeHeader) {
+		Set<String> scopes = new LinkedHashSet<>(Arrays.asList(string(claims, "scope").split("\\s+")));
+		scopes.remove("");
+		List<String> roles = roles(claims);
+		String patient = blankToNull(string(claims, "patient"));
+		String fhirUser = blankToNull(string(claims, "fhirUser"));
+		String organization = blankToNull(string(claims, "organization"));
+		String client = blankToNull(string(claims, "azp"));
+		if (patient != null && patient.startsWith("Patient/")) {
+			patient = patient.substring("Patient/".length());
+		}
+		checkReference("fhirUser", fhirUser);
+		checkReference("organization", organization);
+
+		Kind kind;
+		if (roles.contains("researcher")) {
+			kind = Kind.RESEARCHER;
+		} else if (fhirUser != null && (fhirUser.startsWith("Practitioner/") || fhirUser.startsWith("PractitionerRole/"))) {
+			kind = Kind.PRACTITIONER;
+		} else if (patient != null) {
+			kind = Kind.PATIENT;
+		} else if (GrantedScopes.of(scopes).hasContext(SmartScope.Context.SYSTEM)) {
+			kind = Kind.SYSTEM;
+		} else {
+			throw new RequesterException(403, "the token identifies no requester: it carries no patient or fhirUser claim,"
+					+ " no researcher role and no system/ scope; link the user with ./consentry user add-patient,"
+					+ " add-practitioner or add-researcher");
+		}
+
+		String purpose = purpose(kind, purposeHeader, string(claims, "purpose_of_use"));
+		Set<String> actors = new LinkedHashSet<>();
+		if (fhirUser != null) {
+			actors.add(fhirUser);
+		}
+		if (organization != null) {
+			actors.add(organization);
+		}
+		String subject = claims.getSubject() != null ? claims.getSubject() : String.valueOf(client);
+		return new Requester(kind, subject, patient, fhirUser, organization, actors, scopes, purpose, client);
+	}
+
+	private static String purpose(Kind kind, String header, String claim) {
+		String requested = header != null && !header.isBlank() ? header.trim() : blankToNull(claim);
+		if (requested == null) {
+			return switch (kind) {
+				case PATIENT -> "PATRQT";
+				case PRACTITIONER, SYSTEM -> "TREAT";
+				case RESEARCHER -> "HRESCH";
+			};
+		}
+		if (requested.contains("|")) {
+			String system = requested.substring(0, requested.indexOf('|'));
+			if (!system.isEmpty() && !system.equals(ACT_REASON)) {
+				throw new RequesterException(400, PURPOSE_HEADER + " must be a code of " + ACT_REASON + ", not " + system);
+			}
+			requested = requested.substring(requested.indexOf('|') + 1);
+		}
+		if (!PURPOSES.contains(requested)) {
+			throw new RequesterException(400, "unknown purpose of use '" + requested + "'; use one of " + PURPOSES);
+		}
+		if (requested.equals("ETREAT") && kind != Kind.PRACTITIONER) {
+			throw new RequesterException(403, "emergency access (ETREAT) is for practitioners only");
+		}
+		if (kind == Kind.RESEARCHER && !requested.equals("HRESCH")) {
+			throw new RequesterException(403, "a researcher acts for research (HRESCH) only, not " + requested);
+		}
+		return requested;
+	}
+
+	private static void checkReference(String claim, String value) {
+		if (value != null && !REFERENCE.matcher(value).matches()) {
+			throw new RequesterException(403, "the token's " + claim + " claim is not a FHIR reference such as Practitioner/123");
+		}
+	}
+
+	@SuppressWarnings("unchecked")
+	private static List<String> roles(JWTClaimsSet claims) {
+		Object realmAccess = claims.getClaim("realm_access");
+		if (realmAccess instanceof Map<?, ?> map && map.get("roles") instanceof List<?> list) {
+			return (List<String>) list.stream().map(String::valueOf).toList();
+		}
+		return List.of();
+	}
+
+	private static String string(JWTClaimsSet claims, String name) {
+		try {
+			String value = claims.getStringClaim(name);
+			return value == null ? "" : value;
+		} catch (ParseException e) {
+			throw new RequesterException(403, "the token's " + name + " claim is not a string");
+		}
+	}
+
+	private static String blankToNull(String value) {
+		return value == null || value.isBlank() ? null : value.trim();
+	}
+
+	/** The token is valid but does not make a requester this server can serve. */
+	static final class RequesterException extends RuntimeException {
+		private final int status;
+
+		RequesterException(int status, String message) {
+			super(message);
+			this.status = status;
+		}
+
+		int status() {
+			return status;
+		}
+	}
+}

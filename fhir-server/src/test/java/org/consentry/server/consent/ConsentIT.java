@@ -1,0 +1,273 @@
+package org.consentry.server.consent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.consentry.server.ServerIT;
+import org.consentry.server.TestKeycloak;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.Condition;
+import org.hl7.fhir.r4.model.Encounter;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Reference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * End-to-end consent scenarios on a fresh pair of patients: a patient denies an organization,
+ * permits one practitioner but hides mental-health data from everyone else, permits research,
+ * revokes, and emergency access; with a leak check on each read path.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ConsentIT extends ServerIT {
+
+	private static final ObjectMapper JSON = new ObjectMapper();
+	private static final String ACT_CODE = "http://terminology.hl7.org/CodeSystem/v3-ActCode";
+
+	private String p1;
+	private String p2;
+	private String encounter1;
+	private String obs1;
+	private String psyCondition1;
+	private String obs2;
+	private String orgA;
+	private String drX;
+	private String drXToken;
+	private String drYToken;
+	private String p1User;
+	private String p1Password;
+	private String ritaToken;
+	private final List<String> consents = new ArrayList<>();
+	/** A code only this run's Observations carry, so paging tests see just them whatever else is stored. */
+	private String runCode;
+
+	@BeforeAll
+	void data() {
+		String s = UUID.randomUUID().toString().substring(0, 8);
+		runCode = "consent-it-" + s;
+		orgA = "Organization/org-a-" + s;
+		drX = "Practitioner/dr-x-" + s;
+		for (String ref : List.of(orgA, "Organization/org-b-" + s)) {
+			client().update().resource(new org.hl7.fhir.r4.model.Organization().setName(ref).setId(ref)).execute();
+		}
+		for (String ref : List.of(drX, "Practitioner/dr-y-" + s)) {
+			client().update().resource(new org.hl7.fhir.r4.model.Practitioner().setActive(true).setId(ref)).execute();
+		}
+		p1 = client().create().resource(new Patient().setActive(true)).execute().getId().getIdPart();
+		p2 = client().create().resource(new Patient().setActive(true)).execute().getId().getIdPart();
+		Encounter encounter = new Encounter();
+		encounter.setStatus(Encounter.EncounterStatus.FINISHED);
+		encounter.setSubject(new Reference("Patient/" + p1));
+		encounter1 = client().create().resource(encounter).execute().getId().getIdPart();
+		obs1 = observation(p1, encounter1);
+		obs2 = observation(p2, null);
+		Condition psy = new Condition();
+		psy.setSubject(new Reference("Patient/" + p1));
+		psy.getCode().addCoding(new Coding("http://snomed.info/sct", "35489007", "Depressive disorder"));
+		psy.getMeta().addSecurity(new Coding(ACT_CODE, "PSY", null));
+		psyCondition1 = client().create().resource(psy).execute().getId().getIdPart();
+
+		String xPassword = TestKeycloak.users().addPractitioner("dr-x-" + s, drX, orgA);
+		String yPassword = TestKeycloak.users().addPractitioner("dr-y-" + s, "Practitioner/dr-y-" + s, "Organization/org-b-" + s);
+		drXToken = userToken("dr-x-" + s, xPassword, "user/*.cruds");
+		drYToken = userToken("dr-y-" + s, yPassword, null);
+		p1User = "p1-" + s;
+		p1Password = TestKeycloak.users().addPatient(p1User, "Patient/" + p1);
+		ritaToken = userToken("rita-c-" + s, TestKeycloak.users().addResearcher("rita-c-" + s), null);
+	}
+
+	@AfterEach
+	void revokeAll() {
+		for (String consent : consents) {
+			assertThat(sendAs(p1Token(), "DELETE", "/" + consent, null, null).statusCode()).isIn(200, 204);
+		}
+		consents.clear();
+	}
+
+	private String observation(String patient, String encounter) {
+		Observation obs = new Observation();
+		obs.setStatus(Observation.ObservationStatus.FINAL);
+		obs.getCode().addCoding().setSystem("http://loinc.org").setCode("8867-4");
+		obs.getCode().addCoding().setSystem("urn:consentry:test").setCode(runCode);
+		obs.setSubject(new Reference("Patient/" + patient));
+		if (encounter != null) {
+			obs.setEncounter(new Reference("Encounter/" + encounter));
+		}
+		return client().create().resource(obs).execute().getId().getIdPart();
+	}
+
+	private String p1Token() {
+		return userToken(p1User, p1Password, "patient/*.cruds");
+	}
+
+	private String consent(String json) {
+		HttpResponse<String> created = sendAs(p1Token(), "POST", "/Consent", "application/fhir+json", json);
+		assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+		String id = "Consent/" + read(created.body()).get("id").asText();
+		consents.add(id);
+		return id;
+	}
+
+	@Test
+	void deniedOrganization_seesNoneOfThePatientsData_byAnyPath_untilRevoked() throws Exception {
+		assertThat(visible(drXToken, "/Observation/" + obs1)).isTrue();
+		String consent = consent(ConsentJson.denyActor(p1, orgA));
+
+		assertThat(status(drXToken, "/Observation/" + obs1)).isEqualTo(404);
+		assertThat(status(drXToken, "/Patient/" + p1)).isEqualTo(404);
+		assertThat(status(drXToken, "/Observation/" + obs1 + "/_history/1")).isEqualTo(404);
+		assertThat(body(drXToken, "/Observation?patient=" + p1)).doesNotContain(obs1);
+		assertThat(body(drXToken, "/Observation?patient=" + p1)).doesNotContain("\"total\": 1");
+		assertThat(body(drXToken, "/Encounter?_id=" + encounter1 + "&_revinclude=Observation:encounter")).doesNotContain(obs1);
+		assertThat(body(drXToken, "/Observation?_id=" + obs1 + "&_include=Observation:subject")).doesNotContain(p1);
+		assertThat(body(drXToken, "/Patient/" + p1 + "/$everything")).doesNotContain(obs1).doesNotContain(psyCondition1);
+		assertThat(body(drXToken, "/Observation/" + obs1 + "/_history")).doesNotContain("\"id\": \"" + obs1);
+		assertThat(body(drXToken, "/Observation/_history?_count=500")).doesNotContain(obs1);
+		assertThat(body(drXToken, "/_history?_count=500")).doesNotContain(obs1);
+		assertThat(status(drXToken, "/Observation?patient=" + p1 + "&_summary=count")).isEqualTo(400);
+		String batch = """
+				{"resourceType":"Bundle","type":"batch","entry":[{"request":{"method":"GET","url":"Observation/%s"}},
+				 {"request":{"method":"GET","url":"Observation?patient=%s"}}]}""".formatted(obs1, p1);
+		HttpResponse<String> batchResponse = sendAs(drXToken, "POST", "", "application/fhir+json", batch);
+		assertThat(batchResponse.body()).doesNotContain("\"id\": \"" + obs1);
+		assertThat(pagedIds(drXToken, "/Observation?code=urn:consentry:test%7C" + runCode + "&_count=1"))
+				.doesNotContain(obs1).contains(obs2);
+		assertThat(pagedIds(drYToken, "/Observation?code=urn:consentry:test%7C" + runCode + "&_count=1"))
+				.contains(obs1, obs2);
+		assertThat(status(drXToken, "/Observation?subject.identifier=x")).isEqualTo(400);
+		assertThat(status(drXToken, "/Patient?_has:Observation:patient:code=8867-4")).isEqualTo(400);
+
+		// everybody else is unaffected
+		assertThat(visible(drXToken, "/Observation/" + obs2)).isTrue();
+		assertThat(visible(drYToken, "/Observation/" + obs1)).isTrue();
+		assertThat(visible(ehrToken(), "/Observation/" + obs1)).isTrue();
+		assertThat(visible(p1Token(), "/Observation/" + obs1)).as("patients always see their own record").isTrue();
+
+		// revoking takes effect on the very next request
+		assertThat(sendAs(p1Token(), "DELETE", "/" + consent, null, null).statusCode()).isIn(200, 204);
+		consents.remove(consent);
+		assertThat(visible(drXToken, "/Observation/" + obs1)).isTrue();
+		assertThat(body(drXToken, "/Observation?patient=" + p1)).contains(obs1);
+	}
+
+	@Test
+	void hiddenResource_cannotBeUpdatedOrDeleted_andLooksAbsent() {
+		consent(ConsentJson.denyActor(p1, orgA));
+		String update = """
+				{"resourceType":"Observation","id":"%s","status":"amended","code":{"coding":[{"system":"http://loinc.org","code":"8867-4"}]},
+				 "subject":{"reference":"Patient/%s"}}""".formatted(obs1, p1);
+		assertThat(sendAs(drXToken, "PUT", "/Observation/" + obs1, "application/fhir+json", update).statusCode()).isEqualTo(404);
+		assertThat(sendAs(drXToken, "DELETE", "/Observation/" + obs1, null, null).statusCode()).isEqualTo(404);
+		assertThat(visible(ehrToken(), "/Observation/" + obs1)).as("still stored").isTrue();
+	}
+
+	@Test
+	void mentalHealthData_onlyForThePermittedPractitioner() {
+		consent(ConsentJson.mentalHealthOnlyFor(p1, drX));
+		assertThat(visible(drXToken, "/Condition/" + psyCondition1)).isTrue();
+		assertThat(status(drYToken, "/Condition/" + psyCondition1)).isEqualTo(404);
+		assertThat(body(drYToken, "/Condition?patient=" + p1)).doesNotContain(psyCondition1);
+		assertThat(visible(drYToken, "/Observation/" + obs1)).as("unlabelled data stays visible").isTrue();
+	}
+
+	@Test
+	void research_isOptIn() {
+		assertThat(body(ritaToken, "/Observation?patient=" + p1)).doesNotContain(obs1);
+		consent(ConsentJson.permitResearch(p1));
+		assertThat(body(ritaToken, "/Observation?patient=" + p1)).contains(obs1);
+		assertThat(status(ritaToken, "/Observation/" + obs2)).as("the other patient did not opt in").isEqualTo(404);
+	}
+
+	@Test
+	void emergencyAccess_overridesDeny_isMarkedAndAudited_unlessThePatientRefusedIt() throws Exception {
+		consent(ConsentJson.denyActor(p1, orgA));
+		HttpResponse<String> emergency = sendWithPurpose(drXToken, "/Observation/" + obs1, "ETREAT");
+		assertThat(emergency.statusCode()).isEqualTo(200);
+		assertThat(emergency.headers().firstValue(ConsentRules.ACCESS_HEADER).orElse("")).contains("emergency-override")
+				.contains("Patient/" + p1);
+		assertThat(body(ehrToken(), "/AuditEvent?entity=Patient/" + p1)).contains("ETREAT").contains(drX);
+
+		consent(ConsentJson.denyEmergency(p1));
+		assertThat(sendWithPurpose(drXToken, "/Observation/" + obs1, "ETREAT").statusCode()).isEqualTo(404);
+	}
+
+	@Test
+	void consentLifecycle_onlyThePatientOrAnEhrWritesIt() {
+		assertThat(sendAs(drXToken, "POST", "/Consent", "application/fhir+json", ConsentJson.denyActor(p1, orgA)).statusCode())
+				.isEqualTo(403);
+		assertThat(sendAs(p1Token(), "POST", "/Consent", "application/fhir+json", ConsentJson.denyActor(p2, orgA)).statusCode())
+				.isEqualTo(403);
+		HttpResponse<String> byEhr = send("POST", "/Consent", "application/fhir+json", ConsentJson.denyActor(p1, orgA));
+		assertThat(byEhr.statusCode()).isEqualTo(201);
+		consents.add("Consent/" + read(byEhr.body()).get("id").asText());
+		assertThat(status(drXToken, "/Observation/" + obs1)).isEqualTo(404);
+	}
+
+	@Test
+	void consentDecision_explainsWhichConsentAndProvision() throws Exception {
+		String consent = consent(ConsentJson.denyActor(p1, orgA));
+		JsonNode denied = read(body(ehrToken(), "/$consent-decision?resource=Observation/" + obs1 + "&actor=" + orgA));
+		assertThat(denied.toString()).contains("\"deny\"").contains(consent).contains("provision");
+		JsonNode permitted = read(body(ehrToken(), "/$consent-decision?resource=Observation/" + obs1
+				+ "&actor=Organization/elsewhere&purpose=TREAT"));
+		assertThat(permitted.toString()).contains("\"permit\"").contains("default policy");
+		assertThat(status(drYToken, "/$consent-decision?resource=Observation/" + obs1 + "&actor=" + orgA)).isEqualTo(404);
+	}
+
+	// ---- helpers ----
+
+	private boolean visible(String token, String path) {
+		return status(token, path) == 200;
+	}
+
+	private int status(String token, String path) {
+		return sendAs(token, "GET", path, null, null).statusCode();
+	}
+
+	private String body(String token, String path) {
+		HttpResponse<String> response = sendAs(token, "GET", path, null, null);
+		assertThat(response.statusCode()).as(path + ": " + response.body()).isEqualTo(200);
+		return response.body();
+	}
+
+	private List<String> pagedIds(String token, String path) throws Exception {
+		List<String> ids = new ArrayList<>();
+		String next = path;
+		for (int page = 0; next != null && page < 200; page++) {
+			JsonNode bundle = read(body(token, next));
+			bundle.path("entry").forEach(e -> ids.add(e.path("resource").path("id").asText()));
+			next = null;
+			for (JsonNode link : bundle.path("link")) {
+				if (link.path("relation").asText().equals("next")) {
+					next = link.path("url").asText();
+				}
+			}
+		}
+		assertThat(ids).as("each visible resource exactly once").doesNotHaveDuplicates();
+		return ids;
+	}
+
+	private HttpResponse<String> sendWithPurpose(String token, String path, String purpose) throws Exception {
+		return HTTP.send(HttpRequest.newBuilder(URI.create(base() + path)).header("Authorization", "Bearer " + token)
+				.header("X-Purpose-Of-Use", purpose).header("Accept", "application/fhir+json").GET().build(),
+				HttpResponse.BodyHandlers.ofString());
+	}
+
+	private static JsonNode read(String json) {
+		try {
+			return JSON.readTree(json);
+		} catch (Exception e) {
+			throw new IllegalStateException(e);
+		}
+	}
+}
