@@ -224,6 +224,39 @@ class ConsentIT extends ServerIT {
 		assertThat(status(drYToken, "/$consent-decision?resource=Observation/" + obs1 + "&actor=" + orgA)).isEqualTo(404);
 	}
 
+	@Test
+	void bulkExport_ofADeniedOrganization_leavesOutThePatientsData() throws Exception {
+		consent(ConsentJson.denyActor(p1, orgA));
+		List<String> exported = exportObservations(drXToken);
+		assertThat(exported).as("the other patient's data is exported").anyMatch(l -> l.contains(obs2));
+		assertThat(exported).noneMatch(l -> l.contains(obs1)).noneMatch(l -> l.contains("Patient/" + p1 + "\""));
+		assertThat(exportObservations(drYToken)).anyMatch(l -> l.contains(obs1));
+	}
+
+	/** Kicks off a system export of Observations as the given requester, waits, and returns the NDJSON lines. */
+	private List<String> exportObservations(String token) throws Exception {
+		HttpResponse<String> kickOff = HTTP.send(HttpRequest.newBuilder(URI.create(base() + "/$export?_type=Observation"))
+				.header("Prefer", "respond-async").header("Accept", "application/fhir+json")
+				.header("Authorization", "Bearer " + token).GET().build(), HttpResponse.BodyHandlers.ofString());
+		assertThat(kickOff.statusCode()).as(kickOff.body()).isEqualTo(202);
+		String status = kickOff.headers().firstValue("Content-Location").orElseThrow();
+		long deadline = System.currentTimeMillis() + 120_000;
+		HttpResponse<String> poll;
+		do {
+			Thread.sleep(500);
+			poll = sendAs(token, "GET", status, null, null);
+		} while (poll.statusCode() == 202 && System.currentTimeMillis() < deadline);
+		assertThat(poll.statusCode()).as(poll.body()).isEqualTo(200);
+		List<String> lines = new ArrayList<>();
+		for (JsonNode output : read(poll.body()).path("output")) {
+			HttpResponse<String> file = HTTP.send(HttpRequest.newBuilder(URI.create(output.get("url").asText()))
+					.header("Accept", "application/fhir+ndjson").header("Authorization", "Bearer " + token).GET().build(),
+					HttpResponse.BodyHandlers.ofString());
+			file.body().lines().filter(l -> !l.isBlank()).forEach(lines::add);
+		}
+		return lines;
+	}
+
 	// ---- helpers ----
 
 	private boolean visible(String token, String path) {
