@@ -1,6 +1,8 @@
 package org.consentry.server.consent;
 
+import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.server.exceptions.PreconditionFailedException;
 import ca.uhn.fhir.rest.server.interceptor.consent.ConsentOutcome;
 import ca.uhn.fhir.rest.server.interceptor.consent.IConsentContextServices;
 import ca.uhn.fhir.rest.server.interceptor.consent.IConsentService;
@@ -57,7 +59,16 @@ final class ConsentEnforcement implements IConsentService {
 		if (requester == null) {
 			return ConsentOutcome.PROCEED;
 		}
-		return decide(request, requester, resource) ? ConsentOutcome.PROCEED : ConsentOutcome.REJECT;
+		if (decide(request, requester, resource)) {
+			return ConsentOutcome.PROCEED;
+		}
+		if (request.getRestOperationType() == RestOperationTypeEnum.CREATE) {
+			// a conditional create by a system client matched a resource it may not see: refuse, without
+			// returning it (HAPI cannot drop the matched resource from a create's outcome)
+			throw new PreconditionFailedException("the conditional create matched a resource that consent does not let"
+					+ " this client see; create by id, or ask the patient");
+		}
+		return ConsentOutcome.REJECT;
 	}
 
 	/** Whether the requester may see the resource; records emergency overrides for the response and audit. */

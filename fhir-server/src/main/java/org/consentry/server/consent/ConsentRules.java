@@ -17,6 +17,7 @@ import org.consentry.consent.Requester;
 import org.consentry.server.fhir.ServerInterceptor;
 import org.consentry.server.security.Requesters;
 import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Consent;
 
 /**
@@ -24,6 +25,8 @@ import org.hl7.fhir.r4.model.Consent;
  * {@link ConsentEnforcement}:
  *
  * <ul>
+ *   <li>conditional writes (If-None-Exist, conditional update, patch, delete, also inside
+ *       transactions) are for system clients only: their match could test hidden data;
  *   <li>search parameters that test other resources ({@code _has}, chained parameters,
  *       {@code _filter}, {@code _text}, {@code _content}) are refused with 400: their matches
  *       could reveal data that consent hides, and they cannot be filtered per resource;
@@ -51,7 +54,15 @@ final class ConsentRules implements ServerInterceptor {
 
 	@Hook(Pointcut.SERVER_INCOMING_REQUEST_PRE_HANDLED)
 	public void refuseRevealingParameters(RequestDetails request, RestOperationTypeEnum operation) {
-		if (Requesters.of(request).isEmpty() || request.getParameters() == null) {
+		Requester requester = Requesters.of(request).orElse(null);
+		if (requester == null) {
+			return;
+		}
+		if (requester.kind() != Requester.Kind.SYSTEM && isConditionalWrite(request, operation)) {
+			throw new InvalidRequestException("conditional create, update, patch and delete are for system clients:"
+					+ " their match could test data that patients' consent hides; write by id instead");
+		}
+		if (request.getParameters() == null) {
 			return;
 		}
 		for (String name : request.getParameters().keySet()) {
@@ -62,6 +73,19 @@ final class ConsentRules implements ServerInterceptor {
 						+ " resources, which patients' consent may hide; search those resources directly instead");
 			}
 		}
+	}
+
+	private static boolean isConditionalWrite(RequestDetails request, RestOperationTypeEnum operation) {
+		return switch (operation) {
+			case CREATE -> request.getHeader("If-None-Exist") != null;
+			case UPDATE, PATCH, DELETE -> request.getId() == null || !request.getId().hasIdPart();
+			case TRANSACTION, BATCH -> request.getResource() instanceof Bundle bundle && bundle.getEntry().stream()
+					.map(Bundle.BundleEntryComponent::getRequest)
+					.anyMatch(r -> r.hasIfNoneExist()
+							|| r.getMethod() != Bundle.HTTPVerb.POST && r.getMethod() != Bundle.HTTPVerb.GET
+									&& r.getUrl() != null && r.getUrl().contains("?"));
+			default -> false;
+		};
 	}
 
 	@Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_CREATED)

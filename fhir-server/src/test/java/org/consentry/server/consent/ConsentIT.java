@@ -99,6 +99,7 @@ class ConsentIT extends ServerIT {
 		obs.setStatus(Observation.ObservationStatus.FINAL);
 		obs.getCode().addCoding().setSystem("http://loinc.org").setCode("8867-4");
 		obs.getCode().addCoding().setSystem("urn:consentry:test").setCode(runCode);
+		obs.addIdentifier().setSystem("urn:consentry:test").setValue(runCode + "-" + patient);
 		obs.setSubject(new Reference("Patient/" + patient));
 		if (encounter != null) {
 			obs.setEncounter(new Reference("Encounter/" + encounter));
@@ -169,6 +170,35 @@ class ConsentIT extends ServerIT {
 		assertThat(sendAs(drXToken, "PUT", "/Observation/" + obs1, "application/fhir+json", update).statusCode()).isEqualTo(404);
 		assertThat(sendAs(drXToken, "DELETE", "/Observation/" + obs1, null, null).statusCode()).isEqualTo(404);
 		assertThat(visible(ehrToken(), "/Observation/" + obs1)).as("still stored").isTrue();
+	}
+
+	@Test
+	void conditionalWrites_byUsers_areRefusedAlike_whetherAHiddenMatchExistsOrNot() throws Exception {
+		consent(ConsentJson.denyActor(p1, orgA));
+		String hidden = "identifier=urn:consentry:test%7C" + runCode + "-" + p1;
+		String none = "identifier=urn:consentry:test%7Cnever-" + UUID.randomUUID();
+		String body = "{\"resourceType\":\"Observation\",\"status\":\"final\",\"code\":{\"coding\":[{\"system\":"
+				+ "\"http://loinc.org\",\"code\":\"8867-4\"}]},\"subject\":{\"reference\":\"Patient/" + p2 + "\"}}";
+		for (String match : List.of(hidden, none)) {
+			HttpResponse<String> create = conditionalCreate(match, body);
+			assertThat(create.statusCode()).as(create.body()).isEqualTo(400);
+			assertThat(create.body()).contains("conditional").doesNotContain(obs1);
+			assertThat(sendAs(drXToken, "PUT", "/Observation?" + match, "application/fhir+json", body).statusCode()).isEqualTo(400);
+			assertThat(sendAs(drXToken, "DELETE", "/Observation?" + match, null, null).statusCode()).isEqualTo(400);
+		}
+		String transaction = """
+				{"resourceType":"Bundle","type":"transaction","entry":[{"resource":%s,
+				 "request":{"method":"POST","url":"Observation","ifNoneExist":"%s"}}]}""".formatted(body, hidden.replace("%7C", "|"));
+		HttpResponse<String> tx = sendAs(drXToken, "POST", "", "application/fhir+json", transaction);
+		assertThat(tx.statusCode()).as(tx.body()).isEqualTo(400);
+		assertThat(visible(ehrToken(), "/Observation/" + obs1)).as("nothing touched the hidden match").isTrue();
+	}
+
+	private HttpResponse<String> conditionalCreate(String match, String body) throws Exception {
+		return HTTP.send(HttpRequest.newBuilder(URI.create(base() + "/Observation"))
+				.header("Authorization", "Bearer " + drXToken).header("Content-Type", "application/fhir+json")
+				.header("If-None-Exist", match).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+				HttpResponse.BodyHandlers.ofString());
 	}
 
 	@Test
