@@ -9,7 +9,7 @@
 #   BENCH_ROUNDS   measured ingest rounds (default: 3), after BENCH_WARMUP_ROUNDS (default: 1)
 #   BENCH_CLIENTS  concurrent read clients (default: 4)
 #   BENCH_SECONDS  measured read time in seconds (default: 30), after BENCH_WARMUP (default: 5)
-#   BENCH_TOKEN    bearer token for ingest and reads (default: none)
+#   BENCH_TOKEN    bearer token for ingest and reads (default: a fresh ./consentry token ehr)
 #   BENCH_SERVER_ARGS extra server arguments, e.g. "--some.property=true" for an off/on comparison;
 #                  passed to ./consentry up as CONSENTRY_SERVER_ARGS (default: none)
 #   CONSENTRY_PORT port of the benchmarked server (default: 18080, so a server on 8080 is left alone)
@@ -47,15 +47,15 @@ bench() {
   local kind="$1"; shift
   java -Xmx1g -cp "$CP" org.consentry.bench.Bench "$kind" --server "$SERVER" --label "$LABEL" --results "$RESULTS" "$@"
 }
-token_option=()
-[ -n "$TOKEN" ] && token_option=(--token "$TOKEN")
-
 echo "== start a fresh server (data in $CONSENTRY_HOME${SERVER_ARGS:+, extra arguments: $SERVER_ARGS})"
 t0=$(date +%s.%N)
 ./consentry up
 t1=$(date +%s.%N)
 ready=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
 pid="$(cat "$CONSENTRY_HOME/run/server.pid")"
+# every request needs a token: act as the EHR system client unless BENCH_TOKEN says otherwise
+[ -n "$TOKEN" ] || TOKEN="$(./consentry token ehr)"
+token_option=(--token "$TOKEN")
 
 sleep "${BENCH_IDLE_SECONDS:-15}"   # let start-up work settle before reading idle memory
 server_kb="$(ps -o rss= -p "$pid" | tr -d ' ')"
