@@ -70,6 +70,12 @@ class ConsentConfig {
 	}
 
 	@Bean
+	@Order(50)
+	ExportOutputAccess exportOutputAccess(FhirContext fhir) {
+		return new ExportOutputAccess(fhir);
+	}
+
+	@Bean
 	ConsentDecisionOperation consentDecisionOperation(
 			DaoRegistry daos, FhirContext fhir, ConsentEngine engine, ConsentCache cache) {
 		return new ConsentDecisionOperation(daos, new PatientCompartment(fhir), engine, cache);

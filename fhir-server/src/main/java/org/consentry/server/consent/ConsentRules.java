@@ -148,6 +148,10 @@ final class ConsentRules implements ServerInterceptor {
 
 	@Hook(Pointcut.STORAGE_INITIATE_BULK_EXPORT)
 	public void rememberExportRequester(RequestDetails request, BulkExportJobParameters parameters) {
-		Requesters.of(request).ifPresent(requester -> ExportConsent.remember(parameters, requester));
+		Requesters.of(request).ifPresent(requester -> {
+			ExportConsent.remember(parameters, requester);
+			parameters.setBinarySecurityContextIdentifierSystem(ExportOutputAccess.SYSTEM);
+			parameters.setBinarySecurityContextIdentifierValue(requester.subject());
+		});
 	}
 }

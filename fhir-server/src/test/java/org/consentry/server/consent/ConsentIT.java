@@ -263,8 +263,30 @@ class ConsentIT extends ServerIT {
 		assertThat(exportObservations(drYToken)).anyMatch(l -> l.contains(obs1));
 	}
 
+	@Test
+	void exportFiles_areReadableOnlyByTheirRequester() throws Exception {
+		List<String> urls = exportFiles(drYToken);
+		assertThat(urls).isNotEmpty();
+		for (String url : urls) {
+			assertThat(sendAs(drYToken, "GET", url, null, null).statusCode()).isEqualTo(200);
+			assertThat(sendAs(drXToken, "GET", url, null, null).statusCode()).as("another user").isEqualTo(404);
+		}
+	}
+
 	/** Kicks off a system export of Observations as the given requester, waits, and returns the NDJSON lines. */
 	private List<String> exportObservations(String token) throws Exception {
+		List<String> lines = new ArrayList<>();
+		for (String url : exportFiles(token)) {
+			HttpResponse<String> file = HTTP.send(HttpRequest.newBuilder(URI.create(url))
+					.header("Accept", "application/fhir+ndjson").header("Authorization", "Bearer " + token).GET().build(),
+					HttpResponse.BodyHandlers.ofString());
+			file.body().lines().filter(l -> !l.isBlank()).forEach(lines::add);
+		}
+		return lines;
+	}
+
+	/** Kicks off a system export of Observations as the given requester, waits, and returns the file URLs. */
+	private List<String> exportFiles(String token) throws Exception {
 		HttpResponse<String> kickOff = HTTP.send(HttpRequest.newBuilder(URI.create(base() + "/$export?_type=Observation"))
 				.header("Prefer", "respond-async").header("Accept", "application/fhir+json")
 				.header("Authorization", "Bearer " + token).GET().build(), HttpResponse.BodyHandlers.ofString());
@@ -277,14 +299,9 @@ class ConsentIT extends ServerIT {
 			poll = sendAs(token, "GET", status, null, null);
 		} while (poll.statusCode() == 202 && System.currentTimeMillis() < deadline);
 		assertThat(poll.statusCode()).as(poll.body()).isEqualTo(200);
-		List<String> lines = new ArrayList<>();
-		for (JsonNode output : read(poll.body()).path("output")) {
-			HttpResponse<String> file = HTTP.send(HttpRequest.newBuilder(URI.create(output.get("url").asText()))
-					.header("Accept", "application/fhir+ndjson").header("Authorization", "Bearer " + token).GET().build(),
-					HttpResponse.BodyHandlers.ofString());
-			file.body().lines().filter(l -> !l.isBlank()).forEach(lines::add);
-		}
-		return lines;
+		List<String> urls = new ArrayList<>();
+		read(poll.body()).path("output").forEach(output -> urls.add(output.get("url").asText()));
+		return urls;
 	}
 
 	// ---- helpers ----
