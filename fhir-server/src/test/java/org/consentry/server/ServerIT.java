@@ -41,6 +41,12 @@ public abstract class ServerIT {
 	static void storage(DynamicPropertyRegistry registry) throws IOException {
 		Path home = Files.createTempDirectory("consentry-it");
 		registry.add("consentry.home", home::toString);
+		// field-level encryption: a master keystore made for this run (./consentry keys init in production)
+		Path keys = Files.createDirectories(home.resolve("keys"));
+		org.consentry.crypto.MasterKeystore.create(keys.resolve("master.bcfks"), "test-keystore-passphrase".toCharArray());
+		Files.writeString(keys.resolve("passphrase"), "test-keystore-passphrase");
+		registry.add("consentry.crypto.keystore", () -> keys.resolve("master.bcfks").toString());
+		registry.add("consentry.crypto.passphrase-file", () -> keys.resolve("passphrase").toString());
 		registry.add("consentry.db.url", TestDatabase::jdbcUrl);
 		registry.add("consentry.db.username", () -> "postgres");
 		registry.add("consentry.db.password", () -> "");

@@ -22,7 +22,7 @@ public final class ConsentryCli {
 	static final int CANNOT_RUN = 2;
 
 	private static final List<CliCommand> COMMANDS = List.of(
-			new ImportCommand(), new RelabelCommand(), new KeycloakCommand(), new UserCommand(), new TokenCommand());
+			new ImportCommand(), new RelabelCommand(), new KeycloakCommand(), new UserCommand(), new TokenCommand(), new KeysCommand());
 
 	private ConsentryCli() {}
 

@@ -1,0 +1,68 @@
+package org.consentry.server.crypto;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
+import ca.uhn.fhir.rest.api.SortSpec;
+import ca.uhn.fhir.rest.param.StringParam;
+import ca.uhn.fhir.rest.param.TokenParam;
+import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import ca.uhn.fhir.rest.server.util.ICachedSearchDetails;
+import org.consentry.crypto.HmacSha256BlindIndex;
+import org.junit.jupiter.api.Test;
+
+class EncryptedSearchRulesTest {
+
+	private static final FhirContext FHIR = FhirContext.forR4Cached();
+	private final BlindIndexTokens tokens = new BlindIndexTokens(HmacSha256BlindIndex.fromSecret(new byte[32]));
+	private final EncryptedSearchRules rules = new EncryptedSearchRules(tokens, FHIR);
+
+	private static ICachedSearchDetails search(String type) {
+		return new ICachedSearchDetails() {
+			public String getResourceType() { return type; }
+			public String getUuid() { return "u"; }
+			public void setUuid(String uuid) {}
+			public void setCannotBeReused() {}
+		};
+	}
+
+	@Test
+	void identifierAndFamily_becomeTokens_noPlaintextLeft() {
+		SearchParameterMap map = new SearchParameterMap();
+		map.add("identifier", new TokenParam("http://hl7.org/fhir/sid/us-ssn", "999-41-3819"));
+		map.add("family", new StringParam("Smith"));
+
+		rules.rewrite(search("Patient"), map, null);
+
+		String query = map.toNormalizedQueryString(FHIR);
+		assertThat(map.keySet()).containsExactly("identifier");
+		assertThat(query).doesNotContain("999-41-3819", "Smith")
+				.contains(tokens.token(BlindIndexTokens.IDENTIFIER, "http://hl7.org/fhir/sid/us-ssn|999-41-3819"))
+				.contains(tokens.token(BlindIndexTokens.FAMILY, "smith"));
+	}
+
+	@Test
+	void unsupportedSearches_are400_withTheReason() {
+		SearchParameterMap contains = new SearchParameterMap();
+		contains.add("name", new StringParam("Fra").setContains(true));
+		SearchParameterMap address = new SearchParameterMap();
+		address.add("address", new StringParam("Quincy"));
+		SearchParameterMap sort = new SearchParameterMap();
+		sort.setSort(new SortSpec("family"));
+		SearchParameterMap valueString = new SearchParameterMap();
+		valueString.add("value-string", new StringParam("x"));
+
+		for (var map : new SearchParameterMap[] {contains, address, sort}) {
+			assertThatThrownBy(() -> rules.rewrite(search("Patient"), map, null))
+					.isInstanceOf(InvalidRequestException.class).hasMessageContaining("encrypt");
+		}
+		assertThatThrownBy(() -> rules.rewrite(search("Observation"), valueString, null))
+				.isInstanceOf(InvalidRequestException.class);
+		SearchParameterMap other = new SearchParameterMap();
+		other.add("name", new StringParam("Acme"));
+		rules.rewrite(search("Organization"), other, null);
+		assertThat(other.keySet()).containsExactly("name");
+	}
+}
