@@ -64,8 +64,8 @@ class CryptoConfig {
 	}
 
 	@Bean
-	DecryptionInterceptor decryptionInterceptor(FieldEncryptor fields) {
-		return new DecryptionInterceptor(fields);
+	DecryptionInterceptor decryptionInterceptor(FieldEncryptor fields, FhirContext fhir) {
+		return new DecryptionInterceptor(fields, fhir);
 	}
 
 	@Bean(destroyMethod = "shutdown")

@@ -7,9 +7,13 @@ import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.api.server.IPreResourceShowDetails;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.api.server.ResponseDetails;
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.parser.IParser;
+import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import org.consentry.server.fhir.ServerInterceptor;
 import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.Binary;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Resource;
@@ -28,6 +32,8 @@ import org.springframework.core.annotation.Order;
  *       that return a representation: the stored object was encrypted in place, and the writer
  *       sent that plaintext itself.
  * </ul>
+ * Bulk Data export files ({@code Binary} of type {@code application/fhir+ndjson}) are decrypted
+ * line by line when their requester downloads them.
  * Blind-index entries are removed from every Patient shown. A field whose key was erased stays
  * masked (see {@link FieldEncryptor#decrypt}).
  */
@@ -35,14 +41,17 @@ import org.springframework.core.annotation.Order;
 @Order(1000)
 final class DecryptionInterceptor implements ServerInterceptor {
 
+	private static final String NDJSON = "application/fhir+ndjson";
 	private static final Set<RestOperationTypeEnum> WRITES = Set.of(RestOperationTypeEnum.CREATE,
 			RestOperationTypeEnum.UPDATE, RestOperationTypeEnum.PATCH, RestOperationTypeEnum.TRANSACTION,
 			RestOperationTypeEnum.BATCH);
 
 	private final FieldEncryptor fields;
+	private final FhirContext fhir;
 
-	DecryptionInterceptor(FieldEncryptor fields) {
+	DecryptionInterceptor(FieldEncryptor fields, FhirContext fhir) {
 		this.fields = fields;
+		this.fhir = fhir;
 	}
 
 	@Hook(value = Pointcut.STORAGE_PRESHOW_RESOURCES, order = 1000)
@@ -60,9 +69,32 @@ final class DecryptionInterceptor implements ServerInterceptor {
 		return true;
 	}
 
+	/**
+	 * A Bulk Data export file: its resources were filtered by consent for the requester who asked
+	 * for it (and only that requester may read the file), so it is decrypted line by line as it is
+	 * downloaded; the stored file keeps the ciphertext.
+	 */
+	private void showExportFile(Binary binary) {
+		IParser parser = fhir.newJsonParser().setPrettyPrint(false);
+		StringBuilder out = new StringBuilder();
+		for (String line : new String(binary.getData(), StandardCharsets.UTF_8).split("\n")) {
+			if (line.isBlank()) {
+				continue;
+			}
+			IBaseResource parsed = parser.parseResource(line);
+			show(parsed);
+			out.append(parser.encodeResourceToString(parsed)).append('\n');
+		}
+		binary.setData(out.toString().getBytes(StandardCharsets.UTF_8));
+	}
+
 	private void show(IBaseResource resource) {
 		if (resource instanceof Bundle bundle) {
 			bundle.getEntry().forEach(entry -> show(entry.getResource()));
+			return;
+		}
+		if (resource instanceof Binary binary && NDJSON.equals(binary.getContentType()) && binary.hasData()) {
+			showExportFile(binary);
 			return;
 		}
 		if (resource instanceof Resource r) {

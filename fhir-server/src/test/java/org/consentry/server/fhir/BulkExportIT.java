@@ -27,10 +27,14 @@ class BulkExportIT extends ServerIT {
 
 	private IdType patientId;
 	private IdType groupId;
+	private String family;
 
 	@BeforeEach
 	void patientWithObservation() {
-		patientId = (IdType) client().create().resource(new Patient()).execute().getId().toUnqualifiedVersionless();
+		family = "Exported" + java.util.UUID.randomUUID().toString().substring(0, 8);
+		Patient patient = new Patient();
+		patient.addName().setFamily(family).addGiven("Ana");
+		patientId = (IdType) client().create().resource(patient).execute().getId().toUnqualifiedVersionless();
 		Observation obs = new Observation().setStatus(Observation.ObservationStatus.FINAL);
 		obs.getCode().setText("heart rate");
 		obs.setSubject(new Reference(patientId));
@@ -45,6 +49,9 @@ class BulkExportIT extends ServerIT {
 		List<String> lines = export("/$export?_type=Patient,Observation", "Patient");
 
 		assertThat(lines).anyMatch(l -> l.contains("\"id\":\"" + patientId.getIdPart() + "\""));
+		// stored encrypted, downloaded in plaintext by the requester, without blind-index tokens
+		String exported = lines.stream().filter(l -> l.contains(patientId.getIdPart())).findFirst().orElseThrow();
+		assertThat(exported).contains(family).doesNotContain("blind-index").doesNotContain("StructureDefinition/encrypted");
 	}
 
 	@Test
