@@ -28,6 +28,7 @@ public final class UserDirectory {
 	private static final Pattern USERNAME = Pattern.compile("[a-z0-9][a-z0-9._@-]{0,63}");
 	private static final Pattern REFERENCE = Pattern.compile("([A-Z][A-Za-z]+)/([A-Za-z0-9\\-.]{1,64})");
 	private static final SecureRandom RANDOM = new SecureRandom();
+	private static final List<String> KINDS = List.of("patient", "practitioner", "researcher");
 
 	private final KeycloakAdmin admin;
 
@@ -96,6 +97,13 @@ public final class UserDirectory {
 				realm.users().get(id).update(user);
 			}
 			UserResource resource = realm.users().get(id);
+			// one kind per user: re-adding alice as a practitioner takes her patient role away
+			List<RoleRepresentation> otherKinds = resource.roles().realmLevel().listAll().stream()
+					.filter(r -> KINDS.contains(r.getName()) && !r.getName().equals(role))
+					.toList();
+			if (!otherKinds.isEmpty()) {
+				resource.roles().realmLevel().remove(otherKinds);
+			}
 			RoleRepresentation roleRep = realm.roles().get(role).toRepresentation();
 			resource.roles().realmLevel().add(List.of(roleRep));
 			String password = newPassword();
