@@ -57,6 +57,27 @@ public final class UserDirectory {
 		return upsert(username, "researcher", Map.of());
 	}
 
+	/**
+	 * Links a confidential client (such as {@code ehr-system}) to the organization it acts for:
+	 * its tokens then carry an {@code organization} claim, which patients' Consents can name.
+	 */
+	public void setClientOrganization(String clientId, String organizationReference) {
+		String id = reference(organizationReference, "Organization");
+		try (Keycloak keycloak = admin.connect()) {
+			RealmResource realm = keycloak.realm(admin.realm());
+			List<ClientRepresentation> found = realm.clients().findByClientId(clientId);
+			if (found.isEmpty()) {
+				throw new ProvisioningException("no client " + clientId + " in realm " + admin.realm()
+						+ ": run ./consentry keycloak provision");
+			}
+			UserRepresentation account = realm.clients().get(found.get(0).getId()).getServiceAccountUser();
+			Map<String, List<String>> attrs = account.getAttributes() == null ? new HashMap<>() : new HashMap<>(account.getAttributes());
+			attrs.put("organization", List.of("Organization/" + id));
+			account.setAttributes(attrs);
+			realm.users().get(account.getId()).update(account);
+		}
+	}
+
 	/** The secret of a confidential client, such as {@code ehr-system}, read through the admin API. */
 	public String clientSecret(String clientId) {
 		try (Keycloak keycloak = admin.connect()) {

@@ -162,6 +162,20 @@ class ConsentIT extends ServerIT {
 	}
 
 	@Test
+	void ehrClientActingForADeniedOrganization_seesNoneOfThePatientsData() {
+		String client = "ehr-a-" + runCode;
+		String secret = org.consentry.server.security.RealmFixtures.confidentialClient(client, List.of("system/*.*"));
+		TestKeycloak.users().setClientOrganization(client, orgA);
+		String token = new org.consentry.server.identity.TokenClient(TestKeycloak.admin().issuer())
+				.clientCredentials(client, secret, null);
+		assertThat(visible(token, "/Observation/" + obs1)).isTrue();
+		consent(ConsentJson.denyActor(p1, orgA));
+		assertThat(status(token, "/Observation/" + obs1)).isEqualTo(404);
+		assertThat(body(token, "/Observation?patient=" + p1)).doesNotContain(obs1);
+		assertThat(visible(token, "/Observation/" + obs2)).isTrue();
+	}
+
+	@Test
 	void hiddenResource_cannotBeUpdatedOrDeleted_andLooksAbsent() {
 		consent(ConsentJson.denyActor(p1, orgA));
 		String update = """

@@ -20,7 +20,7 @@ import org.keycloak.representations.idm.RealmRepresentation;
  * realm, and an RSA signing key imported into the realm, which Keycloak publishes in its JWKS, so
  * that tests can sign tokens with claims Keycloak itself never issues (expired, not yet valid).
  */
-final class RealmFixtures {
+public final class RealmFixtures {
 
 	private RealmFixtures() {}
 
@@ -51,7 +51,7 @@ final class RealmFixtures {
 	}
 
 	/** A confidential client-credentials client with the given default scopes; returns its secret. */
-	static String confidentialClient(String clientId, List<String> scopes) {
+	public static String confidentialClient(String clientId, List<String> scopes) {
 		try (Keycloak keycloak = connect()) {
 			RealmResource realm = keycloak.realm("consentry");
 			if (realm.clients().findByClientId(clientId).isEmpty()) {
