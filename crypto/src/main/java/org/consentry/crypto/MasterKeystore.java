@@ -179,9 +179,29 @@ public final class MasterKeystore {
     return "MasterKeystore[file=" + file + ", kekVersions=" + keks.keySet() + "]";
   }
 
-  /** The KEK of a version, or null if this keystore has no such version. */
+  /**
+   * The KEK of a version, or null if this keystore has no such version. A version newer than any
+   * held means another node rotated the shared keystore file: it is re-read once, so data keys it
+   * re-wrapped keep unwrapping here without a restart.
+   */
   SecretKey kek(int version) {
-    return keks.get(version);
+    SecretKey kek = keks.get(version);
+    if (kek == null && version > keks.lastKey()) {
+      reloadNewerVersions();
+      kek = keks.get(version);
+    }
+    return kek;
+  }
+
+  private synchronized void reloadNewerVersions() {
+    try {
+      NavigableMap<Integer, SecretKey> onDisk = open(file, passphrase).keks;
+      if (onDisk.lastKey() > keks.lastKey()) {
+        keks = Collections.unmodifiableNavigableMap(new TreeMap<>(onDisk));
+      }
+    } catch (MasterKeystoreException unreadable) {
+      // keep the versions held; the caller reports the missing version
+    }
   }
 
   SecretKey indexSecret() {

@@ -26,6 +26,17 @@ class MasterKeystoreTest {
   }
 
   @Test
+  void kek_ofAVersionRotatedByAnotherNode_isReadFromTheSharedFile() {
+    MasterKeystore nodeA = TestKeys.newKeystore(dir, "keys");
+    MasterKeystore nodeB = MasterKeystore.open(dir.resolve("keys.bcfks"), TestKeys.PASSPHRASE);
+    int rotated = nodeA.rotate();
+    assertThat(nodeB.versions()).containsExactly(1);
+    assertThat(nodeB.kek(rotated).getEncoded()).isEqualTo(nodeA.kek(rotated).getEncoded());
+    assertThat(nodeB.versions()).containsExactly(1, 2);
+    assertThat(nodeB.kek(99)).isNull();
+  }
+
+  @Test
   void open_missingFile_saysHowToCreateIt() {
     Path missing = dir.resolve("nope.bcfks");
     assertThatThrownBy(() -> MasterKeystore.open(missing, TestKeys.PASSPHRASE))
