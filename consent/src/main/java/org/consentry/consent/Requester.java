@@ -1,7 +1,6 @@
 package org.consentry.consent;
 
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -53,11 +52,6 @@ public record Requester(
     Objects.requireNonNull(purposeOfUse, "purposeOfUse");
     actorReferences = actorReferences == null ? Set.of() : Set.copyOf(actorReferences);
     scopes = scopes == null ? Set.of() : Set.copyOf(scopes);
-  }
-
-  /** The patient in context, if any. */
-  public Optional<String> patient() {
-    return Optional.ofNullable(patientId);
   }
 
   /** Whether this requester is the patient whose bare id is given. */

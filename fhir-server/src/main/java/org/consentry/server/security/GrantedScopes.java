@@ -69,8 +69,4 @@ public final class GrantedScopes {
 	public boolean hasContext(SmartScope.Context context) {
 		return scopes.stream().anyMatch(s -> s.context() == context);
 	}
-
-	public boolean isEmpty() {
-		return scopes.isEmpty();
-	}
 }
