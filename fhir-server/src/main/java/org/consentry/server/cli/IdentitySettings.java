@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import org.consentry.server.identity.KeycloakAdmin;
+import org.consentry.server.identity.TokenClient;
+import org.consentry.server.identity.UserDirectory;
 
 /**
  * Where the identity commands find Keycloak and keep local credentials, from the environment:
@@ -34,6 +36,18 @@ record IdentitySettings(KeycloakAdmin admin, Path home) {
 			}
 		}
 		return new IdentitySettings(new KeycloakAdmin(url, realm, user, password), home);
+	}
+
+	/** A fresh token of the EHR system client (client credentials; the secret is read through the admin API). */
+	String ehrToken(String scope) {
+		String secret = new UserDirectory(admin).clientSecret(TokenClient.EHR_CLIENT);
+		return new TokenClient(admin.issuer()).clientCredentials(TokenClient.EHR_CLIENT, secret, scope);
+	}
+
+	/** {@code CONSENTRY_TOKEN} if set, else a fresh EHR system token. */
+	static String ehrTokenOrEnv(Map<String, String> env) {
+		String token = env.get("CONSENTRY_TOKEN");
+		return token != null ? token : from(env).ehrToken(null);
 	}
 
 	Path passwordFile(String username) {

@@ -16,8 +16,6 @@ import java.util.List;
 import org.consentry.crypto.MasterKeystore;
 import org.consentry.crypto.MasterKeystoreException;
 import org.consentry.server.crypto.KeystoreAccess;
-import org.consentry.server.identity.TokenClient;
-import org.consentry.server.identity.UserDirectory;
 
 /**
  * {@code consentry keys init | rotate | rotate-data-keys}. {@code init} works offline and never
@@ -112,22 +110,22 @@ final class KeysCommand implements CliCommand {
 	private static int onServer(Context context, String operation, String body) {
 		URI base = ImportCommand.serverUrl(context.env().getOrDefault("CONSENTRY_FHIR_URL", ImportCommand.DEFAULT_SERVER));
 		try {
-			HttpFhirSender sender = new HttpFhirSender(base, token(context), Duration.ofMinutes(5));
-			JsonNode result = parameters(sender.post(operation, body), operation);
+			HttpFhirSender sender = new HttpFhirSender(base, IdentitySettings.ehrTokenOrEnv(context.env()), Duration.ofMinutes(5));
+			JsonNode result = OperationParameters.read(sender.post(operation, body), operation);
 			if (operation.equals("$rotate-keys")) {
 				context.out().printf("Master key is now version %s; %s data keys re-wrapped.%n",
-						value(result, "kekVersion"), value(result, "rewrapped"));
+						OperationParameters.value(result, "kekVersion"), OperationParameters.value(result, "rewrapped"));
 				return ConsentryCli.OK;
 			}
 			while (true) {
-				String status = value(result, "status");
+				String status = OperationParameters.value(result, "status");
 				context.err().printf("rotate-data-keys: %s, %s keys rotated, %s resources scanned, %s re-encrypted%n",
-						status, value(result, "keys"), value(result, "scanned"), value(result, "reencrypted"));
+						status, OperationParameters.value(result, "keys"), OperationParameters.value(result, "scanned"), OperationParameters.value(result, "reencrypted"));
 				if (status.equals("completed") || status.equals("failed")) {
 					return status.equals("completed") ? ConsentryCli.OK : ConsentryCli.FAILURES;
 				}
 				Thread.sleep(1000);
-				result = parameters(sender.get("$rotate-data-keys-status?job=" + value(result, "job")), operation);
+				result = OperationParameters.read(sender.get("$rotate-data-keys-status?job=" + OperationParameters.value(result, "job")), operation);
 			}
 		} catch (ServerUnavailableException | ImportException e) {
 			context.err().println("consentry keys: " + e.getMessage() + " (rotation runs in the server: ./consentry up)");
@@ -138,34 +136,6 @@ final class KeysCommand implements CliCommand {
 		}
 	}
 
-	private static String token(Context context) {
-		String token = context.env().get("CONSENTRY_TOKEN");
-		if (token != null) {
-			return token;
-		}
-		IdentitySettings settings = IdentitySettings.from(context.env());
-		String secret = new UserDirectory(settings.admin()).clientSecret(TokenClient.EHR_CLIENT);
-		return new TokenClient(settings.admin().issuer()).clientCredentials(TokenClient.EHR_CLIENT, secret, null);
-	}
 
-	private static JsonNode parameters(FhirResponse response, String operation) {
-		if (!response.isSuccess()) {
-			throw new ImportException(operation + " answered HTTP " + response.status() + ": " + Outcomes.diagnostics(response.body()));
-		}
-		try {
-			return JSON.readTree(response.body());
-		} catch (IOException e) {
-			throw new ImportException(operation + " answered something that is not JSON");
-		}
-	}
 
-	private static String value(JsonNode parameters, String name) {
-		for (JsonNode parameter : parameters.path("parameter")) {
-			if (name.equals(parameter.path("name").asText())) {
-				JsonNode valueString = parameter.path("valueString");
-				return valueString.isMissingNode() ? parameter.path("valueInteger").asText() : valueString.asText();
-			}
-		}
-		return "";
-	}
 }

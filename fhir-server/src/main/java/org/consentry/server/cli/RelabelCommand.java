@@ -1,8 +1,6 @@
 package org.consentry.server.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -14,7 +12,6 @@ import java.util.List;
  */
 final class RelabelCommand implements CliCommand {
 
-	private static final ObjectMapper JSON = new ObjectMapper();
 	private static final Duration POLL = Duration.ofSeconds(1);
 
 	@Override
@@ -61,22 +58,22 @@ final class RelabelCommand implements CliCommand {
 		URI base = ImportCommand.serverUrl(server);
 		HttpFhirSender sender = new HttpFhirSender(base, token, Duration.ofMinutes(1));
 		try {
-			JsonNode job = parameters(sender.post("$relabel", "{\"resourceType\":\"Parameters\"}"), "$relabel");
-			String id = value(job, "job");
+			JsonNode job = OperationParameters.read(sender.post("$relabel", "{\"resourceType\":\"Parameters\"}"), "$relabel");
+			String id = OperationParameters.value(job, "job");
 			while (true) {
-				String status = value(job, "status");
+				String status = OperationParameters.value(job, "status");
 				context.err().printf("relabel: %s, %s / %s resources, %s relabelled%n",
-						status, value(job, "processed"), value(job, "total"), value(job, "relabeled"));
+						status, OperationParameters.value(job, "processed"), OperationParameters.value(job, "total"), OperationParameters.value(job, "relabeled"));
 				if (status.equals("completed")) {
-					context.out().printf("Relabelled %s of %s resources.%n", value(job, "relabeled"), value(job, "processed"));
+					context.out().printf("Relabelled %s of %s resources.%n", OperationParameters.value(job, "relabeled"), OperationParameters.value(job, "processed"));
 					return ConsentryCli.OK;
 				}
 				if (status.equals("failed")) {
-					context.err().println("consentry relabel: the job failed on the server: " + value(job, "error"));
+					context.err().println("consentry relabel: the job failed on the server: " + OperationParameters.value(job, "error"));
 					return ConsentryCli.FAILURES;
 				}
 				Thread.sleep(POLL.toMillis());
-				job = parameters(sender.get("$relabel-status?job=" + id), "$relabel-status");
+				job = OperationParameters.read(sender.get("$relabel-status?job=" + id), "$relabel-status");
 			}
 		} catch (ServerUnavailableException | ImportException e) {
 			context.err().println("consentry relabel: " + e.getMessage());
@@ -87,24 +84,5 @@ final class RelabelCommand implements CliCommand {
 		}
 	}
 
-	private static JsonNode parameters(FhirResponse response, String operation) {
-		if (!response.isSuccess()) {
-			throw new ImportException(operation + " answered HTTP " + response.status() + ": " + Outcomes.diagnostics(response.body()));
-		}
-		try {
-			return JSON.readTree(response.body());
-		} catch (IOException e) {
-			throw new ImportException(operation + " answered something that is not JSON");
-		}
-	}
 
-	private static String value(JsonNode parameters, String name) {
-		for (JsonNode parameter : parameters.path("parameter")) {
-			if (name.equals(parameter.path("name").asText())) {
-				JsonNode valueString = parameter.path("valueString");
-				return valueString.isMissingNode() ? parameter.path("valueInteger").asText() : valueString.asText();
-			}
-		}
-		return "";
-	}
 }

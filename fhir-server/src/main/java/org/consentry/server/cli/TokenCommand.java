@@ -3,7 +3,6 @@ package org.consentry.server.cli;
 import java.util.List;
 import org.consentry.server.identity.ProvisioningException;
 import org.consentry.server.identity.TokenClient;
-import org.consentry.server.identity.UserDirectory;
 
 /** {@code consentry token USERNAME|ehr [--scope "..."]}: prints a fresh access token, for curl. */
 final class TokenCommand implements CliCommand {
@@ -50,8 +49,7 @@ final class TokenCommand implements CliCommand {
 		try {
 			String token;
 			if (args.get(0).equals("ehr")) {
-				String secret = new UserDirectory(settings.admin()).clientSecret(TokenClient.EHR_CLIENT);
-				token = tokens.clientCredentials(TokenClient.EHR_CLIENT, secret, scope);
+				token = settings.ehrToken(scope);
 			} else {
 				String password = context.env().getOrDefault("CONSENTRY_PASSWORD", null);
 				token = tokens.password(args.get(0), password != null ? password : settings.savedPassword(args.get(0)), scope);

@@ -38,11 +38,16 @@ class ConsentConfig {
 	}
 
 	@Bean
+	AccessLog accessLog(DaoRegistry daos) {
+		return new AccessLog(daos);
+	}
+
+	@Bean
 	ConsentEnforcement consentEnforcement(
-			FhirContext fhir, ConsentEngine engine, ConsentCache cache, DaoRegistry daos, IInterceptorService storage) {
-		PatientCompartment compartment = new PatientCompartment(fhir);
+			PatientCompartment compartment, ConsentEngine engine, ConsentCache cache, AccessLog accessLog,
+			IInterceptorService storage) {
 		ConsentEnforcement enforcement =
-				new ConsentEnforcement(compartment, new ReadAccess(compartment), engine, cache, new AccessLog(daos));
+				new ConsentEnforcement(compartment, new ReadAccess(compartment), engine, cache, accessLog);
 		storage.registerInterceptor(new ExportConsent(enforcement));
 		return enforcement;
 	}
@@ -57,8 +62,8 @@ class ConsentConfig {
 	@Bean
 	@Order(40)
 	@ConditionalOnProperty(name = "consentry.consent.enabled", havingValue = "true", matchIfMissing = true)
-	ConsentRules consentRules(ConsentEnforcement enforcement, DaoRegistry daos) {
-		return new ConsentRules(enforcement, new AccessLog(daos));
+	ConsentRules consentRules(ConsentEnforcement enforcement, AccessLog accessLog) {
+		return new ConsentRules(enforcement, accessLog);
 	}
 
 	@Bean
@@ -77,7 +82,7 @@ class ConsentConfig {
 
 	@Bean
 	ConsentDecisionOperation consentDecisionOperation(
-			DaoRegistry daos, FhirContext fhir, ConsentEngine engine, ConsentCache cache) {
-		return new ConsentDecisionOperation(daos, new PatientCompartment(fhir), engine, cache);
+			DaoRegistry daos, PatientCompartment compartment, ConsentEngine engine, ConsentCache cache) {
+		return new ConsentDecisionOperation(daos, compartment, engine, cache);
 	}
 }

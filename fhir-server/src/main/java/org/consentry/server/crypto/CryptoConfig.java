@@ -54,8 +54,8 @@ class CryptoConfig {
 	@Bean
 	EncryptionInterceptor encryptionInterceptor(
 			FieldEncryptor fields, BlindIndexTokens tokens, FhirContext fhir, CryptoProperties properties,
-			IInterceptorService interceptors) {
-		EncryptionInterceptor interceptor = new EncryptionInterceptor(fields, tokens, new PatientCompartment(fhir));
+			IInterceptorService interceptors, PatientCompartment compartment) {
+		EncryptionInterceptor interceptor = new EncryptionInterceptor(fields, tokens, compartment);
 		if (properties.enabled()) {
 			interceptors.registerInterceptor(interceptor);
 			interceptors.registerInterceptor(new EncryptedSearchRules(tokens, fhir));

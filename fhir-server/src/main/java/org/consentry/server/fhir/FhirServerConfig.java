@@ -76,6 +76,12 @@ class FhirServerConfig {
 		return server;
 	}
 
+	/** Whose record a resource belongs to; shared by scopes, consent and encryption. */
+	@Bean
+	PatientCompartment patientCompartment(ca.uhn.fhir.context.FhirContext fhir) {
+		return new PatientCompartment(fhir);
+	}
+
 	@Bean
 	ServletRegistrationBean<RestfulServer> fhirServlet(RestfulServer server) {
 		ServletRegistrationBean<RestfulServer> registration = new ServletRegistrationBean<>(server, FHIR_PATH + "/*");

@@ -64,8 +64,8 @@ class SecurityConfig {
 
 	@Bean
 	@Order(10)
-	SmartScopeInterceptor smartScopeInterceptor(FhirContext fhir) {
-		return new SmartScopeInterceptor(new PatientCompartment(fhir));
+	SmartScopeInterceptor smartScopeInterceptor(PatientCompartment compartment) {
+		return new SmartScopeInterceptor(compartment);
 	}
 
 	@Bean
