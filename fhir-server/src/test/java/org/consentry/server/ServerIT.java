@@ -98,6 +98,12 @@ public abstract class ServerIT {
 
 	/** Sends a raw request with the given token (none if null). */
 	protected HttpResponse<String> sendAs(String token, String method, String path, String contentType, String body) {
+		return sendWith(token, method, path, contentType, body, java.util.Map.of());
+	}
+
+	/** Sends a raw request with the given token (none if null) and extra headers. */
+	protected HttpResponse<String> sendWith(
+			String token, String method, String path, String contentType, String body, java.util.Map<String, String> headers) {
 		String url = path.startsWith("http") ? path : base() + path;
 		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
 				.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
@@ -108,6 +114,11 @@ public abstract class ServerIT {
 		if (token != null) {
 			request.header("Authorization", "Bearer " + token);
 		}
+		headers.forEach((name, value) -> {
+			if (!name.equalsIgnoreCase("Content-Type")) {
+				request.header(name, value);
+			}
+		});
 		try {
 			return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
 		} catch (IOException e) {

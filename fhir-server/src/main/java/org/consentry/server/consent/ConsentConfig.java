@@ -7,6 +7,7 @@ import java.time.Clock;
 import javax.sql.DataSource;
 import org.consentry.consent.ConsentEngine;
 import org.consentry.server.fhir.PatientCompartment;
+import org.consentry.server.fhir.Pipeline;
 import org.consentry.server.security.ReadAccess;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -53,14 +54,14 @@ class ConsentConfig {
 	}
 
 	@Bean
-	@Order(30)
+	@Order(Pipeline.CONSENT)
 	@ConditionalOnProperty(name = "consentry.consent.enabled", havingValue = "true", matchIfMissing = true)
 	ConsentEnforcementInterceptor consentEnforcementInterceptor(ConsentEnforcement enforcement) {
 		return new ConsentEnforcementInterceptor(enforcement);
 	}
 
 	@Bean
-	@Order(40)
+	@Order(Pipeline.CONSENT_RULES)
 	@ConditionalOnProperty(name = "consentry.consent.enabled", havingValue = "true", matchIfMissing = true)
 	ConsentRules consentRules(ConsentEnforcement enforcement, AccessLog accessLog) {
 		return new ConsentRules(enforcement, accessLog);
@@ -75,7 +76,7 @@ class ConsentConfig {
 	}
 
 	@Bean
-	@Order(50)
+	@Order(Pipeline.EXPORT_FILES)
 	ExportOutputAccess exportOutputAccess(FhirContext fhir) {
 		return new ExportOutputAccess(fhir);
 	}

@@ -6,10 +6,11 @@ import ca.uhn.fhir.rest.annotation.OperationParam;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
-import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
+import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import org.consentry.server.fhir.NotFound;
 import org.consentry.consent.ConsentEngine;
 import org.consentry.consent.Decision;
 import org.consentry.consent.Obligation;
@@ -58,13 +59,18 @@ final class ConsentDecisionOperation implements FhirOperations {
 		if (!id.hasResourceType() || !id.hasIdPart() || !daos.isResourceTypeSupported(id.getResourceType())) {
 			throw new InvalidRequestException("resource must be a reference such as Observation/123");
 		}
-		Resource resource = (Resource) daos.getResourceDao(id.getResourceType()).read(id, new SystemRequestDetails());
+		Resource resource;
+		try {
+			resource = (Resource) daos.getResourceDao(id.getResourceType()).read(id.toUnqualifiedVersionless(), new SystemRequestDetails());
+		} catch (BaseServerResponseException missingOrDeleted) {
+			throw NotFound.of(id.getResourceType(), id.getIdPart());
+		}
 		Set<String> owners = compartment.owners(resource);
 		Requester asker = Requesters.of(request).orElseThrow();
 		boolean ownRecord = owners.stream().anyMatch(asker::isPatient);
 		if (asker.kind() != Requester.Kind.SYSTEM && !ownRecord) {
 			// to anyone else, a resource they may not ask about looks absent
-			throw new ResourceNotFoundException(id);
+			throw NotFound.of(id.getResourceType(), id.getIdPart());
 		}
 		Requester subject = hypothetical(actors, purposeCode);
 		Parameters out = new Parameters();

@@ -28,7 +28,7 @@ import org.hl7.fhir.r4.model.Resource;
  * resource of several patients is shown only if every one of them allows it). A provision that
  * asks for REDACT hides the resource as well.
  */
-final class ConsentEnforcement implements IConsentService {
+final class ConsentEnforcement implements IConsentService, ReadDecision {
 
 	private static final Obligation REDACT = Obligation.policy("REDACT");
 
@@ -69,6 +69,30 @@ final class ConsentEnforcement implements IConsentService {
 					+ " this client see; create by id, or ask the patient");
 		}
 		return ConsentOutcome.REJECT;
+	}
+
+	/**
+	 * A page of an earlier search ({@code _getpages}): HAPI decided its resources with
+	 * {@link #canSeeResource} when the search ran, so they are decided again as they are shown, and a
+	 * Consent changed since then applies to this page. Response Bundles themselves are not stored
+	 * resources and are not decided.
+	 */
+	@Override
+	public ConsentOutcome willSeeResource(RequestDetails request, IBaseResource resource, IConsentContextServices services) {
+		if (request.getRestOperationType() != RestOperationTypeEnum.GET_PAGE || isResponseBundle(resource)) {
+			return ConsentOutcome.PROCEED;
+		}
+		Requester requester = Requesters.of(request).orElse(null);
+		return requester == null || decide(request, requester, resource) ? ConsentOutcome.PROCEED : ConsentOutcome.REJECT;
+	}
+
+	private static boolean isResponseBundle(IBaseResource resource) {
+		return resource instanceof org.hl7.fhir.r4.model.Bundle bundle && !bundle.getMeta().hasVersionId();
+	}
+
+	@Override
+	public boolean maySee(RequestDetails request, Requester requester, IBaseResource resource) {
+		return decide(request, requester, resource);
 	}
 
 	/** Whether the requester may see the resource; records emergency overrides for the response and audit. */

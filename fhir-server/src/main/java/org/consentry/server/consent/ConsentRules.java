@@ -8,10 +8,10 @@ import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.api.server.bulk.BulkExportJobParameters;
 import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
-import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import jakarta.servlet.http.HttpServletResponse;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.consentry.server.fhir.NotFound;
 import org.consentry.consent.Decision;
 import org.consentry.consent.Requester;
 import org.consentry.server.fhir.ServerInterceptor;
@@ -109,7 +109,7 @@ final class ConsentRules implements ServerInterceptor {
 	private void hiddenLooksAbsent(RequestDetails request, IBaseResource existing) {
 		Requester requester = request == null ? null : Requesters.of(request).orElse(null);
 		if (requester != null && !enforcement.decide(request, requester, existing)) {
-			throw new ResourceNotFoundException(existing.getIdElement().toUnqualifiedVersionless());
+			throw NotFound.of(existing.getIdElement());
 		}
 	}
 

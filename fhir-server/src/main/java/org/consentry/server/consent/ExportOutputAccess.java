@@ -2,8 +2,8 @@ package org.consentry.server.consent;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
-import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import ca.uhn.fhir.rest.server.interceptor.binary.BinarySecurityContextInterceptor;
+import org.consentry.server.fhir.NotFound;
 import org.consentry.consent.Requester;
 import org.consentry.server.fhir.ServerInterceptor;
 import org.consentry.server.security.Requesters;
@@ -34,6 +34,6 @@ final class ExportOutputAccess extends BinarySecurityContextInterceptor implemen
 
 	@Override
 	protected void handleForbidden(IBaseBinary binary) {
-		throw new ResourceNotFoundException(binary.getIdElement().toUnqualifiedVersionless());
+		throw NotFound.of(binary.getIdElement());
 	}
 }

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.util.Set;
 import org.consentry.consent.Requester;
 import org.consentry.server.fhir.PatientCompartment;
+import org.consentry.server.fhir.Pipeline;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -63,13 +64,13 @@ class SecurityConfig {
 	}
 
 	@Bean
-	@Order(10)
+	@Order(Pipeline.SCOPES)
 	SmartScopeInterceptor smartScopeInterceptor(PatientCompartment compartment) {
 		return new SmartScopeInterceptor(compartment);
 	}
 
 	@Bean
-	@Order(20)
+	@Order(Pipeline.NARROWING)
 	PatientSearchNarrowing patientSearchNarrowing() {
 		return new PatientSearchNarrowing();
 	}

@@ -6,8 +6,8 @@ import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
-import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import java.util.Set;
+import org.consentry.server.fhir.NotFound;
 import org.consentry.consent.Requester;
 import org.consentry.server.fhir.PatientCompartment;
 import org.consentry.server.fhir.ServerInterceptor;
@@ -103,7 +103,7 @@ final class SmartScopeInterceptor implements ServerInterceptor {
 		}
 		if (scopes.reach("Patient", interaction) == Reach.PATIENT_COMPARTMENT
 				&& !request.getId().getIdPart().equals(requester.patientId())) {
-			throw new ResourceNotFoundException(request.getId().toUnqualifiedVersionless());
+			throw NotFound.of(request.getResourceName(), request.getId().getIdPart());
 		}
 	}
 

@@ -1,0 +1,59 @@
+package org.consentry.server.door;
+
+import ca.uhn.fhir.interceptor.api.Hook;
+import ca.uhn.fhir.interceptor.api.Interceptor;
+import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import org.consentry.consent.Requester;
+import org.consentry.server.fhir.NotFound;
+import org.consentry.server.fhir.ServerInterceptor;
+import org.consentry.server.security.Requesters;
+import org.hl7.fhir.instance.model.api.IBaseBundle;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.IdType;
+
+/**
+ * Writes by id tell nothing about ids the requester cannot see. Only system clients create
+ * resources with an id of their choosing (an update that creates): for anyone else a free id
+ * and a hidden one would answer differently, so both answer as missing, and they create with POST.
+ * The entries of a transaction or batch that update, patch or delete by id are admitted as the
+ * door admits the same request sent alone: the target must exist and be visible.
+ */
+@Interceptor
+final class WriteTargets implements ServerInterceptor {
+
+	private final Instances instances;
+
+	WriteTargets(Instances instances) {
+		this.instances = instances;
+	}
+
+	@Hook(Pointcut.STORAGE_PRESTORAGE_CLIENT_ASSIGNED_ID)
+	public void clientAssignedId(IBaseResource resource, RequestDetails request) {
+		Requester requester = request == null ? null : Requesters.of(request).orElse(null);
+		if (requester != null && requester.kind() != Requester.Kind.SYSTEM) {
+			throw NotFound.of(resource.fhirType(), resource.getIdElement().getIdPart());
+		}
+	}
+
+	@Hook(Pointcut.STORAGE_TRANSACTION_PROCESSING)
+	public void entries(IBaseBundle bundle, RequestDetails request) {
+		Requester requester = request == null ? null : Requesters.of(request).orElse(null);
+		if (requester == null || requester.kind() == Requester.Kind.SYSTEM || !(bundle instanceof Bundle sent)) {
+			return;
+		}
+		for (Bundle.BundleEntryComponent entry : sent.getEntry()) {
+			Bundle.HTTPVerb method = entry.getRequest().getMethod();
+			String url = entry.getRequest().getUrl();
+			if (url == null || url.contains("?") || method != Bundle.HTTPVerb.PUT && method != Bundle.HTTPVerb.PATCH
+					&& method != Bundle.HTTPVerb.DELETE) {
+				continue; // creates by POST, reads (admitted by the door as sub-requests), conditional writes (refused)
+			}
+			IdType id = new IdType(url);
+			if (id.hasResourceType() && id.hasIdPart()) {
+				instances.requireVisible(request, requester, id.getResourceType(), id);
+			}
+		}
+	}
+}
