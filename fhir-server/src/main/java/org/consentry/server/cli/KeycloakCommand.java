@@ -1,12 +1,18 @@
 package org.consentry.server.cli;
 
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import org.consentry.server.identity.ProvisioningException;
 import org.consentry.server.identity.RealmProvisioner;
 import org.consentry.server.identity.TokenClient;
 import org.consentry.server.identity.UserDirectory;
 
-/** {@code consentry keycloak provision}: applies the realm definition to Keycloak (idempotent). */
+/**
+ * {@code consentry keycloak provision}: applies the realm definition to Keycloak (idempotent);
+ * {@code ehr-organization} and {@code ehr-purpose} set whom the {@code ehr-system} client acts for
+ * and for which purposes of use.
+ */
 final class KeycloakCommand implements CliCommand {
 
 	@Override
@@ -16,7 +22,7 @@ final class KeycloakCommand implements CliCommand {
 
 	@Override
 	public String summary() {
-		return "provision | ehr-organization Organization/ID: set up the consentry realm";
+		return "provision | ehr-organization Organization/ID | ehr-purpose [CODE]...: set up the consentry realm";
 	}
 
 	@Override
@@ -24,9 +30,12 @@ final class KeycloakCommand implements CliCommand {
 		return """
 				usage: consentry keycloak provision
 				       consentry keycloak ehr-organization Organization/ID
+				       consentry keycloak ehr-purpose [CODE]...
 				  provision: applies fhir-server/src/main/resources/keycloak/consentry-realm.json to Keycloak; safe to re-run.
 				  ehr-organization: the organization the ehr-system client acts for (its tokens' organization claim,
 				                    which patients' Consents can name as actor).
+				  ehr-purpose: the purposes of use the ehr-system client may act for besides TREAT (realm roles
+				               purpose:CODE, e.g. HPAYMT HOPERAT); replaces those granted before, none revokes all.
 				  env: CONSENTRY_KEYCLOAK_URL (default http://127.0.0.1:8180), CONSENTRY_KEYCLOAK_REALM (consentry),
 				       CONSENTRY_KEYCLOAK_ADMIN (admin), CONSENTRY_KEYCLOAK_ADMIN_PASSWORD
 				Exit code: 0 done, 2 could not run.""";
@@ -40,14 +49,25 @@ final class KeycloakCommand implements CliCommand {
 		}
 		boolean provision = args.size() == 1 && args.get(0).equals("provision");
 		boolean organization = args.size() == 2 && args.get(0).equals("ehr-organization");
-		if (!provision && !organization) {
-			throw new UsageException("expected 'provision' or 'ehr-organization Organization/ID'");
+		boolean purpose = !args.isEmpty() && args.get(0).equals("ehr-purpose");
+		if (!provision && !organization && !purpose) {
+			throw new UsageException("expected 'provision', 'ehr-organization Organization/ID' or 'ehr-purpose [CODE]...'");
 		}
 		IdentitySettings settings = IdentitySettings.from(context.env());
-		if (organization) {
+		if (organization || purpose) {
 			try {
-				new UserDirectory(settings.admin()).setClientOrganization(TokenClient.EHR_CLIENT, args.get(1));
-				context.out().printf("The %s client now acts for %s.%n", TokenClient.EHR_CLIENT, args.get(1));
+				UserDirectory directory = new UserDirectory(settings.admin());
+				if (organization) {
+					directory.setClientOrganization(TokenClient.EHR_CLIENT, args.get(1));
+					context.out().printf("The %s client now acts for %s.%n", TokenClient.EHR_CLIENT, args.get(1));
+				} else {
+					Set<String> purposes = new TreeSet<>(args.subList(1, args.size()));
+					directory.setClientPurposes(TokenClient.EHR_CLIENT, purposes);
+					Set<String> actsFor = new TreeSet<>(purposes);
+					actsFor.add("TREAT");
+					context.out().printf("The %s client may now act for %s (new tokens only).%n", TokenClient.EHR_CLIENT,
+							String.join(", ", actsFor));
+				}
 				return ConsentryCli.OK;
 			} catch (IllegalArgumentException e) {
 				throw new UsageException(e.getMessage());

@@ -2,13 +2,19 @@ package org.consentry.server.cli;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.consentry.server.identity.ProvisioningException;
 import org.consentry.server.identity.UserDirectory;
 
 /**
  * {@code consentry user add-patient|add-practitioner|add-researcher}: a Keycloak user linked to
- * FHIR, with a generated password (printed once, and kept for {@code consentry token}).
+ * FHIR, with a generated password (printed once, and kept for {@code consentry token}), and for a
+ * practitioner the purposes of use it is granted ({@code --purpose CODE}, repeatable).
  */
 final class UserCommand implements CliCommand {
 
@@ -26,10 +32,13 @@ final class UserCommand implements CliCommand {
 	public String usage() {
 		return """
 				usage: consentry user add-patient USERNAME Patient/ID
-				       consentry user add-practitioner USERNAME Practitioner/ID [--organization Organization/ID]
+				       consentry user add-practitioner USERNAME Practitioner/ID [--organization Organization/ID] [--purpose CODE]...
 				       consentry user add-researcher USERNAME
 				  Creates the user (or updates its link) and sets a new generated password, which is printed
 				  and saved under $CONSENTRY_HOME/keycloak/passwords for ./consentry token USERNAME.
+				  --purpose CODE: a purpose of use the practitioner may act for besides TREAT (realm role
+				    purpose:CODE), e.g. ETREAT for emergency access; repeat it for several. Re-adding a user
+				    replaces its purposes with those given.
 				Exit code: 0 done, 2 could not run.""";
 	}
 
@@ -46,21 +55,28 @@ final class UserCommand implements CliCommand {
 		List<String> rest = args.subList(1, args.size());
 		IdentitySettings settings = IdentitySettings.from(context.env());
 		UserDirectory users = new UserDirectory(settings.admin());
-		String username = rest.isEmpty() ? null : rest.get(0);
 		String password;
+		String username;
+		Set<String> purposes = Set.of();
 		try {
+			Arguments parsed = Arguments.parse(rest);
+			username = parsed.positional().isEmpty() ? null : parsed.positional().get(0);
 			password = switch (verb) {
 				case "add-patient" -> {
-					expect(rest.size() == 2, "add-patient needs USERNAME Patient/ID");
-					yield users.addPatient(username, rest.get(1));
+					parsed.require(2, Set.of(), "add-patient needs USERNAME Patient/ID");
+					yield users.addPatient(username, parsed.positional().get(1));
 				}
 				case "add-practitioner" -> {
-					boolean withOrg = rest.size() == 4 && rest.get(2).equals("--organization");
-					expect(rest.size() == 2 || withOrg, "add-practitioner needs USERNAME Practitioner/ID [--organization Organization/ID]");
-					yield users.addPractitioner(username, rest.get(1), withOrg ? rest.get(3) : null);
+					parsed.require(2, Set.of("--organization", "--purpose"),
+							"add-practitioner needs USERNAME Practitioner/ID [--organization Organization/ID] [--purpose CODE]...");
+					List<String> organization = parsed.values("--organization");
+					expect(organization.size() <= 1, "--organization may be given once");
+					purposes = new LinkedHashSet<>(parsed.values("--purpose"));
+					yield users.addPractitioner(username, parsed.positional().get(1),
+							organization.isEmpty() ? null : organization.get(0), purposes);
 				}
 				case "add-researcher" -> {
-					expect(rest.size() == 1, "add-researcher needs USERNAME");
+					parsed.require(1, Set.of(), "add-researcher needs USERNAME");
 					yield users.addResearcher(username);
 				}
 				default -> throw new UsageException("unknown verb '" + verb + "'");
@@ -76,6 +92,10 @@ final class UserCommand implements CliCommand {
 		}
 		context.out().printf("User %s is ready. Password: %s (saved to %s)%n", username, password,
 				settings.passwordFile(username));
+		if (!purposes.isEmpty()) {
+			context.out().printf("Granted purposes of use: %s (choose one per request with the X-Purpose-Of-Use header)%n",
+					String.join(", ", purposes));
+		}
 		context.out().printf("Token: ./consentry token %s%n", username);
 		return ConsentryCli.OK;
 	}
@@ -83,6 +103,40 @@ final class UserCommand implements CliCommand {
 	private static void expect(boolean condition, String message) {
 		if (!condition) {
 			throw new UsageException(message);
+		}
+	}
+
+	/** Positional arguments and {@code --name value} options, each option possibly repeated. */
+	private record Arguments(List<String> positional, Map<String, List<String>> options) {
+
+		static Arguments parse(List<String> args) {
+			List<String> positional = new ArrayList<>();
+			Map<String, List<String>> options = new LinkedHashMap<>();
+			for (int i = 0; i < args.size(); i++) {
+				String arg = args.get(i);
+				if (!arg.startsWith("--")) {
+					positional.add(arg);
+					continue;
+				}
+				UserCommand.expect(i + 1 < args.size() && !args.get(i + 1).startsWith("--"), arg + " needs a value");
+				options.computeIfAbsent(arg, k -> new ArrayList<>()).add(args.get(++i));
+			}
+			return new Arguments(positional, options);
+		}
+
+		void require(int positionals, Set<String> allowed, String message) {
+			for (String option : options.keySet()) {
+				if (!allowed.contains(option)) {
+					throw new UsageException(option.equals("--purpose")
+							? "--purpose is for practitioners: patients act for PATRQT, researchers for HRESCH"
+							: "unknown option " + option);
+				}
+			}
+			UserCommand.expect(positional.size() == positionals, message);
+		}
+
+		List<String> values(String option) {
+			return options.getOrDefault(option, List.of());
 		}
 	}
 }

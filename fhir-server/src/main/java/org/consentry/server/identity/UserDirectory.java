@@ -7,8 +7,10 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 import org.keycloak.admin.client.Keycloak;
+import org.keycloak.admin.client.resource.ClientResource;
 import org.keycloak.admin.client.resource.RealmResource;
 import org.keycloak.admin.client.resource.UserResource;
 import org.keycloak.representations.idm.ClientRepresentation;
@@ -18,10 +20,12 @@ import org.keycloak.representations.idm.UserRepresentation;
 
 /**
  * Keycloak users linked to FHIR: patients (attribute {@code patient}), practitioners
- * ({@code fhirUser} and {@code organization}) and researchers (role {@code researcher}).
+ * ({@code fhirUser} and {@code organization}, and the purposes of use they are granted as realm
+ * roles {@code purpose:CODE}) and researchers (role {@code researcher}).
  *
- * <p>Adding a user that exists updates its link and role and sets a new password: the command is
- * safe to re-run. Passwords are generated here, returned once, and never logged.
+ * <p>Adding a user that exists updates its link, its role and its purpose roles (those not given
+ * again are taken away) and sets a new password: the command is safe to re-run. Passwords are
+ * generated here, returned once, and never logged.
  */
 public final class UserDirectory {
 
@@ -39,22 +43,34 @@ public final class UserDirectory {
 	/** A patient linked to {@code Patient/ID}; returns the generated password. */
 	public String addPatient(String username, String patientReference) {
 		String id = reference(patientReference, "Patient");
-		return upsert(username, "patient", Map.of("patient", id, "fhirUser", "Patient/" + id));
+		return upsert(username, "patient", Map.of("patient", id, "fhirUser", "Patient/" + id), Set.of());
 	}
 
 	/** A practitioner linked to {@code Practitioner/ID} and optionally an organization; returns the password. */
 	public String addPractitioner(String username, String practitionerReference, String organizationReference) {
+		return addPractitioner(username, practitionerReference, organizationReference, Set.of());
+	}
+
+	/**
+	 * A practitioner granted purposes of use beyond treatment, such as {@code ETREAT} (emergency
+	 * access) or {@code HPAYMT}; returns the password.
+	 *
+	 * @throws IllegalArgumentException for a purpose the realm definition has no role for
+	 */
+	public String addPractitioner(
+			String username, String practitionerReference, String organizationReference, Set<String> purposes) {
+		Set<String> granted = PurposeRoles.check(purposes);
 		String id = reference(practitionerReference, "Practitioner");
 		Map<String, String> attributes = new HashMap<>(Map.of("fhirUser", "Practitioner/" + id));
 		if (organizationReference != null) {
 			attributes.put("organization", "Organization/" + reference(organizationReference, "Organization"));
 		}
-		return upsert(username, "practitioner", attributes);
+		return upsert(username, "practitioner", attributes, granted);
 	}
 
 	/** A researcher (role {@code researcher}); returns the password. */
 	public String addResearcher(String username) {
-		return upsert(username, "researcher", Map.of());
+		return upsert(username, "researcher", Map.of(), Set.of());
 	}
 
 	/**
@@ -65,12 +81,7 @@ public final class UserDirectory {
 		String id = reference(organizationReference, "Organization");
 		try (Keycloak keycloak = admin.connect()) {
 			RealmResource realm = keycloak.realm(admin.realm());
-			List<ClientRepresentation> found = realm.clients().findByClientId(clientId);
-			if (found.isEmpty()) {
-				throw new ProvisioningException("no client " + clientId + " in realm " + admin.realm()
-						+ ": run ./consentry keycloak provision");
-			}
-			UserRepresentation account = realm.clients().get(found.get(0).getId()).getServiceAccountUser();
+			UserRepresentation account = client(realm, clientId).getServiceAccountUser();
 			Map<String, List<String>> attrs = account.getAttributes() == null ? new HashMap<>() : new HashMap<>(account.getAttributes());
 			attrs.put("organization", List.of("Organization/" + id));
 			account.setAttributes(attrs);
@@ -78,20 +89,43 @@ public final class UserDirectory {
 		}
 	}
 
+	/**
+	 * Grants a confidential client (such as {@code ehr-system}) exactly these purposes of use, as
+	 * realm roles of its service account; an empty set takes every granted purpose away.
+	 *
+	 * @throws IllegalArgumentException for a purpose the realm definition has no role for, or
+	 *     {@code ETREAT}, which is for practitioners only
+	 */
+	public void setClientPurposes(String clientId, Set<String> purposes) {
+		Set<String> granted = PurposeRoles.check(purposes);
+		if (granted.contains("ETREAT")) {
+			throw new IllegalArgumentException("ETREAT cannot be granted to a client: emergency access is for practitioners only");
+		}
+		try (Keycloak keycloak = admin.connect()) {
+			RealmResource realm = keycloak.realm(admin.realm());
+			UserRepresentation account = client(realm, clientId).getServiceAccountUser();
+			PurposeRoles.replace(realm, realm.users().get(account.getId()).roles(), granted);
+		}
+	}
+
 	/** The secret of a confidential client, such as {@code ehr-system}, read through the admin API. */
 	public String clientSecret(String clientId) {
 		try (Keycloak keycloak = admin.connect()) {
 			RealmResource realm = keycloak.realm(admin.realm());
-			List<ClientRepresentation> found = realm.clients().findByClientId(clientId);
-			if (found.isEmpty()) {
-				throw new ProvisioningException("no client " + clientId + " in realm " + admin.realm()
-						+ ": run ./consentry keycloak provision");
-			}
-			return realm.clients().get(found.get(0).getId()).getSecret().getValue();
+			return client(realm, clientId).getSecret().getValue();
 		}
 	}
 
-	private String upsert(String username, String role, Map<String, String> attributes) {
+	private ClientResource client(RealmResource realm, String clientId) {
+		List<ClientRepresentation> found = realm.clients().findByClientId(clientId);
+		if (found.isEmpty()) {
+			throw new ProvisioningException("no client " + clientId + " in realm " + admin.realm()
+					+ ": run ./consentry keycloak provision");
+		}
+		return realm.clients().get(found.get(0).getId());
+	}
+
+	private String upsert(String username, String role, Map<String, String> attributes, Set<String> purposes) {
 		if (username == null || !USERNAME.matcher(username).matches()) {
 			throw new IllegalArgumentException("username must be lower-case letters, digits and . _ @ - (at most 64), not '"
 					+ username + "'");
@@ -127,6 +161,7 @@ public final class UserDirectory {
 			}
 			RoleRepresentation roleRep = realm.roles().get(role).toRepresentation();
 			resource.roles().realmLevel().add(List.of(roleRep));
+			PurposeRoles.replace(realm, resource.roles(), purposes);
 			String password = newPassword();
 			CredentialRepresentation credential = new CredentialRepresentation();
 			credential.setType(CredentialRepresentation.PASSWORD);

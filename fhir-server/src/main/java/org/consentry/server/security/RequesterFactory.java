@@ -18,10 +18,9 @@ import org.consentry.consent.Requester.Kind;
  * Practitioner or PractitionerRole; a {@code patient} claim; or, for a client without a user,
  * {@code system/} scopes. A token that fits none of these identifies nobody and is refused.
  *
- * <p>The purpose of use is the {@code X-Purpose-Of-Use} header, else the token's
- * {@code purpose_of_use} claim, else the default of the kind (patient PATRQT, practitioner and
- * system TREAT, researcher HRESCH). Emergency treatment (ETREAT) is for practitioners only, and a
- * researcher acts for research only.
+ * <p>The purpose of use is granted by the identity provider, not claimed: the
+ * {@code X-Purpose-Of-Use} header chooses one of the purposes the token grants, else the request
+ * acts for the default of its kind (see {@link GrantedPurposes}).
  */
 final class RequesterFactory {
 
@@ -38,8 +37,8 @@ final class RequesterFactory {
 	private RequesterFactory() {}
 
 	/**
-	 * @throws RequesterException (403) if the token identifies no kind of requester, (400) if the
-	 *     purpose of use is unknown or not allowed for the kind
+	 * @throws RequesterException (403) if the token identifies no kind of requester or the header
+	 *     asks for a purpose the token does not grant, (400) if the purpose of use is unknown
 	 */
 	static Requester from(JWTClaimsSet claims, String purposeHeader) {
 		Set<String> scopes = new LinkedHashSet<>(Arrays.asList(string(claims, "scope").split("\\s+")));
@@ -70,7 +69,7 @@ final class RequesterFactory {
 					+ " add-practitioner or add-researcher");
 		}
 
-		String purpose = purpose(kind, purposeHeader, string(claims, "purpose_of_use"));
+		String purpose = GrantedPurposes.of(kind, roles, purposeClaim(claims)).choose(purposeHeader);
 		Set<String> actors = new LinkedHashSet<>();
 		if (fhirUser != null) {
 			actors.add(fhirUser);
@@ -82,32 +81,19 @@ final class RequesterFactory {
 		return new Requester(kind, subject, patient, fhirUser, organization, actors, scopes, purpose, client);
 	}
 
-	private static String purpose(Kind kind, String header, String claim) {
-		String requested = header != null && !header.isBlank() ? header.trim() : blankToNull(claim);
-		if (requested == null) {
-			return switch (kind) {
-				case PATIENT -> "PATRQT";
-				case PRACTITIONER, SYSTEM -> "TREAT";
-				case RESEARCHER -> "HRESCH";
-			};
+	/** The {@code purpose_of_use} claim: a space-separated string or a JSON array of codes. */
+	private static List<String> purposeClaim(JWTClaimsSet claims) {
+		Object value = claims.getClaim("purpose_of_use");
+		if (value == null) {
+			return List.of();
 		}
-		if (requested.contains("|")) {
-			String system = requested.substring(0, requested.indexOf('|'));
-			if (!system.isEmpty() && !system.equals(ACT_REASON)) {
-				throw new RequesterException(400, PURPOSE_HEADER + " must be a code of " + ACT_REASON + ", not " + system);
-			}
-			requested = requested.substring(requested.indexOf('|') + 1);
+		if (value instanceof String text) {
+			return Arrays.stream(text.trim().split("\\s+")).filter(code -> !code.isEmpty()).toList();
 		}
-		if (!PURPOSES.contains(requested)) {
-			throw new RequesterException(400, "unknown purpose of use '" + requested + "'; use one of " + PURPOSES);
+		if (value instanceof List<?> list && list.stream().allMatch(String.class::isInstance)) {
+			return list.stream().map(String.class::cast).toList();
 		}
-		if (requested.equals("ETREAT") && kind != Kind.PRACTITIONER) {
-			throw new RequesterException(403, "emergency access (ETREAT) is for practitioners only");
-		}
-		if (kind == Kind.RESEARCHER && !requested.equals("HRESCH")) {
-			throw new RequesterException(403, "a researcher acts for research (HRESCH) only, not " + requested);
-		}
-		return requested;
+		throw new RequesterException(403, "the token's purpose_of_use claim is neither a string nor an array of codes");
 	}
 
 	private static void checkReference(String claim, String value) {

@@ -77,7 +77,8 @@ class ConsentIT extends ServerIT {
 		psy.getMeta().addSecurity(new Coding(ACT_CODE, "PSY", null));
 		psyCondition1 = client().create().resource(psy).execute().getId().getIdPart();
 
-		String xPassword = TestKeycloak.users().addPractitioner("dr-x-" + s, drX, orgA);
+		// dr X may break the glass: the identity provider grants emergency access (realm role purpose:ETREAT)
+		String xPassword = TestKeycloak.users().addPractitioner("dr-x-" + s, drX, orgA, java.util.Set.of("ETREAT"));
 		String yPassword = TestKeycloak.users().addPractitioner("dr-y-" + s, "Practitioner/dr-y-" + s, "Organization/org-b-" + s);
 		drXToken = userToken("dr-x-" + s, xPassword, "user/*.cruds");
 		drYToken = userToken("dr-y-" + s, yPassword, null);
@@ -240,6 +241,8 @@ class ConsentIT extends ServerIT {
 		assertThat(emergency.headers().firstValue(ConsentRules.ACCESS_HEADER).orElse("")).contains("emergency-override")
 				.contains("Patient/" + p1);
 		assertThat(body(ehrToken(), "/AuditEvent?entity=Patient/" + p1)).contains("ETREAT").contains(drX);
+		assertThat(sendWithPurpose(drYToken, "/Observation/" + obs1, "ETREAT").statusCode())
+				.as("a practitioner not granted emergency access cannot claim it").isEqualTo(403);
 
 		consent(ConsentJson.denyEmergency(p1));
 		assertThat(sendWithPurpose(drXToken, "/Observation/" + obs1, "ETREAT").statusCode()).isEqualTo(404);

@@ -295,7 +295,8 @@ class IdentityIT extends ServerIT {
 			assertThat(status(token, "/Observation/" + aliceObservation)).isEqualTo(200);
 			assertThat(sendAs(token, "POST", "/Observation", "application/fhir+json", observationJson(bobPatient)).statusCode())
 					.isEqualTo(403);
-			assertThat(send(token, "ETREAT").statusCode()).isEqualTo(200);
+			assertThat(send(token, "TREAT").statusCode()).isEqualTo(200);
+			assertThat(send(token, "ETREAT").statusCode()).as("emergency access needs the role purpose:ETREAT").isEqualTo(403);
 		}
 
 		@Test
