@@ -35,6 +35,11 @@ import org.slf4j.LoggerFactory;
 @Interceptor
 final class HiddenAsAbsent implements ServerInterceptor {
 
+	/** Text that belongs in the server log, never in an answer: SQL, database and JVM internals. */
+	private static final java.util.regex.Pattern INTERNAL = java.util.regex.Pattern.compile(
+			"(?i)(\\binsert into\\b|\\bselect .* from\\b|\\bupdate \\w+ set\\b|SQLState|could not execute|ERROR: |"
+					+ "org\\.(hibernate|postgresql|springframework)|java\\.(lang|util|sql)\\.|\\bjdbc\\b|"
+					+ "\\bat [a-z][a-z0-9_]*\\.[a-z])");
 	private static final String SENT = HiddenAsAbsent.class.getName() + ".sent";
 
 	private final Instances instances;
@@ -65,6 +70,16 @@ final class HiddenAsAbsent implements ServerInterceptor {
 					exception);
 			return new InternalErrorException("The server could not process this request; the failure was logged with"
 					+ " reference " + reference + ". Nothing was stored if it was a write.");
+		}
+		if (exception instanceof BaseServerResponseException e && INTERNAL.matcher(String.valueOf(e.getMessage())).find()) {
+			// a 4xx whose text comes from the database or the JVM (HAPI turns constraint failures into 409s)
+			log.warn("request {} {} refused with internal text in its message", request.getRequestType(),
+					request.getRequestPath(), exception);
+			return status == 409 || status == 412
+					? new ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException(
+							"The request conflicts with what is stored; nothing was written")
+					: new ca.uhn.fhir.rest.server.exceptions.InvalidRequestException(
+							"The request could not be processed as sent; check its parameters and body");
 		}
 		if (!(exception instanceof ResourceNotFoundException) && !(exception instanceof ResourceGoneException)) {
 			return null;

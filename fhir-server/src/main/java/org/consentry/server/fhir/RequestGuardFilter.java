@@ -62,6 +62,11 @@ final class RequestGuardFilter extends OncePerRequestFilter {
 			tooLarge(response);
 			return;
 		}
+		if (hasNul(body)) {
+			OutcomeResponses.write(response, fhir, 400, IssueType.INVALID,
+					"The body contains a NUL character (\\u0000 or a zero byte): FHIR strings never hold one; remove it");
+			return;
+		}
 		if (looksLikeXml(request, body) && XML_DECLARATIONS.matcher(new String(body, charset(request))).find()) {
 			OutcomeResponses.write(response, fhir, 400, IssueType.SECURITY,
 					"XML with a DOCTYPE or ENTITY declaration is not accepted: remove the declaration"
@@ -69,6 +74,29 @@ final class RequestGuardFilter extends OncePerRequestFilter {
 			return;
 		}
 		chain.doFilter(new BufferedBodyRequest(request, body), response);
+	}
+
+	/** A zero byte, or the JSON escape of one (PostgreSQL cannot store it in text, and no FHIR string holds it). */
+	static boolean hasNul(byte[] body) {
+		for (int i = 0; i < body.length; i++) {
+			if (body[i] == 0) {
+				return true;
+			}
+			if (body[i] == '\\' && i + 5 < body.length && body[i + 1] == 'u' && body[i + 2] == '0' && body[i + 3] == '0'
+					&& body[i + 4] == '0' && body[i + 5] == '0' && !escaped(body, i)) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/** Whether the backslash at {@code i} is itself escaped (an odd number of backslashes before it). */
+	private static boolean escaped(byte[] body, int i) {
+		int backslashes = 0;
+		for (int j = i - 1; j >= 0 && body[j] == '\\'; j--) {
+			backslashes++;
+		}
+		return backslashes % 2 == 1;
 	}
 
 	private static boolean hasBody(HttpServletRequest request) {
