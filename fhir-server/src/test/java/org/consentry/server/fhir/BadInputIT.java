@@ -31,7 +31,7 @@ class BadInputIT extends ServerIT {
 				Arguments.of("transaction entry without a verb", "POST", "", "application/fhir+json",
 						"{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":[{\"resource\":{\"resourceType\":\"Patient\"}}]}", 400, "HTTP Verb"),
 				Arguments.of("unknown resource type in the URL", "GET", "/Foo", null, null, 404, "Unknown resource type"),
-				Arguments.of("unknown search parameter", "GET", "/Patient?foo=bar", null, null, 400, "Unknown search parameter"),
+				Arguments.of("unknown search parameter", "GET", "/Patient?foo=bar", null, null, 400, "not a search parameter of Patient"),
 				Arguments.of("invalid _count", "GET", "/Patient?_count=abc", null, null, 400, "_count"),
 				Arguments.of("malformed XML", "POST", "/Patient", "application/fhir+xml", "<Patient xmlns=\"http://hl7.org/fhir\"><name>", 400, "XML"),
 				Arguments.of("XML with an external entity", "POST", "/Patient", "application/fhir+xml",
