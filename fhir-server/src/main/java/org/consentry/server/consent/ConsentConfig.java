@@ -47,7 +47,7 @@ class ConsentConfig {
 			PatientCompartment compartment, ConsentEngine engine, ConsentCache cache, AccessLog accessLog,
 			IInterceptorService storage) {
 		ConsentEnforcement enforcement =
-				new ConsentEnforcement(compartment, new ReadAccess(compartment), engine, cache, accessLog);
+				new ConsentEnforcement(compartment, new ReadAccess(), engine, cache, accessLog);
 		storage.registerInterceptor(new ExportConsent(enforcement));
 		return enforcement;
 	}
