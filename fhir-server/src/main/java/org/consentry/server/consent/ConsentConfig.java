@@ -7,6 +7,7 @@ import java.time.Clock;
 import javax.sql.DataSource;
 import org.consentry.consent.ConsentEngine;
 import org.consentry.server.fhir.PatientCompartment;
+import org.consentry.server.fhir.ServerReader;
 import org.consentry.server.security.ReadAccess;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -16,8 +17,9 @@ import org.springframework.core.annotation.Order;
 
 /**
  * Consent on every read path: HAPI's consent hooks with {@link ConsentEnforcement}, the request
- * rules of {@link ConsentRules}, Bulk Data exports ({@link ExportConsent}), cache invalidation
- * ({@link ConsentWatcher}) and {@code $consent-decision}.
+ * rules of {@link ConsentRules}, references in writes ({@link WriteReferenceRules}), Bulk Data
+ * exports ({@link ExportConsent}), cache invalidation ({@link ConsentWatcher}) and
+ * {@code $consent-decision}.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(ConsentProperties.class)
@@ -64,6 +66,13 @@ class ConsentConfig {
 	@ConditionalOnProperty(name = "consentry.consent.enabled", havingValue = "true", matchIfMissing = true)
 	ConsentRules consentRules(ConsentEnforcement enforcement, AccessLog accessLog) {
 		return new ConsentRules(enforcement, accessLog);
+	}
+
+	@Bean
+	@Order(45)
+	@ConditionalOnProperty(name = "consentry.consent.enabled", havingValue = "true", matchIfMissing = true)
+	WriteReferenceRules writeReferenceRules(FhirContext fhir, ServerReader reader, ConsentEnforcement enforcement) {
+		return new WriteReferenceRules(fhir, reader, enforcement);
 	}
 
 	@Bean
