@@ -8,6 +8,7 @@ import javax.sql.DataSource;
 import org.consentry.consent.ConsentEngine;
 import org.consentry.server.fhir.PatientCompartment;
 import org.consentry.server.fhir.Pipeline;
+import org.consentry.server.fhir.ServerReader;
 import org.consentry.server.security.ReadAccess;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -17,8 +18,9 @@ import org.springframework.core.annotation.Order;
 
 /**
  * Consent on every read path: HAPI's consent hooks with {@link ConsentEnforcement}, the request
- * rules of {@link ConsentRules}, Bulk Data exports ({@link ExportConsent}), cache invalidation
- * ({@link ConsentWatcher}) and {@code $consent-decision}.
+ * rules of {@link ConsentRules}, references in writes ({@link WriteReferenceRules}), Bulk Data
+ * exports ({@link ExportConsent}), cache invalidation ({@link ConsentWatcher}) and
+ * {@code $consent-decision}.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(ConsentProperties.class)
@@ -48,7 +50,7 @@ class ConsentConfig {
 			PatientCompartment compartment, ConsentEngine engine, ConsentCache cache, AccessLog accessLog,
 			IInterceptorService storage) {
 		ConsentEnforcement enforcement =
-				new ConsentEnforcement(compartment, new ReadAccess(compartment), engine, cache, accessLog);
+				new ConsentEnforcement(compartment, new ReadAccess(), engine, cache, accessLog);
 		storage.registerInterceptor(new ExportConsent(enforcement));
 		return enforcement;
 	}
@@ -65,6 +67,13 @@ class ConsentConfig {
 	@ConditionalOnProperty(name = "consentry.consent.enabled", havingValue = "true", matchIfMissing = true)
 	ConsentRules consentRules(ConsentEnforcement enforcement, AccessLog accessLog) {
 		return new ConsentRules(enforcement, accessLog);
+	}
+
+	@Bean
+	@Order(Pipeline.WRITE_REFERENCES)
+	@ConditionalOnProperty(name = "consentry.consent.enabled", havingValue = "true", matchIfMissing = true)
+	WriteReferenceRules writeReferenceRules(FhirContext fhir, ServerReader reader, ConsentEnforcement enforcement) {
+		return new WriteReferenceRules(fhir, reader, enforcement);
 	}
 
 	@Bean

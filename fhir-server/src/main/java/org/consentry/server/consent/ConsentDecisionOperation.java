@@ -15,6 +15,7 @@ import org.consentry.consent.ConsentEngine;
 import org.consentry.consent.Decision;
 import org.consentry.consent.Obligation;
 import org.consentry.consent.Requester;
+import org.consentry.server.fhir.DirectoryTypes;
 import org.consentry.server.fhir.FhirOperations;
 import org.consentry.server.fhir.PatientCompartment;
 import org.consentry.server.security.Requesters;
@@ -76,8 +77,11 @@ final class ConsentDecisionOperation implements FhirOperations {
 		Parameters out = new Parameters();
 		out.addParameter("resource", new Reference(id.toUnqualifiedVersionless().getValue()));
 		if (owners.isEmpty()) {
-			return out.addParameter("decision", new CodeType("permit"))
-					.addParameter("reason", "the resource belongs to no patient: no consent applies");
+			boolean open = DirectoryTypes.contains(resource.fhirType()) || subject.kind() == Requester.Kind.SYSTEM;
+			return out.addParameter("decision", new CodeType(open ? "permit" : "deny"))
+					.addParameter("reason", open
+							? "the resource belongs to no patient: no consent applies"
+							: "the resource belongs to no patient and is not directory data: system clients only");
 		}
 		// a resource of several patients is shown only if all allow it: report the first deny, else the first permit
 		long generation = cache.currentGeneration();

@@ -23,10 +23,12 @@ import org.hl7.fhir.r4.model.Resource;
  * <p>{@link #canSeeResource} runs early, as HAPI loads each resource for a read, a search page,
  * an include, history, {@code $everything}, a transaction response or a bulk export; a REJECT
  * there removes the resource before it is counted or returned, and a read of it answers 404, so
- * hidden data looks absent. It applies, in order: the token's scopes (type and patient
- * compartment), then for each patient the resource belongs to, that patient's Consents (a
- * resource of several patients is shown only if every one of them allows it). A provision that
- * asks for REDACT hides the resource as well.
+ * hidden data looks absent. It applies, in order: the resource's owners from its content
+ * ({@link PatientCompartment}); the token's scopes (type and patient compartment) and, for a
+ * resource that belongs to no patient, the directory rule of {@link ReadAccess} (directory data
+ * for all, anything else for system clients only); then for each owner, that patient's Consents (a
+ * resource of several patients, such as a Bundle of their records, is shown only if every one of
+ * them allows it). A provision that asks for REDACT hides the resource as well.
  */
 final class ConsentEnforcement implements IConsentService, ReadDecision {
 

@@ -6,6 +6,7 @@ import ca.uhn.fhir.rest.server.interceptor.binary.BinarySecurityContextIntercept
 import org.consentry.server.fhir.NotFound;
 import org.consentry.consent.Requester;
 import org.consentry.server.fhir.ServerInterceptor;
+import org.consentry.server.security.ReadAccess;
 import org.consentry.server.security.Requesters;
 import org.hl7.fhir.instance.model.api.IBaseBinary;
 
@@ -17,7 +18,7 @@ import org.hl7.fhir.instance.model.api.IBaseBinary;
  */
 final class ExportOutputAccess extends BinarySecurityContextInterceptor implements ServerInterceptor {
 
-	static final String SYSTEM = "urn:consentry:export-requester";
+	static final String SYSTEM = ReadAccess.REQUESTER_SYSTEM;
 
 	ExportOutputAccess(FhirContext fhir) {
 		super(fhir);

@@ -10,7 +10,7 @@ import java.util.Map;
 import org.consentry.consent.Requester;
 import org.consentry.server.door.ApiSurface.Level;
 import org.consentry.server.door.ApiSurface.OperationRule;
-import org.consentry.server.fhir.PatientCompartment;
+import org.consentry.server.fhir.DirectoryTypes;
 import org.consentry.server.fhir.ServerInterceptor;
 import org.consentry.server.security.Requesters;
 
@@ -29,13 +29,11 @@ final class ApiDoor implements ServerInterceptor {
 	private final SearchParameters parameters;
 	private final Instances instances;
 	private final PageOwners pages;
-	private final PatientCompartment compartment;
 
-	ApiDoor(SearchParameters parameters, Instances instances, PageOwners pages, PatientCompartment compartment) {
+	ApiDoor(SearchParameters parameters, Instances instances, PageOwners pages) {
 		this.parameters = parameters;
 		this.instances = instances;
 		this.pages = pages;
-		this.compartment = compartment;
 	}
 
 	/**
@@ -128,8 +126,9 @@ final class ApiDoor implements ServerInterceptor {
 		}
 	}
 
-	private boolean isPatientData(String type) {
-		return compartment.isPatientData(type) || Instances.CONTENT_OWNED.contains(type);
+	/** Types that may hold patient data: all but the directory types. */
+	private static boolean isPatientData(String type) {
+		return !DirectoryTypes.contains(type);
 	}
 
 	private static boolean hasConditionalHeader(RequestDetails request) {

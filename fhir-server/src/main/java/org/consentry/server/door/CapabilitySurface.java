@@ -5,7 +5,7 @@ import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import org.consentry.server.door.ApiSurface.Level;
-import org.consentry.server.fhir.PatientCompartment;
+import org.consentry.server.fhir.DirectoryTypes;
 import org.consentry.server.fhir.ServerInterceptor;
 import org.hl7.fhir.instance.model.api.IBaseConformance;
 import org.hl7.fhir.r4.model.CapabilityStatement;
@@ -21,12 +21,6 @@ import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementRestResource
 @Interceptor
 final class CapabilitySurface implements ServerInterceptor {
 
-	private final PatientCompartment compartment;
-
-	CapabilitySurface(PatientCompartment compartment) {
-		this.compartment = compartment;
-	}
-
 	@Hook(Pointcut.SERVER_CAPABILITY_STATEMENT_GENERATED)
 	public void trim(IBaseConformance generated) {
 		if (!(generated instanceof CapabilityStatement statement)) {
@@ -37,7 +31,7 @@ final class CapabilitySurface implements ServerInterceptor {
 			rest.getOperation().removeIf(o -> !ApiSurface.servesOperation(dollar(o.getName()), Level.SERVER, null));
 			for (CapabilityStatementRestResourceComponent resource : rest.getResource()) {
 				String type = resource.getType();
-				boolean patientData = compartment.isPatientData(type) || Instances.CONTENT_OWNED.contains(type);
+				boolean patientData = !DirectoryTypes.contains(type);
 				resource.getInteraction().removeIf(i -> i.getCode() == null
 						|| !ApiSurface.servesInteraction(type(i.getCode()), patientData));
 				resource.getOperation().removeIf(o -> !served(o, type));

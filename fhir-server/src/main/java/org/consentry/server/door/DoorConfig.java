@@ -4,7 +4,6 @@ import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
 import javax.sql.DataSource;
 import org.consentry.server.consent.ReadDecision;
-import org.consentry.server.fhir.PatientCompartment;
 import org.consentry.server.fhir.Pipeline;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -30,8 +29,8 @@ class DoorConfig {
 
 	@Bean
 	@Order(Pipeline.DOOR)
-	ApiDoor apiDoor(ISearchParamRegistry registry, Instances instances, PageOwners pages, PatientCompartment compartment) {
-		return new ApiDoor(new SearchParameters(registry), instances, pages, compartment);
+	ApiDoor apiDoor(ISearchParamRegistry registry, Instances instances, PageOwners pages) {
+		return new ApiDoor(new SearchParameters(registry), instances, pages);
 	}
 
 	@Bean
@@ -48,7 +47,7 @@ class DoorConfig {
 
 	@Bean
 	@Order(Pipeline.ANSWERS)
-	CapabilitySurface capabilitySurface(PatientCompartment compartment) {
-		return new CapabilitySurface(compartment);
+	CapabilitySurface capabilitySurface() {
+		return new CapabilitySurface();
 	}
 }

@@ -4,7 +4,6 @@ import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
-import java.util.Set;
 import java.util.regex.Pattern;
 import org.consentry.consent.Requester;
 import org.consentry.server.consent.ReadDecision;
@@ -20,9 +19,6 @@ import org.hl7.fhir.instance.model.api.IIdType;
  * deleted resource), so the door answers for them.
  */
 final class Instances {
-
-	/** Types whose owners come from their content rather than from the compartment definition. */
-	static final Set<String> CONTENT_OWNED = Set.of("Bundle", "Binary");
 
 	private static final Pattern ID = Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
 

@@ -2,35 +2,52 @@ package org.consentry.server.security;
 
 import java.util.Set;
 import org.consentry.consent.Requester;
+import org.consentry.server.fhir.DirectoryTypes;
 import org.consentry.server.fhir.PatientCompartment;
 import org.consentry.server.security.GrantedScopes.Reach;
 import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.Binary;
+import org.hl7.fhir.r4.model.Identifier;
 
 /**
- * Whether a requester's scopes reach a resource that is about to be returned: the type must be
- * granted for read or search, and a grant through a {@code patient/} scope reaches only resources
- * of the patient's own compartment (and resources that belong to no patient, such as a
- * Practitioner or a ValueSet).
+ * Whether a requester's scopes reach a resource that is about to be returned, the first part of
+ * the decision step (consent follows for resources that belong to patients):
+ *
+ * <ul>
+ *   <li>the type must be granted for read or search;
+ *   <li>a grant through a {@code patient/} scope reaches only resources that belong to the patient
+ *       in context;
+ *   <li>a resource that belongs to no patient reaches system clients, and everyone else only if its
+ *       type is directory data ({@link DirectoryTypes}) or it is a file made for them (a Bulk Data
+ *       export's output, bound to its requester by {@link #REQUESTER_SYSTEM}).
+ * </ul>
  */
 public final class ReadAccess {
 
-	private final PatientCompartment compartment;
+	/** The identifier system of a Binary's security context that binds it to one requester's subject. */
+	public static final String REQUESTER_SYSTEM = "urn:consentry:export-requester";
 
-	public ReadAccess(PatientCompartment compartment) {
-		this.compartment = compartment;
-	}
-
-	/** @param owners the resource's compartment owners, as {@link PatientCompartment#owners} gives them */
+	/** @param owners the resource's owners, as {@link PatientCompartment#owners} gives them */
 	public boolean scopesReach(Requester requester, IBaseResource resource, Set<String> owners) {
 		GrantedScopes scopes = GrantedScopes.of(requester.scopes());
 		String type = resource.fhirType();
 		Reach reach = max(scopes.reach(type, Interaction.READ), scopes.reach(type, Interaction.SEARCH));
-		return switch (reach) {
-			case ANY -> true;
-			case NONE -> false;
-			case PATIENT_COMPARTMENT -> owners.isEmpty() && !compartment.isPatientData(type)
-					|| requester.patientId() != null && owners.contains(requester.patientId());
-		};
+		if (reach == Reach.NONE) {
+			return false;
+		}
+		if (owners.isEmpty()) {
+			return requester.kind() == Requester.Kind.SYSTEM || DirectoryTypes.contains(type)
+					|| boundTo(requester, resource);
+		}
+		return reach == Reach.ANY || requester.patientId() != null && owners.contains(requester.patientId());
+	}
+
+	private static boolean boundTo(Requester requester, IBaseResource resource) {
+		if (!(resource instanceof Binary binary)) {
+			return false;
+		}
+		Identifier identifier = binary.getSecurityContext().getIdentifier();
+		return REQUESTER_SYSTEM.equals(identifier.getSystem()) && requester.subject().equals(identifier.getValue());
 	}
 
 	private static Reach max(Reach a, Reach b) {

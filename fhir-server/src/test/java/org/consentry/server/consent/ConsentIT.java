@@ -132,10 +132,12 @@ class ConsentIT extends ServerIT {
 		assertThat(body(drXToken, "/Observation?patient=" + p1)).doesNotContain("\"total\": 1");
 		assertThat(body(drXToken, "/Encounter?_id=" + encounter1 + "&_revinclude=Observation:encounter")).doesNotContain(obs1);
 		assertThat(body(drXToken, "/Observation?_id=" + obs1 + "&_include=Observation:subject")).doesNotContain(p1);
-		assertThat(body(drXToken, "/Patient/" + p1 + "/$everything")).doesNotContain(obs1).doesNotContain(psyCondition1);
-		assertThat(body(drXToken, "/Observation/" + obs1 + "/_history")).doesNotContain("\"id\": \"" + obs1);
-		assertThat(body(drXToken, "/Observation/_history?_count=500")).doesNotContain(obs1);
-		assertThat(body(drXToken, "/_history?_count=500")).doesNotContain(obs1);
+		// instance-level paths of a hidden resource answer like a missing one
+		assertThat(status(drXToken, "/Patient/" + p1 + "/$everything")).isEqualTo(404);
+		assertThat(status(drXToken, "/Observation/" + obs1 + "/_history")).isEqualTo(404);
+		// type and server history are for system clients (EHR synchronisation)
+		assertThat(status(drXToken, "/Observation/_history?_count=500")).isEqualTo(403);
+		assertThat(status(drXToken, "/_history?_count=500")).isEqualTo(403);
 		assertThat(status(drXToken, "/Observation?patient=" + p1 + "&_summary=count")).isEqualTo(400);
 		String batch = """
 				{"resourceType":"Bundle","type":"batch","entry":[{"request":{"method":"GET","url":"Observation/%s"}},
@@ -226,11 +228,15 @@ class ConsentIT extends ServerIT {
 	}
 
 	@Test
-	void research_isOptIn() {
-		assertThat(body(ritaToken, "/Observation?patient=" + p1)).doesNotContain(obs1);
+	void research_isOptIn_andResearchersNeverReadIdentifiedData() {
+		String decision = "/$consent-decision?resource=Observation/" + obs1 + "&actor=Organization/study&purpose=HRESCH";
+		assertThat(body(ehrToken(), decision)).contains("\"deny\"");
 		consent(ConsentJson.permitResearch(p1));
-		assertThat(body(ritaToken, "/Observation?patient=" + p1)).contains(obs1);
-		assertThat(status(ritaToken, "/Observation/" + obs2)).as("the other patient did not opt in").isEqualTo(404);
+		assertThat(body(ehrToken(), decision)).contains("\"permit\"");
+		// even with the patient's permit, a researcher gets no identified record through the FHIR API
+		assertThat(status(ritaToken, "/Observation?patient=" + p1)).isEqualTo(403);
+		assertThat(status(ritaToken, "/Observation/" + obs1)).isEqualTo(403);
+		assertThat(status(ritaToken, "/Organization?_count=1")).as("directory data stays open to them").isEqualTo(200);
 	}
 
 	@Test
@@ -268,7 +274,10 @@ class ConsentIT extends ServerIT {
 		JsonNode permitted = read(body(ehrToken(), "/$consent-decision?resource=Observation/" + obs1
 				+ "&actor=Organization/elsewhere&purpose=TREAT"));
 		assertThat(permitted.toString()).contains("\"permit\"").contains("default policy");
-		assertThat(status(drYToken, "/$consent-decision?resource=Observation/" + obs1 + "&actor=" + orgA)).isEqualTo(404);
+		// not on the practitioners' list: refused alike whatever the resource
+		assertThat(status(drYToken, "/$consent-decision?resource=Observation/" + obs1 + "&actor=" + orgA)).isEqualTo(403);
+		assertThat(status(drYToken, "/$consent-decision?resource=Observation/missing-" + obs1 + "&actor=" + orgA))
+				.isEqualTo(403);
 	}
 
 	@Test
