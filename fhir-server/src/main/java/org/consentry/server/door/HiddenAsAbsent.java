@@ -81,6 +81,12 @@ final class HiddenAsAbsent implements ServerInterceptor {
 					: new ca.uhn.fhir.rest.server.exceptions.InvalidRequestException(
 							"The request could not be processed as sent; check its parameters and body");
 		}
+		if ((status == 409 || status == 412) && !isSystem(request)) {
+			// HAPI's conflict messages name the resources that reference the target, which may be hidden
+			return new ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException(
+					"The request conflicts with what is stored (another version, or other resources still refer to this"
+							+ " one); nothing was written");
+		}
 		if (!(exception instanceof ResourceNotFoundException) && !(exception instanceof ResourceGoneException)) {
 			return null;
 		}
@@ -92,6 +98,14 @@ final class HiddenAsAbsent implements ServerInterceptor {
 			return NotFound.of(request.getResourceName(), request.getId().getIdPart());
 		}
 		return null;
+	}
+
+	private static boolean isSystem(RequestDetails request) {
+		try {
+			return Requesters.of(request).map(r -> r.kind() == Requester.Kind.SYSTEM).orElse(true);
+		} catch (RuntimeException noRequester) {
+			return false;
+		}
 	}
 
 	/** A server failure whose cause is a value the client sent that HAPI could not convert. */
