@@ -322,7 +322,7 @@ class IdentityIT extends ServerIT {
 	// ---- helpers ----
 
 	private HttpResponse<String> send(String token, String purpose) {
-		var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(base() + "/Observation?_count=1"))
+		var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(base() + "/Organization?_count=1"))
 				.header("Authorization", "Bearer " + token).header("X-Purpose-Of-Use", purpose).GET().build();
 		try {
 			return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
