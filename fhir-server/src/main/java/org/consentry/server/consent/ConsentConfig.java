@@ -1,8 +1,10 @@
 package org.consentry.server.consent;
 
+import ca.uhn.fhir.batch2.api.IJobCoordinator;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
 import java.time.Clock;
 import javax.sql.DataSource;
 import org.consentry.consent.ConsentEngine;
@@ -16,8 +18,10 @@ import org.springframework.core.annotation.Order;
 
 /**
  * Consent on every read path: HAPI's consent hooks with {@link ConsentEnforcement}, the request
- * rules of {@link ConsentRules}, Bulk Data exports ({@link ExportConsent}), cache invalidation
- * ({@link ConsentWatcher}) and {@code $consent-decision}.
+ * rules of {@link ConsentRules}, Bulk Data exports ({@link ExportConsent}; kick-off rules in
+ * {@link ExportKickOff}, jobs and files for their requester only in {@link ExportJobAccess} and
+ * {@link ExportOutputAccess}), cache invalidation ({@link ConsentWatcher}) and
+ * {@code $consent-decision}.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(ConsentProperties.class)
@@ -64,6 +68,22 @@ class ConsentConfig {
 	@ConditionalOnProperty(name = "consentry.consent.enabled", havingValue = "true", matchIfMissing = true)
 	ConsentRules consentRules(ConsentEnforcement enforcement, AccessLog accessLog) {
 		return new ConsentRules(enforcement, accessLog);
+	}
+
+	@Bean
+	@Order(42)
+	@ConditionalOnProperty(name = "consentry.consent.enabled", havingValue = "true", matchIfMissing = true)
+	ExportKickOff exportKickOff(
+			FhirContext fhir, ISearchParamRegistry searchParams, DaoRegistry daos, ConsentEnforcement enforcement) {
+		return new ExportKickOff(new ExportFilters(fhir, searchParams), new ExportTargets(daos, enforcement));
+	}
+
+	/** With consent off no export remembers its requester, so there would be no owner to check. */
+	@Bean
+	@Order(44)
+	@ConditionalOnProperty(name = "consentry.consent.enabled", havingValue = "true", matchIfMissing = true)
+	ExportJobAccess exportJobAccess(IJobCoordinator jobs) {
+		return new ExportJobAccess(jobs);
 	}
 
 	@Bean
