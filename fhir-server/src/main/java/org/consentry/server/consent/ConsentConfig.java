@@ -1,8 +1,10 @@
 package org.consentry.server.consent;
 
+import ca.uhn.fhir.batch2.api.IJobCoordinator;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
 import java.time.Clock;
 import javax.sql.DataSource;
 import org.consentry.consent.ConsentEngine;
@@ -19,7 +21,9 @@ import org.springframework.core.annotation.Order;
 /**
  * Consent on every read path: HAPI's consent hooks with {@link ConsentEnforcement}, the request
  * rules of {@link ConsentRules}, references in writes ({@link WriteReferenceRules}), Bulk Data
- * exports ({@link ExportConsent}), cache invalidation ({@link ConsentWatcher}) and
+ * exports ({@link ExportConsent}; kick-off rules in {@link ExportKickOff}, jobs and files for their
+ * requester only in {@link ExportJobAccess} and {@link ExportOutputAccess}), cache invalidation
+ * ({@link ConsentWatcher}) and
  * {@code $consent-decision}.
  */
 @Configuration(proxyBeanMethods = false)
@@ -74,6 +78,22 @@ class ConsentConfig {
 	@ConditionalOnProperty(name = "consentry.consent.enabled", havingValue = "true", matchIfMissing = true)
 	WriteReferenceRules writeReferenceRules(FhirContext fhir, ServerReader reader, ConsentEnforcement enforcement) {
 		return new WriteReferenceRules(fhir, reader, enforcement);
+	}
+
+	@Bean
+	@Order(Pipeline.EXPORT_JOBS)
+	@ConditionalOnProperty(name = "consentry.consent.enabled", havingValue = "true", matchIfMissing = true)
+	ExportKickOff exportKickOff(
+			FhirContext fhir, ISearchParamRegistry searchParams, DaoRegistry daos, ConsentEnforcement enforcement) {
+		return new ExportKickOff(new ExportFilters(fhir, searchParams), new ExportTargets(daos, enforcement));
+	}
+
+	/** With consent off no export remembers its requester, so there would be no owner to check. */
+	@Bean
+	@Order(Pipeline.EXPORT_JOBS)
+	@ConditionalOnProperty(name = "consentry.consent.enabled", havingValue = "true", matchIfMissing = true)
+	ExportJobAccess exportJobAccess(IJobCoordinator jobs) {
+		return new ExportJobAccess(jobs);
 	}
 
 	@Bean

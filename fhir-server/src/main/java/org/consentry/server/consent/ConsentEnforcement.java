@@ -23,7 +23,8 @@ import org.hl7.fhir.r4.model.Resource;
  * <p>{@link #canSeeResource} runs early, as HAPI loads each resource for a read, a search page,
  * an include, history, {@code $everything}, a transaction response or a bulk export; a REJECT
  * there removes the resource before it is counted or returned, and a read of it answers 404, so
- * hidden data looks absent. It applies, in order: the resource's owners from its content
+ * hidden data looks absent. It applies, in order: a Bulk Data export file is for its requester
+ * only ({@link ExportOutputAccess#visibleTo}); the resource's owners from its content
  * ({@link PatientCompartment}); the token's scopes (type and patient compartment) and, for a
  * resource that belongs to no patient, the directory rule of {@link ReadAccess} (directory data
  * for all, anything else for system clients only); then for each owner, that patient's Consents (a
@@ -99,6 +100,9 @@ final class ConsentEnforcement implements IConsentService, ReadDecision {
 
 	/** Whether the requester may see the resource; records emergency overrides for the response and audit. */
 	boolean decide(RequestDetails request, Requester requester, IBaseResource resource) {
+		if (!ExportOutputAccess.visibleTo(resource, requester)) {
+			return false; // another requester's export file
+		}
 		Set<String> owners = compartment.owners(resource);
 		if (!readAccess.scopesReach(requester, resource, owners)) {
 			return false;

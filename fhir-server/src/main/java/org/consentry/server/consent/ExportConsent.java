@@ -39,6 +39,22 @@ final class ExportConsent {
 		}
 	}
 
+	/**
+	 * Whether the export was asked for by the requester with this subject; false for an export
+	 * without a stored requester (started by the server) or with an unreadable one.
+	 */
+	static boolean startedBy(BulkExportJobParameters parameters, String subject) {
+		Object stored = parameters == null || parameters.getUserData() == null ? null : parameters.getUserData().get(KEY);
+		if (stored == null) {
+			return false;
+		}
+		try {
+			return subject.equals(JSON.readValue(stored.toString(), StoredRequester.class).subject());
+		} catch (JsonProcessingException e) {
+			return false;
+		}
+	}
+
 	@Hook(Pointcut.STORAGE_BULK_EXPORT_RESOURCE_INCLUSION)
 	public boolean include(BulkExportJobParameters parameters, IBaseResource resource) {
 		Object stored = parameters.getUserData() == null ? null : parameters.getUserData().get(KEY);

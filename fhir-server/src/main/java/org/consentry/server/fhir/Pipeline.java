@@ -16,6 +16,7 @@ package org.consentry.server.fhir;
  *       (HAPI's consent hooks: scope and Consents), and {@link #CONSENT_RULES} for the
  *       request-level rules (conditional writes, Consent writers, emergency access); {@link #WRITE_REFERENCES}:
  *       references in what non-system requesters write resolve only to what they may see;
+ *       {@link #EXPORT_JOBS}: export kick-off rules, and jobs for their requester only;
  *   <li>{@link #EXPORT_FILES}: export files for their requester only;
  *   <li>{@link #DECRYPTION}: decryption of what will be shown, after consent;
  *   <li>{@link #ANSWERS}: errors and batch entries answered so that hidden looks absent, and no
@@ -31,6 +32,7 @@ public final class Pipeline {
 	public static final int NARROWING = 20;
 	public static final int CONSENT = 30;
 	public static final int CONSENT_RULES = 40;
+	public static final int EXPORT_JOBS = 42;
 	public static final int WRITE_REFERENCES = 45;
 	public static final int EXPORT_FILES = 50;
 	public static final int DECRYPTION = 1000;
