@@ -14,10 +14,15 @@ import org.hl7.fhir.instance.model.api.IBaseBinary;
  * carries that requester's subject as its security context (set at kick-off by
  * {@link ConsentRules}), and anyone else reading it gets the 404 of a missing resource, since
  * the file holds what consent showed to its requester, not to them.
+ *
+ * <p>Only the server sets this security context: a client's write of a Binary that carries it
+ * is refused (crypto's {@code ServerMarkerGuard}), and only a file that carries it is decrypted
+ * as its requester downloads it (crypto's {@code DecryptionInterceptor}).
  */
-final class ExportOutputAccess extends BinarySecurityContextInterceptor implements ServerInterceptor {
+public final class ExportOutputAccess extends BinarySecurityContextInterceptor implements ServerInterceptor {
 
-	static final String SYSTEM = "urn:consentry:export-requester";
+	/** The {@code Binary.securityContext.identifier.system} of export files; the value is the requester's subject. */
+	public static final String SYSTEM = "urn:consentry:export-requester";
 
 	ExportOutputAccess(FhirContext fhir) {
 		super(fhir);

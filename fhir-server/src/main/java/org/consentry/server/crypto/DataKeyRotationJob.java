@@ -33,7 +33,7 @@ final class DataKeyRotationJob implements Runnable {
 	private final DaoRegistry daos;
 	private final KeyRing keyRing;
 	private final JdbcDataKeyStore store;
-	private final FieldEncryptor fields;
+	private final ResourceEncryption encryption;
 	private final Set<String> onlyKeyIds;
 	private final AtomicLong keys = new AtomicLong();
 	private final AtomicLong scanned = new AtomicLong();
@@ -42,11 +42,12 @@ final class DataKeyRotationJob implements Runnable {
 	private volatile String error;
 
 	/** {@code onlyKeyIds} empty: every key id. */
-	DataKeyRotationJob(DaoRegistry daos, KeyRing keyRing, JdbcDataKeyStore store, FieldEncryptor fields, Set<String> onlyKeyIds) {
+	DataKeyRotationJob(DaoRegistry daos, KeyRing keyRing, JdbcDataKeyStore store, ResourceEncryption encryption,
+			Set<String> onlyKeyIds) {
 		this.daos = daos;
 		this.keyRing = keyRing;
 		this.store = store;
-		this.fields = fields;
+		this.encryption = encryption;
 		this.onlyKeyIds = onlyKeyIds;
 	}
 
@@ -87,7 +88,7 @@ final class DataKeyRotationJob implements Runnable {
 				if (resource instanceof Resource r && concerned(r)) {
 					try {
 						// the version in the id makes HAPI refuse the update if the resource changed meanwhile
-						fields.decrypt(r);
+						encryption.decrypt(r);
 						dao.update(r, new SystemRequestDetails());
 						reencrypted.incrementAndGet();
 					} catch (ResourceVersionConflictException e) {
@@ -99,7 +100,7 @@ final class DataKeyRotationJob implements Runnable {
 	}
 
 	private boolean concerned(Resource resource) {
-		List<String> keyIds = fields.keyIdsOf(resource);
+		List<String> keyIds = FieldEncryptor.keyIdsOf(resource);
 		return !keyIds.isEmpty() && (onlyKeyIds.isEmpty() || keyIds.stream().anyMatch(onlyKeyIds::contains));
 	}
 
