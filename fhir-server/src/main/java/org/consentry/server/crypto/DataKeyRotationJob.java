@@ -5,7 +5,9 @@ import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
 import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
 import ca.uhn.fhir.rest.api.server.IBundleProvider;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
+import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -15,6 +17,8 @@ import org.consentry.crypto.KeyDestroyedException;
 import org.consentry.crypto.KeyRing;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Resource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Data-key rotation: makes a new version of each data key (all, or the given key ids), then
@@ -28,6 +32,7 @@ final class DataKeyRotationJob implements Runnable {
 	enum Status { QUEUED, RUNNING, COMPLETED, FAILED }
 
 	private static final int PAGE = 500;
+	private static final Logger LOG = LoggerFactory.getLogger(DataKeyRotationJob.class);
 
 	private final String id = UUID.randomUUID().toString();
 	private final DaoRegistry daos;
@@ -93,6 +98,10 @@ final class DataKeyRotationJob implements Runnable {
 						reencrypted.incrementAndGet();
 					} catch (ResourceVersionConflictException e) {
 						// updated concurrently: that write encrypted it under the new key version
+					} catch (InvalidRequestException | UnprocessableEntityException e) {
+						// no longer writable as it is (an erased patient's entry, a Binary whose security
+						// context was deleted): it keeps its ciphertext under the older key version, still readable
+						LOG.warn("{} not re-encrypted: {}", r.getIdElement().toUnqualifiedVersionless().getValue(), e.getMessage());
 					}
 				}
 			}

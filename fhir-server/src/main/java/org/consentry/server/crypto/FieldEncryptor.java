@@ -44,9 +44,12 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code text.div}: the XHTML, the extensions on the Narrative, and a placeholder div
  *       (FHIR requires one).
  * </ul>
- * Associated data: key id (the owning patient), resource type and id, and the element path as
- * child names without indexes ({@code Patient.name}, {@code Claim.patient.display}), so a
- * ciphertext copied to another resource or element fails, while re-ordering repetitions does not.
+ * Associated data: key id (the owning patient), resource type and id (the empty id for a resource
+ * inside another that has none, such as a Bundle entry), and the element path as child names
+ * without indexes ({@code Patient.name}, {@code Claim.patient.display}), so a ciphertext copied to
+ * another resource or element fails, while re-ordering repetitions does not. Resources inside the
+ * resource (Bundle entries, contained resources) are not walked: {@link ResourceEncryption} gives
+ * each its own key and context.
  */
 final class FieldEncryptor {
 
