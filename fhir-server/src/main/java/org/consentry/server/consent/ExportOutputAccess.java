@@ -26,10 +26,15 @@ import org.hl7.fhir.r4.model.Identifier;
  * ({@link #visibleTo}) wherever resources leave the server; behind that, a read or update of it
  * here gets the one 404 of {@link NotFound}, and any other response leaves it out (rather than
  * failing as a whole, which would also name the file).
+ *
+ * <p>Only the server sets this security context: a client's write of a Binary that carries it
+ * is refused (crypto's {@code ServerMarkerGuard}), and only a file that carries it is decrypted
+ * as its requester downloads it (crypto's {@code DecryptionInterceptor}).
  */
-final class ExportOutputAccess extends BinarySecurityContextInterceptor implements ServerInterceptor {
+public final class ExportOutputAccess extends BinarySecurityContextInterceptor implements ServerInterceptor {
 
-	static final String SYSTEM = ReadAccess.REQUESTER_SYSTEM;
+	/** The {@code Binary.securityContext.identifier.system} of export files; the value is the requester's subject. */
+	public static final String SYSTEM = ReadAccess.REQUESTER_SYSTEM;
 
 	ExportOutputAccess(FhirContext fhir) {
 		super(fhir);

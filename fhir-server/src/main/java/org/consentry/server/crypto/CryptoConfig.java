@@ -3,6 +3,7 @@ package org.consentry.server.crypto;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import java.util.List;
 import javax.sql.DataSource;
 import org.consentry.crypto.AesGcmFieldCipher;
 import org.consentry.crypto.HmacSha256BlindIndex;
@@ -16,8 +17,9 @@ import org.springframework.core.env.Environment;
 /**
  * The encryption feature: the master keystore (opened at start, fail closed), data keys in
  * PostgreSQL, encryption and blind indexes on every write (HAPI's JPA interceptor service, after
- * the sensitivity labeller), decryption after consent (a REST server interceptor), searches on
- * encrypted fields rewritten or refused, and the key operations.
+ * the sensitivity labeller and after the guard that refuses client-written encryption markers),
+ * decryption after consent (a REST server interceptor), searches on encrypted fields rewritten or
+ * refused, and the key operations.
  */
 @Configuration(proxyBeanMethods = false)
 class CryptoConfig {
@@ -50,12 +52,29 @@ class CryptoConfig {
 				new EncryptionPolicy(properties.encrypt(), properties.encryptRestricted()));
 	}
 
-	/** Registered only when encryption is on; decryption (below) always runs, so stored ciphertext stays readable. */
+	@Bean
+	KeyOwners keyOwners(PatientCompartment compartment, DaoRegistry daos) {
+		return new KeyOwners(compartment, daos);
+	}
+
+	/** Fields, Bundle entries under their own owners' keys, contained resources, a patient's Binary data. */
+	@Bean
+	ResourceEncryption resourceEncryption(FieldEncryptor fields, FhirContext fhir, KeyRing keyRing, KeyOwners owners) {
+		FieldEncryptor binaryData = new FieldEncryptor(fhir, new AesGcmFieldCipher(keyRing),
+				new EncryptionPolicy(List.of("Binary.data"), List.of()));
+		return new ResourceEncryption(fields, binaryData, owners);
+	}
+
+	/**
+	 * Encryption is registered only when it is on; the guard against client-written markers and
+	 * decryption (below) always run, so stored ciphertext stays readable and cannot be replayed.
+	 */
 	@Bean
 	EncryptionInterceptor encryptionInterceptor(
-			FieldEncryptor fields, BlindIndexTokens tokens, FhirContext fhir, CryptoProperties properties,
-			IInterceptorService interceptors, PatientCompartment compartment) {
-		EncryptionInterceptor interceptor = new EncryptionInterceptor(fields, tokens, compartment);
+			ResourceEncryption encryption, BlindIndexTokens tokens, FhirContext fhir, CryptoProperties properties,
+			IInterceptorService interceptors, KeyOwners owners) {
+		EncryptionInterceptor interceptor = new EncryptionInterceptor(encryption, tokens, owners);
+		interceptors.registerInterceptor(new ServerMarkerGuard());
 		if (properties.enabled()) {
 			interceptors.registerInterceptor(interceptor);
 			interceptors.registerInterceptor(new EncryptedSearchRules(tokens, fhir));
@@ -64,14 +83,14 @@ class CryptoConfig {
 	}
 
 	@Bean
-	DecryptionInterceptor decryptionInterceptor(FieldEncryptor fields, FhirContext fhir) {
-		return new DecryptionInterceptor(fields, fhir);
+	DecryptionInterceptor decryptionInterceptor(ResourceEncryption encryption, FhirContext fhir) {
+		return new DecryptionInterceptor(encryption, fhir);
 	}
 
 	@Bean(destroyMethod = "shutdown")
 	KeyOperations keyOperations(KeyRing keyRing, MasterKeystore masterKeys, DaoRegistry daos, JdbcDataKeyStore store,
-			FieldEncryptor fields) {
+			ResourceEncryption encryption) {
 		return new KeyOperations(keyRing, masterKeys, daos,
-				keyIds -> new DataKeyRotationJob(daos, keyRing, store, fields, keyIds));
+				keyIds -> new DataKeyRotationJob(daos, keyRing, store, encryption, keyIds));
 	}
 }

@@ -5,7 +5,9 @@ import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
 import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
 import ca.uhn.fhir.rest.api.server.IBundleProvider;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
+import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -15,6 +17,8 @@ import org.consentry.crypto.KeyDestroyedException;
 import org.consentry.crypto.KeyRing;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Resource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Data-key rotation: makes a new version of each data key (all, or the given key ids), then
@@ -28,12 +32,13 @@ final class DataKeyRotationJob implements Runnable {
 	enum Status { QUEUED, RUNNING, COMPLETED, FAILED }
 
 	private static final int PAGE = 500;
+	private static final Logger LOG = LoggerFactory.getLogger(DataKeyRotationJob.class);
 
 	private final String id = UUID.randomUUID().toString();
 	private final DaoRegistry daos;
 	private final KeyRing keyRing;
 	private final JdbcDataKeyStore store;
-	private final FieldEncryptor fields;
+	private final ResourceEncryption encryption;
 	private final Set<String> onlyKeyIds;
 	private final AtomicLong keys = new AtomicLong();
 	private final AtomicLong scanned = new AtomicLong();
@@ -42,11 +47,12 @@ final class DataKeyRotationJob implements Runnable {
 	private volatile String error;
 
 	/** {@code onlyKeyIds} empty: every key id. */
-	DataKeyRotationJob(DaoRegistry daos, KeyRing keyRing, JdbcDataKeyStore store, FieldEncryptor fields, Set<String> onlyKeyIds) {
+	DataKeyRotationJob(DaoRegistry daos, KeyRing keyRing, JdbcDataKeyStore store, ResourceEncryption encryption,
+			Set<String> onlyKeyIds) {
 		this.daos = daos;
 		this.keyRing = keyRing;
 		this.store = store;
-		this.fields = fields;
+		this.encryption = encryption;
 		this.onlyKeyIds = onlyKeyIds;
 	}
 
@@ -87,11 +93,15 @@ final class DataKeyRotationJob implements Runnable {
 				if (resource instanceof Resource r && concerned(r)) {
 					try {
 						// the version in the id makes HAPI refuse the update if the resource changed meanwhile
-						fields.decrypt(r);
+						encryption.decrypt(r);
 						dao.update(r, new SystemRequestDetails());
 						reencrypted.incrementAndGet();
 					} catch (ResourceVersionConflictException e) {
 						// updated concurrently: that write encrypted it under the new key version
+					} catch (InvalidRequestException | UnprocessableEntityException e) {
+						// no longer writable as it is (an erased patient's entry, a Binary whose security
+						// context was deleted): it keeps its ciphertext under the older key version, still readable
+						LOG.warn("{} not re-encrypted: {}", r.getIdElement().toUnqualifiedVersionless().getValue(), e.getMessage());
 					}
 				}
 			}
@@ -99,7 +109,7 @@ final class DataKeyRotationJob implements Runnable {
 	}
 
 	private boolean concerned(Resource resource) {
-		List<String> keyIds = fields.keyIdsOf(resource);
+		List<String> keyIds = FieldEncryptor.keyIdsOf(resource);
 		return !keyIds.isEmpty() && (onlyKeyIds.isEmpty() || keyIds.stream().anyMatch(onlyKeyIds::contains));
 	}
 

@@ -11,10 +11,14 @@ import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.parser.IParser;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
+import org.consentry.consent.Requester;
+import org.consentry.server.consent.ExportOutputAccess;
 import org.consentry.server.fhir.ServerInterceptor;
+import org.consentry.server.security.Requesters;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Binary;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Resource;
 import org.springframework.core.annotation.Order;
@@ -32,8 +36,13 @@ import org.springframework.core.annotation.Order;
  *       that return a representation: the stored object was encrypted in place, and the writer
  *       sent that plaintext itself.
  * </ul>
- * Bulk Data export files ({@code Binary} of type {@code application/fhir+ndjson}) are decrypted
- * line by line when their requester downloads them.
+ * The resources inside one are decrypted with it (Bundle entries at any depth, contained
+ * resources, a patient's Binary data: {@link ResourceEncryption#decrypt}).
+ * A Bulk Data export file ({@code Binary} of type {@code application/fhir+ndjson}) is decrypted
+ * line by line only when the server wrote it for the requester who downloads it: it carries the
+ * export-requester security context ({@link ExportOutputAccess#SYSTEM}, which clients cannot
+ * write) with that requester's subject. Any other NDJSON Binary is shown as stored, so ciphertext
+ * copied from a database dump into an upload stays ciphertext.
  * Blind-index entries are removed from every Patient shown. A field whose key was erased stays
  * masked (see {@link FieldEncryptor#decrypt}).
  */
@@ -46,27 +55,39 @@ final class DecryptionInterceptor implements ServerInterceptor {
 			RestOperationTypeEnum.UPDATE, RestOperationTypeEnum.PATCH, RestOperationTypeEnum.TRANSACTION,
 			RestOperationTypeEnum.BATCH);
 
-	private final FieldEncryptor fields;
+	private final ResourceEncryption encryption;
 	private final FhirContext fhir;
 
-	DecryptionInterceptor(FieldEncryptor fields, FhirContext fhir) {
-		this.fields = fields;
+	DecryptionInterceptor(ResourceEncryption encryption, FhirContext fhir) {
+		this.encryption = encryption;
 		this.fhir = fhir;
 	}
 
 	@Hook(value = Pointcut.STORAGE_PRESHOW_RESOURCES, order = 1000)
-	public void show(IPreResourceShowDetails details) {
+	public void show(IPreResourceShowDetails details, RequestDetails request) {
 		for (int i = 0; i < details.size(); i++) {
-			show(details.getResource(i));
+			show(details.getResource(i), request);
 		}
 	}
 
 	@Hook(Pointcut.SERVER_OUTGOING_RESPONSE)
 	public boolean written(RequestDetails request, ResponseDetails response) {
 		if (WRITES.contains(request.getRestOperationType())) {
-			show(response.getResponseResource());
+			show(response.getResponseResource(), request);
 		}
 		return true;
+	}
+
+	/** Whether a Binary is an export file the server wrote for this request's requester. */
+	static boolean isExportFileFor(Binary binary, RequestDetails request) {
+		if (!NDJSON.equals(binary.getContentType()) || !binary.hasSecurityContext()
+				|| !binary.getSecurityContext().hasIdentifier()) {
+			return false;
+		}
+		Identifier context = binary.getSecurityContext().getIdentifier();
+		Requester requester = request == null ? null : Requesters.of(request).orElse(null);
+		return ExportOutputAccess.SYSTEM.equals(context.getSystem()) && requester != null
+				&& requester.subject().equals(context.getValue());
 	}
 
 	/**
@@ -82,23 +103,23 @@ final class DecryptionInterceptor implements ServerInterceptor {
 				continue;
 			}
 			IBaseResource parsed = parser.parseResource(line);
-			show(parsed);
+			show(parsed, null);
 			out.append(parser.encodeResourceToString(parsed)).append('\n');
 		}
 		binary.setData(out.toString().getBytes(StandardCharsets.UTF_8));
 	}
 
-	private void show(IBaseResource resource) {
+	private void show(IBaseResource resource, RequestDetails request) {
 		if (resource instanceof Bundle bundle) {
-			bundle.getEntry().forEach(entry -> show(entry.getResource()));
+			bundle.getEntry().forEach(entry -> show(entry.getResource(), request));
 			return;
 		}
-		if (resource instanceof Binary binary && NDJSON.equals(binary.getContentType()) && binary.hasData()) {
+		if (resource instanceof Binary binary && binary.hasData() && isExportFileFor(binary, request)) {
 			showExportFile(binary);
 			return;
 		}
 		if (resource instanceof Resource r) {
-			fields.decrypt(r);
+			encryption.decrypt(r);
 			if (r instanceof Patient patient) {
 				BlindIndexTokens.strip(patient);
 			}

@@ -17,7 +17,6 @@ import org.hl7.fhir.instance.model.api.IBase;
 import org.hl7.fhir.r4.model.Base;
 import org.hl7.fhir.r4.model.CodeType;
 import org.hl7.fhir.r4.model.Element;
-import org.hl7.fhir.r4.model.Extension;
 import org.hl7.fhir.r4.model.Narrative;
 import org.hl7.fhir.r4.model.PrimitiveType;
 import org.hl7.fhir.r4.model.Reference;
@@ -45,9 +44,12 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code text.div}: the XHTML, the extensions on the Narrative, and a placeholder div
  *       (FHIR requires one).
  * </ul>
- * Associated data: key id (the owning patient), resource type and id, and the element path as
- * child names without indexes ({@code Patient.name}, {@code Claim.patient.display}), so a
- * ciphertext copied to another resource or element fails, while re-ordering repetitions does not.
+ * Associated data: key id (the owning patient), resource type and id (the empty id for a resource
+ * inside another that has none, such as a Bundle entry), and the element path as child names
+ * without indexes ({@code Patient.name}, {@code Claim.patient.display}), so a ciphertext copied to
+ * another resource or element fails, while re-ordering repetitions does not. Resources inside the
+ * resource (Bundle entries, contained resources) are not walked: {@link ResourceEncryption} gives
+ * each its own key and context.
  */
 final class FieldEncryptor {
 
@@ -70,7 +72,9 @@ final class FieldEncryptor {
 	/** One stored or to-be-stored resource: its type, id, the key it is encrypted under, and how. */
 	private record Target(Resource resource, String type, String keyId, boolean encrypting, boolean restricted) {
 		FieldContext context(String path, String keyIdOfCiphertext) {
-			return new FieldContext(keyIdOfCiphertext, type, resource.getIdElement().getIdPart(), type + "." + path);
+			// a resource inside another (a Bundle entry) may have no id: bound to the empty id
+			String id = resource.getIdElement().getIdPart();
+			return new FieldContext(keyIdOfCiphertext, type, id == null ? "" : id, type + "." + path);
 		}
 	}
 
@@ -167,6 +171,9 @@ final class FieldEncryptor {
 			}
 			String childPath = path + "." + name;
 			for (IBase item : child.getAccessor().getValues(element)) {
+				if (item instanceof Resource) {
+					continue; // a resource inside this one (Bundle.entry.resource): ResourceEncryption's, under its own key
+				}
 				if (item instanceof PrimitiveType<?> primitive) {
 					count += primitive(target, primitive, childPath, "display".equals(name) && isPatientReference(element));
 				} else if (item instanceof Base base && !base.isEmpty()) {
@@ -238,16 +245,14 @@ final class FieldEncryptor {
 		}
 	}
 
-	/** The key ids of the encrypted fields of a resource, as their ciphertext headers name them. */
-	List<String> keyIdsOf(Resource resource) {
+	/** The key ids of the encrypted fields of a resource (and of the resources inside it), as their ciphertext headers name them. */
+	static List<String> keyIdsOf(Resource resource) {
 		List<String> keyIds = new ArrayList<>();
-		for (Extension extension : fhir.newTerser().getAllPopulatedChildElementsOfType(resource, Extension.class)) {
-			if (ENCRYPTED.equals(extension.getUrl()) && extension.getValue() != null) {
-				try {
-					keyIds.add(Ciphertexts.keyId(extension.getValue().primitiveValue()));
-				} catch (DecryptionException e) {
-					// not a ciphertext of ours: nothing to rotate
-				}
+		for (String ciphertext : ServerMarkers.ciphertexts(resource)) {
+			try {
+				keyIds.add(Ciphertexts.keyId(ciphertext));
+			} catch (DecryptionException e) {
+				// not a ciphertext of ours: nothing to rotate
 			}
 		}
 		return keyIds;

@@ -47,6 +47,24 @@ final class DatabaseDump {
 		return List.copyOf(hits);
 	}
 
+	/** The current stored text of a resource (HFJ_RES_VER), as someone holding a dump reads it. */
+	static String storedText(String type, String id) throws SQLException, IOException {
+		try (Connection db = DriverManager.getConnection(TestDatabase.jdbcUrl(), "postgres", "");
+				var query = db.prepareStatement("SELECT v.res_text_vc, v.res_text FROM hfj_res_ver v"
+						+ " JOIN hfj_resource r ON r.res_id = v.res_id WHERE r.res_type = ? AND r.fhir_id = ?"
+						+ " ORDER BY v.res_ver DESC LIMIT 1")) {
+			query.setString(1, type);
+			query.setString(2, id);
+			try (ResultSet rs = query.executeQuery()) {
+				if (!rs.next()) {
+					throw new IllegalArgumentException("not stored: " + type + "/" + id);
+				}
+				String text = rs.getString(1);
+				return text != null ? text : text(rs, 2, Types.BINARY);
+			}
+		}
+	}
+
 	private static void scan(Connection db, String table, String sql, List<String> needles, TreeSet<String> hits)
 			throws SQLException, IOException {
 		try (Statement statement = db.createStatement()) {
