@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import org.consentry.consent.Requester;
 import org.consentry.server.consent.ExportOutputAccess;
+import org.consentry.server.fhir.Pipeline;
 import org.consentry.server.fhir.ServerInterceptor;
 import org.consentry.server.security.Requesters;
 import org.hl7.fhir.instance.model.api.IBaseResource;
@@ -47,7 +48,7 @@ import org.springframework.core.annotation.Order;
  * masked (see {@link FieldEncryptor#decrypt}).
  */
 @Interceptor
-@Order(1000)
+@Order(Pipeline.DECRYPTION)
 final class DecryptionInterceptor implements ServerInterceptor {
 
 	private static final String NDJSON = "application/fhir+ndjson";
