@@ -176,7 +176,8 @@ public final class ApiSurface {
 
 	/** Kick-off parameters of Bulk Data export. */
 	static final class ExportParameters {
-		static final Set<String> KICK_OFF = Set.of("_outputFormat", "_type", "_since", "_typeFilter", "patient");
+		static final Set<String> KICK_OFF =
+				Set.of("_outputFormat", "_type", "_since", "_typeFilter", "_typePostFetchFilterUrl", "patient");
 
 		private ExportParameters() {}
 	}

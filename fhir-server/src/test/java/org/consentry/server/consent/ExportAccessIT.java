@@ -65,8 +65,9 @@ class ExportAccessIT extends ServerIT {
 		HttpResponse<String> consent = send("POST", "/Consent", "application/fhir+json", ConsentJson.denyActor(hidden, orgA));
 		assertThat(consent.statusCode()).as(consent.body()).isEqualTo(201);
 
-		drAToken = userToken("dr-a-" + s,
-				TestKeycloak.users().addPractitioner("dr-a-" + s, "Practitioner/dr-a-" + s, orgA), "user/*.cruds");
+		// granted emergency access, so that the emergency test shows the export refusal, not a missing grant
+		drAToken = userToken("dr-a-" + s, TestKeycloak.users().addPractitioner("dr-a-" + s, "Practitioner/dr-a-" + s, orgA,
+				java.util.Set.of("ETREAT")), "user/*.cruds");
 		drBToken = userToken("dr-b-" + s,
 				TestKeycloak.users().addPractitioner("dr-b-" + s, "Practitioner/dr-b-" + s, orgB), "user/*.cruds");
 	}
@@ -118,8 +119,11 @@ class ExportAccessIT extends ServerIT {
 		HttpResponse<String> read = sendAs(drBToken, "GET", "/Binary/" + file, null, null);
 		assertThat(read.statusCode()).isEqualTo(404);
 		assertThat(read.body()).contains("Binary/" + file + " is not known");
-		for (String path : List.of("/Binary?_id=" + file, "/_history?_count=100")) {
-			HttpResponse<String> response = sendAs(drBToken, "GET", path, null, null);
+		// (server history is for system clients: the EHR, another requester, must not see the file either)
+		for (String[] call : List.of(new String[] {drBToken, "/Binary?_id=" + file},
+				new String[] {ehrToken(), "/_history?_count=100"})) {
+			String path = call[1];
+			HttpResponse<String> response = sendAs(call[0], "GET", path, null, null);
 			assertThat(response.statusCode()).as(path + ": " + response.body()).isEqualTo(200);
 			assertThat(response.body()).as(path).doesNotContain("\"id\":\"" + file).doesNotContain("Binary/" + file + "\"");
 		}

@@ -120,10 +120,15 @@ class WriteOracleIT extends ServerIT {
 		assertThat(hidden.statusCode()).as(hidden.body()).isEqualTo(400);
 		assertSameAnswer(hidden, bob, absent, missing);
 
+		// an update that would create (a new id) is for system clients only: refused alike, whatever it references
 		HttpResponse<String> update = sendAs(drToken, "PUT", "/Observation/obs-" + s, FHIR_JSON,
 				observationOf("Patient/" + bob).replace("{\"resourceType\":\"Observation\"",
 						"{\"resourceType\":\"Observation\",\"id\":\"obs-" + s + "\""));
-		assertSameAnswer(update, bob, absent, missing);
+		HttpResponse<String> updateAbsent = sendAs(drToken, "PUT", "/Observation/obs-" + s, FHIR_JSON,
+				observationOf("Patient/" + missing).replace("{\"resourceType\":\"Observation\"",
+						"{\"resourceType\":\"Observation\",\"id\":\"obs-" + s + "\""));
+		assertThat(update.statusCode()).isEqualTo(404);
+		assertSameAnswer(update, bob, updateAbsent, missing);
 
 		HttpResponse<String> allowed = sendAs(drToken, "POST", "/Observation", FHIR_JSON, observationOf("Patient/" + alice));
 		assertThat(allowed.statusCode()).as("a patient who did not deny the organization: " + allowed.body()).isEqualTo(201);
