@@ -108,16 +108,34 @@ final class HiddenAsAbsent implements ServerInterceptor {
 		}
 	}
 
-	/** A server failure whose cause is a value the client sent that HAPI could not convert. */
-	private static boolean causedByInput(Throwable exception) {
+	/**
+	 * A server failure whose cause is what the client sent: a value HAPI could not convert, or a
+	 * failure raised while HAPI was still reading the request (its parsers, parameter binding,
+	 * patch documents) rather than while serving it.
+	 */
+	static boolean causedByInput(Throwable exception) {
+		Throwable root = exception;
 		for (Throwable t = exception; t != null; t = t.getCause() == t ? null : t.getCause()) {
 			if (t instanceof NumberFormatException || t instanceof ca.uhn.fhir.parser.DataFormatException
 					|| t instanceof java.time.format.DateTimeParseException) {
 				return true;
 			}
+			root = t;
+		}
+		StackTraceElement[] frames = root.getStackTrace();
+		for (int i = 0; i < Math.min(frames.length, 3); i++) {
+			String where = frames[i].getClassName();
+			if (READING.stream().anyMatch(where::startsWith)) {
+				return true;
+			}
 		}
 		return false;
 	}
+
+	/** Where HAPI reads a request: a failure thrown here is about the request's content. */
+	private static final java.util.List<String> READING = java.util.List.of("ca.uhn.fhir.parser.",
+			"ca.uhn.fhir.rest.param.", "ca.uhn.fhir.jpa.patch.",
+			"com.github.fge.jsonpatch.", "ca.uhn.fhir.util.UrlUtil");
 
 	/** Keeps the Bundle a client sent, to know which resource each entry of the response is about. */
 	@Hook(Pointcut.STORAGE_TRANSACTION_PROCESSING)

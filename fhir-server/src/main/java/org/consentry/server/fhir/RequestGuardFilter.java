@@ -42,6 +42,22 @@ final class RequestGuardFilter extends OncePerRequestFilter {
 	@Override
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws ServletException, IOException {
+		if (!METHODS.contains(request.getMethod())) {
+			response.setHeader("Allow", String.join(", ", METHODS));
+			OutcomeResponses.write(response, fhir, 405, IssueType.NOTSUPPORTED,
+					"HTTP method " + printable(request.getMethod()) + " is not served: use one of " + METHODS);
+			return;
+		}
+		if (!wellEscaped(request.getQueryString()) || !wellEscaped(request.getRequestURI())) {
+			OutcomeResponses.write(response, fhir, 400, IssueType.INVALID,
+					"The URL has a malformed percent-escape: every % must be followed by two hexadecimal digits");
+			return;
+		}
+		if (asksForRdf(request)) {
+			OutcomeResponses.write(response, fhir, 400, IssueType.NOTSUPPORTED,
+					"Only FHIR JSON and XML are served (not RDF/Turtle): use _format=json or xml");
+			return;
+		}
 		if (!hasBody(request)) {
 			chain.doFilter(request, response);
 			return;
@@ -74,6 +90,25 @@ final class RequestGuardFilter extends OncePerRequestFilter {
 			return;
 		}
 		chain.doFilter(new BufferedBodyRequest(request, body), response);
+	}
+
+	private static final java.util.List<String> METHODS = java.util.List.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
+	private static final Pattern BAD_ESCAPE = Pattern.compile("%(?![0-9A-Fa-f]{2})");
+	private static final Pattern RDF = Pattern.compile("(?i)turtle|\\bttl\\b|rdf");
+
+	static boolean wellEscaped(String text) {
+		return text == null || !BAD_ESCAPE.matcher(text).find();
+	}
+
+	private static boolean asksForRdf(HttpServletRequest request) {
+		String format = request.getQueryString() == null ? null : request.getParameter("_format");
+		return format != null && RDF.matcher(format).find()
+				|| request.getContentType() != null && RDF.matcher(request.getContentType()).find()
+				|| request.getHeader("Accept") != null && RDF.matcher(request.getHeader("Accept")).find();
+	}
+
+	private static String printable(String text) {
+		return text.replaceAll("[^A-Za-z0-9_-]", "?");
 	}
 
 	/** A zero byte, or the JSON escape of one (PostgreSQL cannot store it in text, and no FHIR string holds it). */

@@ -172,6 +172,8 @@ class DoorIT extends ServerIT {
 				assertThat(INTERNAL.matcher(response.body()).find()).as(path + " " + response.body()).isFalse();
 			}
 		}
+		assertThat(sendAs(doctorToken, "PROPFIND", "/Observation", null, null).statusCode()).isEqualTo(405);
+		assertThat(sendAs(doctorToken, "GET", "/Observation?_format=ttl", null, null).statusCode()).isEqualTo(400);
 		HttpResponse<String> nul = sendAs(patientToken, "POST", "/Observation", "application/fhir+json", """
 				{"resourceType":"Observation","status":"final","code":{"text":"a\\u0000b"},"subject":{"reference":"Patient/%s"}}"""
 				.formatted(patient));
