@@ -73,11 +73,13 @@ echo "== users: fuzz-patient (Patient/$patient), fuzz-practitioner (Practitioner
 ./consentry user add-practitioner fuzz-practitioner "Practitioner/$practitioner" --organization "Organization/$organization" >/dev/null
 ./consentry user add-researcher fuzz-researcher >/dev/null
 
-echo "== fuzz for $seconds s, seed $seed"
+label="commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
+git diff --quiet HEAD 2>/dev/null || label="$label with uncommitted changes"
+echo "== fuzz for $seconds s, seed $seed ($label)"
 CP="$ROOT/bench/target/bench.jar:$(cat "$ROOT/bench/target/classpath.txt")"
 set +e
 java -Xmx1g -cp "$CP" org.consentry.bench.fuzz.Fuzz --server "http://127.0.0.1:$CONSENTRY_PORT/fhir" \
-  --seconds "$seconds" --seed "$seed" --launcher ./consentry --results bench/results \
+  --seconds "$seconds" --seed "$seed" --launcher ./consentry --results bench/results --label "$label" \
   --requester "ehr=ehr" \
   --requester "patient@$patient=fuzz-patient --scope patient/*.cruds" \
   --requester "practitioner=fuzz-practitioner --scope user/*.cruds" \

@@ -19,9 +19,10 @@ public final class Fuzz {
 	private static final String USAGE = """
 			usage: Fuzz --server URL (--seconds N | --minutes N) [--seed S] [--clients N] [--max-requests N]
 			            [--data DIR]... [--requester NAME[@PATIENT_ID]=TOKEN_ARGS]... [--launcher ./consentry]
-			            [--results DIR] [--read-timeout SECONDS] [--shrink-budget N]
+			            [--results DIR] [--read-timeout SECONDS] [--shrink-budget N] [--label TEXT]
 			  --requester  who sends: TOKEN_ARGS follow `consentry token`, e.g. 'patient@ID=fuzz-patient --scope patient/*.cruds';
 			               empty for no token. Default: one anonymous requester.
+			  --label      what was fuzzed, e.g. the commit; shown in the report
 			  --data       sample data the requests start from (default: data/synthea-10 and data/sample-bundles)""";
 
 	private Fuzz() {}
@@ -48,6 +49,7 @@ public final class Fuzz {
 		int readTimeout = 60;
 		int shrinkBudget = 60;
 		String launcher = "./consentry";
+		String label = "";
 		Path results = Path.of("bench/results");
 		List<Path> data = new ArrayList<>();
 		List<String> requesterSpecs = new ArrayList<>();
@@ -67,6 +69,7 @@ public final class Fuzz {
 				case "--read-timeout" -> readTimeout = (int) number(name, value, 1, 600);
 				case "--shrink-budget" -> shrinkBudget = (int) number(name, value, 0, 1000);
 				case "--launcher" -> launcher = value;
+				case "--label" -> label = value;
 				case "--results" -> results = Path.of(value);
 				case "--data" -> data.add(Path.of(value));
 				case "--requester" -> requesterSpecs.add(value);
@@ -93,7 +96,8 @@ public final class Fuzz {
 				server, shrinkBudget);
 		double elapsed = run.run();
 		FuzzReport report = new FuzzReport(results);
-		Path file = report.write(new FuzzReport.Run(seed, seconds, elapsed, run.shrinkSecondsSpent(), clients, server, requesters), run.tally(), run.findings());
+		Path file = report.write(new FuzzReport.Run(label, seed, seconds, elapsed, run.shrinkSecondsSpent(), clients, server,
+				requesters), run.tally(), run.findings());
 		System.out.println(summary(run, elapsed));
 		System.out.println("fuzz: report written to " + file);
 		return run.findings().size() > 0 ? 3 : 0;

@@ -30,7 +30,7 @@ final class FuzzReport {
 	private static final List<String> ENVIRONMENT = List.of("CONSENTRY_HOME", "CONSENTRY_PORT", "CONSENTRY_KEYCLOAK_PORT");
 
 	/** How the run was made, for the header and for repeating it. */
-	record Run(long seed, long plannedSeconds, double seconds, double shrinkSeconds, int clients, URI server,
+	record Run(String label, long seed, long plannedSeconds, double seconds, double shrinkSeconds, int clients, URI server,
 			List<Requester> requesters) {}
 
 	private final Path dir;
@@ -83,6 +83,9 @@ final class FuzzReport {
 
 	private void header(StringBuilder md, Map<String, Object> json, Run run, Tally tally) {
 		md.append("# Fuzz run ").append(time).append("\n\n");
+		if (!run.label().isEmpty()) {
+			md.append("Fuzzed: ").append(run.label()).append(".\n\n");
+		}
 		md.append(String.format(Locale.ROOT, "Seed %d, %d s planned, %.0f s fuzzing and %.0f s shrinking findings, %d clients,"
 				+ " server %s, requesters: %s.%n%n", run.seed(), run.plannedSeconds(), run.seconds(), run.shrinkSeconds(), run.clients(),
 				run.server(),
@@ -105,6 +108,7 @@ final class FuzzReport {
 		run.requesters().stream().map(Requester::shellFunction).distinct().forEach(f -> md.append("\n    ").append(f));
 		md.append("\n\ncurl adds `Accept: */*` and a `User-Agent`, which the fuzzer did not send.\n");
 		json.put("time", time.toString());
+		json.put("label", run.label());
 		json.put("seed", run.seed());
 		json.put("plannedSeconds", run.plannedSeconds());
 		json.put("seconds", Math.round(run.seconds()));

@@ -3,6 +3,7 @@ package org.consentry.bench.fuzz;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * One hostile request, as sent: the method, the target (path and query after the FHIR base, raw
@@ -16,6 +17,10 @@ import java.util.List;
  * @param kind the generator that made it (query, body, bundle, path, page), for the report
  */
 record FuzzRequest(String kind, String method, String target, List<Header> headers, byte[] body) {
+
+	/** Path segments that are names, not ids: kept in {@link #shape()}. */
+	private static final Set<String> NAMED = Set.of("_history", "_search", "metadata", "api-docs",
+			"swagger-ui", ".well-known", "smart-configuration", "*");
 
 	/** One request header. */
 	record Header(String name, String value) {}
@@ -73,8 +78,7 @@ record FuzzRequest(String kind, String method, String target, List<Header> heade
 		String[] segments = path.split("/", -1);
 		for (int i = 1; i < segments.length; i++) {
 			String s = segments[i];
-			boolean keep = i == 1 && s.matches("[A-Z][A-Za-z]{1,40}") || s.startsWith("$") && s.length() < 40
-					|| s.equals("_history") || s.equals("_search") || s.equals("metadata");
+			boolean keep = i == 1 && s.matches("[A-Z][A-Za-z]{1,40}") || s.startsWith("$") && s.length() < 40 || NAMED.contains(s);
 			out.append('/').append(keep ? s : "{x}");
 		}
 		return path.isEmpty() ? method + " /" : out.toString();

@@ -36,11 +36,11 @@ class FuzzReportTest {
 				.getBytes(StandardCharsets.UTF_8), false, null, 1);
 		findings.record(oracle.judge(binary, leak), binary, Fixtures.anonymous());
 
-		Path file = new FuzzReport(dir).write(new FuzzReport.Run(7, 180, 181, 30, 2, URI.create("http://127.0.0.1:8280/fhir"),
+		Path file = new FuzzReport(dir).write(new FuzzReport.Run("commit abc", 7, 180, 181, 30, 2, URI.create("http://127.0.0.1:8280/fhir"),
 				List.of(Fixtures.anonymous(), Fixtures.patient())), tally, findings);
 
 		String md = Files.readString(file);
-		assertThat(md).contains("Seed 7, 180 s planned", "| ehr | 1 | 0 | 0 | 1 | 0 | 2 |", "| patient | 1 | 0 | 0 | 0 | 0 | 1 |",
+		assertThat(md).contains("Fuzzed: commit abc.", "Seed 7, 180 s planned", "| ehr | 1 | 0 | 0 | 1 | 0 | 2 |", "| patient | 1 | 0 | 0 | 0 | 0 | 1 |",
 				"## Findings (2)", "### 1. 500: `java.lang.NumberFormatException`", "### 2. 400: `ERROR: invalid byte sequence`",
 				"curl -sS -g --path-as-is -H \"Authorization: Bearer $(token fuzz-patient --scope 'patient/*.cruds')\" "
 						+ "'http://127.0.0.1:8280/fhir/Patient/1/$everything?_count=abc'");
