@@ -35,6 +35,8 @@ done
 export CONSENTRY_HOME="${FUZZ_HOME:-$ROOT/.consentry-fuzz}"
 export CONSENTRY_PORT="${FUZZ_PORT:-8280}"
 export CONSENTRY_KEYCLOAK_PORT="${FUZZ_KEYCLOAK_PORT:-8380}"
+# a first start (initdb, schema) on a busy 2-core machine can take longer than the launcher's 240 s
+export CONSENTRY_READY_TIMEOUT="${CONSENTRY_READY_TIMEOUT:-900}"
 unset CONSENTRY_KEYCLOAK_URL CONSENTRY_TOKEN CONSENTRY_FHIR_URL CONSENTRY_DB_URL
 if [ "$CONSENTRY_PORT" = 8080 ] || [ "$CONSENTRY_KEYCLOAK_PORT" = 8180 ]; then
   echo "fuzz.sh: 8080 and 8180 are the default ports, which other servers use; pick others" >&2

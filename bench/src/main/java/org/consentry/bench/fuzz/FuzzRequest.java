@@ -78,7 +78,7 @@ record FuzzRequest(String kind, String method, String target, List<Header> heade
 		String[] segments = path.split("/", -1);
 		for (int i = 1; i < segments.length; i++) {
 			String s = segments[i];
-			boolean keep = i == 1 && s.matches("[A-Z][A-Za-z]{1,40}") || s.startsWith("$") && s.length() < 40 || NAMED.contains(s);
+			boolean keep = i == 1 && s.matches("[A-Z][A-Za-z]{1,40}") || s.startsWith("$") && s.length() < 40 || s.isEmpty() || NAMED.contains(s);
 			out.append('/').append(keep ? s : "{x}");
 		}
 		return path.isEmpty() ? method + " /" : out.toString();
