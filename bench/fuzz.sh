@@ -94,6 +94,6 @@ set -e
 echo "== stop"
 ./consentry down
 trap - EXIT
-echo
+echo "== summary (report in bench/results)"
 sed -n '/^fuzz: [0-9,]* requests in/,$p' "$log"
 exit "$rc"

@@ -47,7 +47,7 @@ public final class Fuzz {
 		int clients = 2;
 		long maxRequests = 10_000_000;
 		int readTimeout = 60;
-		int shrinkBudget = 60;
+		int shrinkBudget = 150;
 		String launcher = "./consentry";
 		String label = "";
 		Path results = Path.of("bench/results");

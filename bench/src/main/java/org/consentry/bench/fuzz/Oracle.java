@@ -47,7 +47,7 @@ final class Oracle {
 	private static final Pattern ENTRY_5XX = Pattern.compile("\"status\"\\s*:\\s*\"(5\\d\\d)");
 	private static final int SCAN_LIMIT = 256 * 1024;
 	private static final Pattern XML_DIAGNOSTICS = Pattern.compile("<diagnostics value=\"([^\"]*)\"");
-	private static final Pattern TURTLE_DIAGNOSTICS = Pattern.compile("issue\\.diagnostics \\[ fhir:value \"((?:[^\"\\\\]|\\\\.)*)\"");
+	private static final Pattern TURTLE_DIAGNOSTICS = Pattern.compile("issue\\.diagnostics\\s*\\[\\s*fhir:value\\s+\"((?:[^\"\\\\]|\\\\.)*)\"");
 
 	/** A verdict, or null when the answer is fine (any status below 500 without internal text). */
 	Verdict judge(FuzzRequest request, Response response) {
@@ -105,13 +105,17 @@ final class Oracle {
 		}
 		for (Pattern markup : List.of(XML_DIAGNOSTICS, TURTLE_DIAGNOSTICS)) {
 			Matcher m = markup.matcher(text);
-			while (found.length() == 0 && m.find()) {
-				found.append(m.group(1));
+			while (m.find() && (found.length() == 0 || markup == XML_DIAGNOSTICS)) {
+				found.append(found.length() == 0 ? "" : " | ").append(unescapeXml(m.group(1)).replace("\\\"", "\""));
 			}
 		}
 		String message = found.length() > 0 ? found.toString()
 				: text.replaceAll("(?is)<(style|script)[^>]*>.*?</\\1>", " ").replaceAll("<[^>]*>", " ");
 		return abbreviate(message.replaceAll("\\s+", " ").trim(), 400);
+	}
+
+	private static String unescapeXml(String text) {
+		return text.replace("&quot;", "\"").replace("&apos;", "'").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&");
 	}
 
 	/** The message with what varies between requests (values, ids, numbers) replaced, so one bug counts once. */

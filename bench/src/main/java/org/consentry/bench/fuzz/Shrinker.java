@@ -74,14 +74,26 @@ final class Shrinker {
 			}
 		}
 		for (int i = 0; i < params.size() && attempts.left(); i++) {
-			if (params.get(i).length() > 40) {
-				List<String> shorter = new ArrayList<>(params);
-				shorter.set(i, params.get(i).substring(0, 24));
-				FuzzRequest candidate = current.withTarget(path + "?" + String.join("&", shorter));
-				if (attempts.same(candidate)) {
-					current = candidate;
-					params = shorter;
+			// halve a long value (keeping its name) while one half still shows the finding
+			int equals = params.get(i).indexOf('=');
+			String name = equals < 0 ? "" : params.get(i).substring(0, equals + 1);
+			String value = params.get(i).substring(name.length());
+			while (value.length() > 16 && attempts.left()) {
+				String shorter = null;
+				for (String half : List.of(value.substring(0, value.length() / 2), value.substring(value.length() / 2))) {
+					List<String> candidateParams = new ArrayList<>(params);
+					candidateParams.set(i, name + half);
+					FuzzRequest candidate = current.withTarget(path + "?" + String.join("&", candidateParams));
+					if (shorter == null && attempts.left() && attempts.same(candidate)) {
+						current = candidate;
+						params = candidateParams;
+						shorter = half;
+					}
 				}
+				if (shorter == null) {
+					break;
+				}
+				value = shorter;
 			}
 		}
 		return current;

@@ -99,9 +99,11 @@ class OracleTest {
 	}
 
 	@Test
-	void message_ofTurtleAndSpringErrors_isTheirDiagnostics() {
-		assertThat(Oracle.message(answer(500, "[ fhir:OperationOutcome.issue [ fhir:OperationOutcome.issue.diagnostics [ fhir:value "
-				+ "\"theResource must not be null\" ] ] ]"))).isEqualTo("theResource must not be null");
+	void message_ofTurtleXmlAndSpringErrors_isTheirDiagnostics() {
+		assertThat(Oracle.message(answer(500, "[ fhir:OperationOutcome.issue [\n    fhir:OperationOutcome.issue.diagnostics [\n"
+				+ "      fhir:value \"theResource \\\"x\\\" must not be null\" ] ] ]"))).isEqualTo("theResource \"x\" must not be null");
+		assertThat(Oracle.message(answer(500, "<OperationOutcome xmlns=\"http://hl7.org/fhir\"><issue><diagnostics value=\"in: &quot;%2&quot;"
+				+ "\"/></issue><issue><diagnostics value=\"a &lt; b\"/></issue></OperationOutcome>"))).isEqualTo("in: \"%2\" | a < b");
 		assertThat(Oracle.message(answer(501, "{\"timestamp\":\"2026-01-01\",\"status\":501,\"error\":\"Not Implemented\",\"path\":\"/fhir\"}")))
 				.isEqualTo("Not Implemented");
 	}

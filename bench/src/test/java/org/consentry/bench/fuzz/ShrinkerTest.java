@@ -47,6 +47,17 @@ class ShrinkerTest {
 	}
 
 	@Test
+	void shrink_halvesALongQueryValue_whileThePartThatMattersStays() {
+		Sender sender = (request, token) -> request.target().contains("%zz") ? answer(500, "boom") : answer(400, "fine");
+		FuzzRequest request = FuzzRequest.of("query", "GET", "/Patient?name=" + "a".repeat(50) + "%zz" + "b".repeat(70));
+
+		Shrinker.Result result = new Shrinker(sender, oracle, new Tally(), 100).shrink(request, Fixtures.anonymous(), "500 boom", NO_DEADLINE);
+
+		assertThat(result.minimal().target()).startsWith("/Patient?name=").contains("%zz");
+		assertThat(result.minimal().target().length()).isLessThanOrEqualTo("/Patient?name=".length() + 16);
+	}
+
+	@Test
 	void shrink_ofABodyThatIsNotJson_removesChunksOfBytes() {
 		byte[] body = ("x".repeat(300) + "BAD" + "y".repeat(300)).getBytes(StandardCharsets.UTF_8);
 		Sender sender = (request, token) -> request.body() != null && new String(request.body(), StandardCharsets.UTF_8).contains("BAD")
