@@ -94,6 +94,11 @@ final class ApiDoor implements ServerInterceptor {
 					instances.requireVisible(request, requester, type, request.getId());
 				}
 			}
+			case TRANSACTION, BATCH -> {
+				requireListed(requester, operation, type);
+				parameters.checkOnly(SearchParameters.FORMAT, query, operation.getCode());
+				WriteTargets.requireRequests(request.getResource());
+			}
 			default -> {
 				requireListed(requester, operation, type);
 				parameters.checkOnly(SearchParameters.FORMAT, query, operation.getCode());
@@ -114,6 +119,11 @@ final class ApiDoor implements ServerInterceptor {
 				.orElseThrow(() -> notListed(requester, (type == null ? "" : type + (level == Level.INSTANCE ? "/[id]/" : "/"))
 						+ name));
 		parameters.checkOnly(rule.parameters(), query, name);
+		if ("$export-poll-status".equals(name) && request.getRequestType() != ca.uhn.fhir.rest.api.RequestTypeEnum.POST
+				&& !query.containsKey("_jobId")) {
+			throw new ca.uhn.fhir.rest.server.exceptions.InvalidRequestException(
+					"$export-poll-status needs _jobId: the job id from the Content-Location of the kick-off");
+		}
 		if (level == Level.INSTANCE) {
 			instances.requireVisible(request, requester, type, request.getId());
 		}

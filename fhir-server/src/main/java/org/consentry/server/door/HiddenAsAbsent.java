@@ -39,6 +39,7 @@ final class HiddenAsAbsent implements ServerInterceptor {
 	private static final java.util.regex.Pattern INTERNAL = java.util.regex.Pattern.compile(
 			"(?i)(\\binsert into\\b|\\bselect .* from\\b|\\bupdate \\w+ set\\b|SQLState|could not execute|ERROR: |"
 					+ "org\\.(hibernate|postgresql|springframework)|java\\.(lang|util|sql)\\.|\\bjdbc\\b|"
+					+ "com\\.(fasterxml|github)\\.|StreamReadConstraints|DataFormatException at|@[0-9a-f]{6,}\\b|"
 					+ "\\bat [a-z][a-z0-9_]*\\.[a-z])");
 	private static final String SENT = HiddenAsAbsent.class.getName() + ".sent";
 

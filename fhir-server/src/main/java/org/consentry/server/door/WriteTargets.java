@@ -37,8 +37,23 @@ final class WriteTargets implements ServerInterceptor {
 		}
 	}
 
+	/** Every entry of a transaction or batch says what to do: a method and a URL (HAPI fails on one without). */
+	static void requireRequests(IBaseResource sent) {
+		if (!(sent instanceof Bundle bundle)) {
+			return;
+		}
+		for (int i = 0; i < bundle.getEntry().size(); i++) {
+			Bundle.BundleEntryRequestComponent entry = bundle.getEntry().get(i).getRequest();
+			if (entry == null || entry.getMethod() == null || entry.getMethod() == Bundle.HTTPVerb.NULL || !entry.hasUrl()) {
+				throw new ca.uhn.fhir.rest.server.exceptions.InvalidRequestException("Bundle entry " + i
+						+ " has no request.method (the HTTP verb) or no request.url: each entry of a transaction or batch needs both");
+			}
+		}
+	}
+
 	@Hook(Pointcut.STORAGE_TRANSACTION_PROCESSING)
 	public void entries(IBaseBundle bundle, RequestDetails request) {
+		requireRequests(bundle);
 		Requester requester = request == null ? null : Requesters.of(request).orElse(null);
 		if (requester == null || requester.kind() == Requester.Kind.SYSTEM || !(bundle instanceof Bundle sent)) {
 			return;

@@ -53,6 +53,12 @@ final class RequestGuardFilter extends OncePerRequestFilter {
 					"The URL has a malformed percent-escape: every % must be followed by two hexadecimal digits");
 			return;
 		}
+		String ifMatch = request.getHeader("If-Match");
+		if (ifMatch != null && !IF_MATCH.matcher(ifMatch.trim()).matches()) {
+			OutcomeResponses.write(response, fhir, 400, IssueType.INVALID,
+					"If-Match must name a version as an ETag, such as W/\"3\"");
+			return;
+		}
 		if (asksForRdf(request)) {
 			OutcomeResponses.write(response, fhir, 400, IssueType.NOTSUPPORTED,
 					"Only FHIR JSON and XML are served (not RDF/Turtle): use _format=json or xml");
@@ -93,6 +99,7 @@ final class RequestGuardFilter extends OncePerRequestFilter {
 	}
 
 	private static final java.util.List<String> METHODS = java.util.List.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
+	private static final Pattern IF_MATCH = Pattern.compile("(W/)?\"[0-9]{1,18}\"");
 	private static final Pattern BAD_ESCAPE = Pattern.compile("%(?![0-9A-Fa-f]{2})");
 	private static final Pattern RDF = Pattern.compile("(?i)turtle|\\bttl\\b|rdf");
 
