@@ -57,7 +57,7 @@ final class HiddenAsAbsent implements ServerInterceptor {
 	public BaseServerResponseException answer(RequestDetails request, Throwable exception) {
 		int status = exception instanceof BaseServerResponseException e ? e.getStatusCode() : 500;
 		if (status == 501 && exception instanceof BaseServerResponseException e) {
-			// HAPI's "not implemented" answers describe the request (a sort or a modifier it lacks)
+			// HAPI's 501 answers describe the request (a sort or a modifier HAPI lacks): the client's to change
 			return new ca.uhn.fhir.rest.server.exceptions.InvalidRequestException(e.getMessage());
 		}
 		if (status >= 500 && causedByInput(exception)) {
