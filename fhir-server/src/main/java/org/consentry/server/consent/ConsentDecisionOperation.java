@@ -56,6 +56,9 @@ final class ConsentDecisionOperation implements FhirOperations {
 			@OperationParam(name = "actor", max = OperationParam.MAX_UNLIMITED) List<StringType> actors,
 			@OperationParam(name = "purpose") CodeType purposeCode,
 			RequestDetails request) {
+		if (resourceReference == null || !resourceReference.hasValue()) {
+			throw new InvalidRequestException("$consent-decision needs resource, a reference such as Observation/123");
+		}
 		IdType id = new IdType(resourceReference.getValue());
 		if (!id.hasResourceType() || !id.hasIdPart() || !daos.isResourceTypeSupported(id.getResourceType())) {
 			throw new InvalidRequestException("resource must be a reference such as Observation/123");

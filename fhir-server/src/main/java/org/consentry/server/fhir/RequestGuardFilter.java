@@ -84,6 +84,11 @@ final class RequestGuardFilter extends OncePerRequestFilter {
 			tooLarge(response);
 			return;
 		}
+		if (body.length == 0 && needsBody(request)) {
+			OutcomeResponses.write(response, fhir, 400, IssueType.REQUIRED,
+					"This request needs a body: the resource or Bundle to write");
+			return;
+		}
 		if (hasNul(body)) {
 			OutcomeResponses.write(response, fhir, 400, IssueType.INVALID,
 					"The body contains a NUL character (\\u0000 or a zero byte): FHIR strings never hold one; remove it");
@@ -139,6 +144,12 @@ final class RequestGuardFilter extends OncePerRequestFilter {
 			backslashes++;
 		}
 		return backslashes % 2 == 1;
+	}
+
+	/** Creates, updates, patches, transactions and batches carry a body; searches and operations may not. */
+	private static boolean needsBody(HttpServletRequest request) {
+		String uri = request.getRequestURI();
+		return !uri.contains("$") && !uri.contains("_search");
 	}
 
 	private static boolean hasBody(HttpServletRequest request) {

@@ -173,6 +173,8 @@ class DoorIT extends ServerIT {
 			}
 		}
 		assertThat(sendAs(doctorToken, "PROPFIND", "/Observation", null, null).statusCode()).isEqualTo(405);
+		assertThat(sendAs(doctorToken, "POST", "/Observation", "application/fhir+json", null).statusCode()).isEqualTo(400);
+		assertThat(sendAs(patientToken, "GET", "/$consent-decision", null, null).statusCode()).isEqualTo(400);
 		assertThat(sendAs(doctorToken, "GET", "/Observation?_format=ttl", null, null).statusCode()).isEqualTo(400);
 		HttpResponse<String> nul = sendAs(patientToken, "POST", "/Observation", "application/fhir+json", """
 				{"resourceType":"Observation","status":"final","code":{"text":"a\\u0000b"},"subject":{"reference":"Patient/%s"}}"""
