@@ -20,7 +20,7 @@ class BadInputIT extends ServerIT {
 		return Stream.of(
 				Arguments.of("malformed JSON", "POST", "/Patient", "application/fhir+json", "{\"resourceType\":\"Patient\",", 400, "parse"),
 				Arguments.of("JSON that is not an object", "POST", "/Patient", "application/fhir+json", "[1,2]", 400, "parse"),
-				Arguments.of("empty body", "POST", "/Patient", "application/fhir+json", "", 400, "parse"),
+				Arguments.of("empty body", "POST", "/Patient", "application/fhir+json", "", 400, "needs a body"),
 				Arguments.of("body of another type", "POST", "/Patient", "application/fhir+json",
 						"{\"resourceType\":\"Observation\",\"status\":\"final\",\"code\":{\"text\":\"x\"}}", 400, "resource type"),
 				Arguments.of("unknown resource type in body", "POST", "/Patient", "application/fhir+json", "{\"resourceType\":\"Foo\"}", 400, "Foo"),
