@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -202,9 +201,5 @@ class LeakIT extends ServerIT {
 			obs.setEncounter(new Reference("Encounter/" + encounter));
 		}
 		return create(obs);
-	}
-
-	static EnumSet<Kind> kinds() {
-		return EnumSet.of(Kind.PATIENT, Kind.PRACTITIONER, Kind.RESEARCHER);
 	}
 }
