@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.util.Collection;
 import java.util.Objects;
 import org.consentry.consent.internal.ConsentCompiler;
+import org.consentry.consent.internal.DependenceAnalysis;
 import org.consentry.consent.internal.Evaluator;
 import org.hl7.fhir.r4.model.Consent;
 import org.hl7.fhir.r4.model.Resource;
@@ -94,6 +95,7 @@ public final class ConsentEngine {
   private final Clock clock;
   private final ConsentCompiler compiler;
   private final Evaluator evaluator;
+  private final DependenceAnalysis dependence = new DependenceAnalysis();
 
   public ConsentEngine(ConsentPolicy policy, Clock clock) {
     this.clock = Objects.requireNonNull(clock, "clock");
@@ -133,5 +135,19 @@ public final class ConsentEngine {
     Objects.requireNonNull(resource, "resource");
     Objects.requireNonNull(consents, "consents");
     return evaluator.decide(requester, resource, consents.compiled(), clock.millis());
+  }
+
+  /**
+   * What the patient's Consents test of a resource when this requester asks, now: lets a server
+   * decide once per resource type and label combination (with {@link #decide} on a stand-in
+   * resource of that type carrying those labels) instead of once per resource, and push the result
+   * into its database query. See {@link ContentDependence}.
+   *
+   * @throws NullPointerException if an argument is null
+   */
+  public ContentDependence dependence(Requester requester, PatientConsents consents) {
+    Objects.requireNonNull(requester, "requester");
+    Objects.requireNonNull(consents, "consents");
+    return dependence.analyse(requester, consents.compiled(), clock.millis());
   }
 }

@@ -34,6 +34,14 @@ final class CodingSet {
     return new CodingSet(bySystem);
   }
 
+  /** The codings of this set; a coding without system stands for that code in any system. */
+  List<Coding> codings() {
+    List<Coding> all = new java.util.ArrayList<>();
+    codesBySystem.forEach((system, codes) -> codes.forEach(
+        code -> all.add(new Coding().setSystem(ANY_SYSTEM.equals(system) ? null : system).setCode(code))));
+    return all;
+  }
+
   boolean contains(Coding coding) {
     String code = coding.getCode();
     if (code == null) {

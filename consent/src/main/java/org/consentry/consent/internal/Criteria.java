@@ -43,20 +43,11 @@ final class Criteria {
   }
 
   boolean matches(DecisionContext context) {
-    if (context.now < periodStart || context.now > periodEnd) {
+    if (!matchesRequester(context)) {
       return false;
     }
     Resource resource = context.resource;
     if (classes != null && !classes.contains(resource.getResourceType())) {
-      return false;
-    }
-    if (purposes != null && !purposes.contains(context.requester.purposeOfUse())) {
-      return false;
-    }
-    if (actions != null && !actions.contains(context.action)) {
-      return false;
-    }
-    if (actors != null && !context.isAnyOf(actors)) {
       return false;
     }
     if (labels != null
@@ -71,6 +62,20 @@ final class Criteria {
       return false;
     }
     return data == null || data.matches(context);
+  }
+
+  /** The criteria that do not look at the resource: period, purpose, action, actor. */
+  boolean matchesRequester(DecisionContext context) {
+    if (context.now < periodStart || context.now > periodEnd) {
+      return false;
+    }
+    if (purposes != null && !purposes.contains(context.requester.purposeOfUse())) {
+      return false;
+    }
+    if (actions != null && !actions.contains(context.action)) {
+      return false;
+    }
+    return actors == null || context.isAnyOf(actors);
   }
 
   /** Mutable state while compiling one provision. */
