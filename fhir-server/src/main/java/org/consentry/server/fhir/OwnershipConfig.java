@@ -1,10 +1,23 @@
 package org.consentry.server.fhir;
 
+import ca.uhn.fhir.batch2.api.IJobCoordinator;
+import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.jpa.model.config.PartitionSettings;
+import ca.uhn.fhir.jpa.searchparam.extractor.ISearchParamExtractor;
+import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
+import javax.sql.DataSource;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Lazy;
+import org.springframework.context.annotation.Primary;
+import org.springframework.context.event.ContextRefreshedEvent;
+import org.springframework.context.event.EventListener;
 
-/** Lets {@link PatientCompartment} follow a Binary's security context to the resource it names. */
+/**
+ * Whose record a resource is: lets {@link PatientCompartment} follow a Binary's security context
+ * to the resource it names, and keeps the {@link OwnerIndex} search indexes.
+ */
 @Configuration(proxyBeanMethods = false)
 class OwnershipConfig {
 
@@ -13,5 +26,25 @@ class OwnershipConfig {
 		ServerReader reader = new ServerReader(daos);
 		compartment.readReferencesWith(reader);
 		return reader;
+	}
+
+	/** HAPI's index extraction with the owner indexes added; replaces HAPI's own extractor bean. */
+	@Bean
+	@Primary
+	ISearchParamExtractor ownerIndexingExtractor(
+			PatientCompartment compartment, PartitionSettings partitions, @Lazy ISearchParamRegistry registry) {
+		return new OwnerIndexingExtractor(compartment, partitions, registry);
+	}
+
+	@Bean
+	OwnerIndexDeclarations ownerIndexDeclarations(FhirContext fhir, DaoRegistry daos, ISearchParamRegistry registry,
+			IJobCoordinator jobs, DataSource dataSource, PatientCompartment compartment) {
+		return new OwnerIndexDeclarations(fhir, daos, registry, jobs, dataSource, compartment);
+	}
+
+	/** Before the first search: the owner indexes are declared (and existing data indexed once). */
+	@EventListener(ContextRefreshedEvent.class)
+	void declareOwnerIndexes(ContextRefreshedEvent event) {
+		event.getApplicationContext().getBean(OwnerIndexDeclarations.class).store();
 	}
 }

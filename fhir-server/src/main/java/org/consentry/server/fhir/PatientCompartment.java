@@ -112,6 +112,14 @@ public final class PatientCompartment {
 		return owners;
 	}
 
+	/**
+	 * Whether instances of this type can belong to a patient at all (compartment types, Patient,
+	 * Bundle, Parameters, Binary and the content types); a type that cannot is nobody's record.
+	 */
+	public boolean mayHaveOwners(String resourceType) {
+		return kind(resourceType) != Kind.NOBODY;
+	}
+
 	private void collect(IBaseResource resource, Set<String> owners, int hops, Place place) {
 		boolean nested = place != Place.TOP;
 		switch (kind(fhir.getResourceType(resource))) {

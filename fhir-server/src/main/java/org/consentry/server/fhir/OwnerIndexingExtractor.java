@@ -1,0 +1,67 @@
+package org.consentry.server.fhir;
+
+import ca.uhn.fhir.context.RuntimeSearchParam;
+import ca.uhn.fhir.jpa.model.config.PartitionSettings;
+import ca.uhn.fhir.jpa.model.entity.BaseResourceIndexedSearchParam;
+import ca.uhn.fhir.jpa.model.entity.ResourceIndexedSearchParamToken;
+import ca.uhn.fhir.jpa.searchparam.extractor.SearchParamExtractorR4;
+import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.Coding;
+
+/**
+ * HAPI's R4 search index extraction, plus the values of the {@link OwnerIndex} parameters,
+ * computed from the resource as it is stored (whatever a client wrote under those names is
+ * dropped). Every write and every {@code $reindex} passes here, so the indexes follow each
+ * version of a resource.
+ */
+final class OwnerIndexingExtractor extends SearchParamExtractorR4 {
+
+	private final PatientCompartment compartment;
+	private final PartitionSettings partitions;
+	private final ISearchParamRegistry registry;
+
+	OwnerIndexingExtractor(PatientCompartment compartment, PartitionSettings partitions, ISearchParamRegistry registry) {
+		this.compartment = compartment;
+		this.partitions = partitions;
+		this.registry = registry;
+	}
+
+	@Override
+	public SearchParamSet<BaseResourceIndexedSearchParam> extractSearchParamTokens(
+			IBaseResource resource, ISearchParamFilter filter) {
+		SearchParamSet<BaseResourceIndexedSearchParam> tokens = super.extractSearchParamTokens(resource, filter);
+		tokens.removeIf(token -> token.getParamName().startsWith(OwnerIndex.PREFIX));
+		String type = getContext().getResourceType(resource);
+		if (!compartment.mayHaveOwners(type) || !wanted(type, filter)) {
+			return tokens;
+		}
+		Set<String> owners = compartment.owners(resource);
+		for (String owner : OwnerIndex.ownerValues(owners)) {
+			tokens.add(new ResourceIndexedSearchParamToken(partitions, type, OwnerIndex.OWNER, null, owner));
+		}
+		for (String owner : owners) {
+			for (Coding label : OwnerIndex.labels(resource)) {
+				if (label.hasCode()) {
+					tokens.add(new ResourceIndexedSearchParamToken(partitions, type, OwnerIndex.OWNER_LABEL,
+							label.getSystem(), OwnerIndex.ownerLabel(owner, label.getCode())));
+				}
+			}
+		}
+		return tokens;
+	}
+
+	/** Only when the parameters are declared and the caller asked for them (a partial reindex may not). */
+	private boolean wanted(String type, ISearchParamFilter filter) {
+		RuntimeSearchParam owner = registry.getActiveSearchParam(type, OwnerIndex.OWNER,
+				ISearchParamRegistry.SearchParamLookupContextEnum.INDEX);
+		if (owner == null) {
+			return false;
+		}
+		List<RuntimeSearchParam> asked = new ArrayList<>(filter.filterSearchParams(List.of(owner)));
+		return !asked.isEmpty();
+	}
+}
