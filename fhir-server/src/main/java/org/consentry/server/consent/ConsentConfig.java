@@ -4,6 +4,8 @@ import ca.uhn.fhir.batch2.api.IJobCoordinator;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.jpa.searchparam.MatchUrlService;
+import ca.uhn.fhir.jpa.searchparam.extractor.ISearchParamExtractor;
 import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
 import java.time.Clock;
 import javax.sql.DataSource;
@@ -19,7 +21,8 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
 
 /**
- * Consent on every read path: HAPI's consent hooks with {@link ConsentEnforcement}, the request
+ * Consent on every read path: the decision step on HAPI's storage hooks ({@link ConsentHooks} with
+ * {@link ConsentEnforcement}), consent in the query ({@link ConsentViewNarrowing}), the request
  * rules of {@link ConsentRules}, references in writes ({@link WriteReferenceRules}), Bulk Data
  * exports ({@link ExportConsent}; kick-off rules in {@link ExportKickOff}, jobs and files for their
  * requester only in {@link ExportJobAccess} and {@link ExportOutputAccess}), cache invalidation
@@ -60,10 +63,27 @@ class ConsentConfig {
 	}
 
 	@Bean
+	ConsentViews consentViews(FhirContext fhir, ConsentEngine engine, ConsentCache cache, PatientCompartment compartment) {
+		return new ConsentViews(fhir, engine, generation -> cache.snapshot(generation).byPatient(), compartment,
+				Clock.systemUTC());
+	}
+
+	@Bean
+	@Order(Pipeline.CONSENT_VIEW)
+	@ConditionalOnProperty(name = "consentry.consent.enabled", havingValue = "true", matchIfMissing = true)
+	ConsentViewNarrowing consentViewNarrowing(
+			FhirContext fhir, DaoRegistry daos, MatchUrlService matchUrls, ISearchParamRegistry searchParams,
+			ISearchParamExtractor extractor, ConsentEnforcement enforcement, ConsentViews views, ConsentCache cache) {
+		LinkedSearches linked =
+				new LinkedSearches(fhir, daos, matchUrls, searchParams, extractor, enforcement, views, cache);
+		return new ConsentViewNarrowing(views, cache, linked);
+	}
+
+	@Bean
 	@Order(Pipeline.CONSENT)
 	@ConditionalOnProperty(name = "consentry.consent.enabled", havingValue = "true", matchIfMissing = true)
-	ConsentEnforcementInterceptor consentEnforcementInterceptor(ConsentEnforcement enforcement) {
-		return new ConsentEnforcementInterceptor(enforcement);
+	ConsentHooks consentHooks(FhirContext fhir, DaoRegistry daos, MatchUrlService matchUrls, ConsentEnforcement enforcement) {
+		return new ConsentHooks(enforcement, new ResidualCount(fhir, daos, matchUrls, enforcement));
 	}
 
 	@Bean

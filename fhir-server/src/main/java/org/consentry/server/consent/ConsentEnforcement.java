@@ -1,11 +1,6 @@
 package org.consentry.server.consent;
 
-import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
-import ca.uhn.fhir.rest.server.exceptions.PreconditionFailedException;
-import ca.uhn.fhir.rest.server.interceptor.consent.ConsentOutcome;
-import ca.uhn.fhir.rest.server.interceptor.consent.IConsentContextServices;
-import ca.uhn.fhir.rest.server.interceptor.consent.IConsentService;
 import java.util.Set;
 import org.consentry.consent.ConsentEngine;
 import org.consentry.consent.Decision;
@@ -18,20 +13,18 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Resource;
 
 /**
- * The thin adapter between HAPI's consent hooks and the consent engine.
- *
- * <p>{@link #canSeeResource} runs early, as HAPI loads each resource for a read, a search page,
- * an include, history, {@code $everything}, a transaction response or a bulk export; a REJECT
- * there removes the resource before it is counted or returned, and a read of it answers 404, so
- * hidden data looks absent. It applies, in order: a Bulk Data export file is for its requester
- * only ({@link ExportOutputAccess#visibleTo}); the resource's owners from its content
+ * The one decision step: whether a requester may see a resource that would leave the server. It
+ * applies, in order: a Bulk Data export file is for its requester only
+ * ({@link ExportOutputAccess#visibleTo}); the resource's owners from its content
  * ({@link PatientCompartment}); the token's scopes (type and patient compartment) and, for a
  * resource that belongs to no patient, the directory rule of {@link ReadAccess} (directory data
  * for all, anything else for system clients only); then for each owner, that patient's Consents (a
  * resource of several patients, such as a Bundle of their records, is shown only if every one of
- * them allows it). A provision that asks for REDACT hides the resource as well.
+ * them allows it). A provision that asks for REDACT hides the resource as well. {@link ConsentHooks}
+ * calls it for every resource HAPI loads or shows; {@link ConsentViews} calls the same engine on
+ * stand-in resources to push the content-independent part into the search.
  */
-final class ConsentEnforcement implements IConsentService, ReadDecision {
+final class ConsentEnforcement implements ReadDecision {
 
 	private static final Obligation REDACT = Obligation.policy("REDACT");
 
@@ -52,54 +45,25 @@ final class ConsentEnforcement implements IConsentService, ReadDecision {
 	}
 
 	@Override
-	public boolean shouldProcessCanSeeResource(RequestDetails request, IConsentContextServices services) {
-		return Requesters.of(request).isPresent();
-	}
-
-	@Override
-	public ConsentOutcome canSeeResource(RequestDetails request, IBaseResource resource, IConsentContextServices services) {
-		Requester requester = Requesters.of(request).orElse(null);
-		if (requester == null) {
-			return ConsentOutcome.PROCEED;
-		}
-		if (decide(request, requester, resource)) {
-			return ConsentOutcome.PROCEED;
-		}
-		if (request.getRestOperationType() == RestOperationTypeEnum.CREATE) {
-			// a conditional create by a system client matched a resource it may not see: refuse, without
-			// returning it (HAPI cannot drop the matched resource from a create's outcome)
-			throw new PreconditionFailedException("the conditional create matched a resource that consent does not let"
-					+ " this client see; create by id, or ask the patient");
-		}
-		return ConsentOutcome.REJECT;
-	}
-
-	/**
-	 * A page of an earlier search ({@code _getpages}): HAPI decided its resources with
-	 * {@link #canSeeResource} when the search ran, so they are decided again as they are shown, and a
-	 * Consent changed since then applies to this page. Response Bundles themselves are not stored
-	 * resources and are not decided.
-	 */
-	@Override
-	public ConsentOutcome willSeeResource(RequestDetails request, IBaseResource resource, IConsentContextServices services) {
-		if (request.getRestOperationType() != RestOperationTypeEnum.GET_PAGE || isResponseBundle(resource)) {
-			return ConsentOutcome.PROCEED;
-		}
-		Requester requester = Requesters.of(request).orElse(null);
-		return requester == null || decide(request, requester, resource) ? ConsentOutcome.PROCEED : ConsentOutcome.REJECT;
-	}
-
-	private static boolean isResponseBundle(IBaseResource resource) {
-		return resource instanceof org.hl7.fhir.r4.model.Bundle bundle && !bundle.getMeta().hasVersionId();
-	}
-
-	@Override
 	public boolean maySee(RequestDetails request, Requester requester, IBaseResource resource) {
 		return decide(request, requester, resource);
 	}
 
+	/** A deny hides a resource, and so does a permit that asks for REDACT (this server does not mask). */
+	static boolean hides(Decision decision) {
+		return !decision.permitted() || decision.obligations().contains(REDACT);
+	}
+
 	/** Whether the requester may see the resource; records emergency overrides for the response and audit. */
 	boolean decide(RequestDetails request, Requester requester, IBaseResource resource) {
+		return decide(request, requester, resource, true);
+	}
+
+	/**
+	 * The decision; with {@code record} false an emergency override is not recorded, for a resource
+	 * that is only counted, never shown.
+	 */
+	boolean decide(RequestDetails request, Requester requester, IBaseResource resource, boolean record) {
 		if (!ExportOutputAccess.visibleTo(resource, requester)) {
 			return false; // another requester's export file
 		}
@@ -116,10 +80,10 @@ final class ConsentEnforcement implements IConsentService, ReadDecision {
 				continue;
 			}
 			Decision decision = engine.decide(requester, r, cache.consentsOf(owner, generation));
-			if (!decision.permitted() || decision.obligations().contains(REDACT)) {
+			if (hides(decision)) {
 				return false;
 			}
-			if (decision.emergencyOverride()) {
+			if (decision.emergencyOverride() && record) {
 				RequestState.emergency(request, owner, decision);
 				accessLog.emergency(requester, owner, r, decision);
 			}

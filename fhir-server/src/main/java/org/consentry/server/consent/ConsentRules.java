@@ -27,9 +27,10 @@ import org.hl7.fhir.r4.model.Consent;
  * <ul>
  *   <li>conditional writes (If-None-Exist, conditional update, patch, delete, also inside
  *       transactions) are for system clients only: their match could test hidden data;
- *   <li>search parameters that test other resources ({@code _has}, chained parameters,
- *       {@code _filter}, {@code _text}, {@code _content}) are refused with 400: their matches
- *       could reveal data that consent hides, and they cannot be filtered per resource;
+ *   <li>search parameters whose matches could reveal data that consent hides and that cannot be
+ *       resolved through what the requester may see ({@code _filter}, {@code _text},
+ *       {@code _content}) are refused with 400 (chains and {@code _has} are resolved by
+ *       {@link LinkedSearches} before this runs);
  *   <li>a Consent is written only by its patient or by a system client recording it on the
  *       patient's behalf (403 for everyone else);
  *   <li>an update or delete of a resource the requester cannot see answers 404, as a read does;
@@ -67,8 +68,7 @@ final class ConsentRules implements ServerInterceptor {
 		}
 		for (String name : request.getParameters().keySet()) {
 			String base = name.contains(":") ? name.substring(0, name.indexOf(':')) : name;
-			if (base.equals("_has") || base.equals("_filter") || base.equals("_text") || base.equals("_content")
-					|| base.contains(".")) {
+			if (base.equals("_filter") || base.equals("_text") || base.equals("_content")) {
 				throw new InvalidRequestException("search parameter '" + name + "' is not supported: it tests other"
 						+ " resources, which patients' consent may hide; search those resources directly instead");
 			}

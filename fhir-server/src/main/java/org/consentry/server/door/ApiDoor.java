@@ -40,12 +40,42 @@ final class ApiDoor implements ServerInterceptor {
 	 * Before HAPI picks the method that serves the request (and converts its parameters, where a
 	 * malformed number would end in a 500): values that no parameter may hold.
 	 */
-	@Hook(Pointcut.SERVER_INCOMING_REQUEST_POST_PROCESSED)
+	private static final String SCREENED = ApiDoor.class.getName() + ".screened";
+
+	@Hook(value = Pointcut.SERVER_INCOMING_REQUEST_POST_PROCESSED, order = -1000)
 	public boolean screen(RequestDetails request) {
 		if (request.getParameters() != null) {
 			request.getParameters().forEach(parameters::checkValues);
 		}
+		RestOperationTypeEnum operation = request.getRestOperationType();
+		Requester requester = Requesters.of(request).orElse(null);
+		if (requester != null && (operation == RestOperationTypeEnum.SEARCH_TYPE
+				|| operation == RestOperationTypeEnum.SEARCH_SYSTEM)) {
+			// searches are admitted here, before HAPI binds their parameters: the consent step that
+			// follows adds its own (chains resolved, the consent view) to what was admitted
+			requireListed(requester, operation, request.getResourceName());
+			parameters.checkSearch(request.getResourceName(),
+					request.getParameters() == null ? Map.of() : request.getParameters(),
+					linked -> requireListed(requester, RestOperationTypeEnum.SEARCH_TYPE, linked));
+			request.getUserData().put(SCREENED, Boolean.TRUE);
+		}
 		return true;
+	}
+
+	/**
+	 * A search inside a batch or transaction: HAPI binds it without the hooks that resolve chains
+	 * and {@code _has} through what the requester may see, so those are refused there.
+	 */
+	private void admitEntrySearch(RequestDetails request, Requester requester, RestOperationTypeEnum operation,
+			Map<String, String[]> query) {
+		requireListed(requester, operation, request.getResourceName());
+		for (String name : query.keySet()) {
+			if (name.startsWith("_has") || !name.startsWith("_") && name.contains(".")) {
+				throw new ca.uhn.fhir.rest.server.exceptions.InvalidRequestException("Search parameter '" + name
+						+ "' is not supported inside a batch or transaction: send that search on its own");
+			}
+		}
+		parameters.checkSearch(request.getResourceName(), query, linked -> {});
 	}
 
 	@Hook(value = Pointcut.SERVER_INCOMING_REQUEST_PRE_HANDLED, order = -1000)
@@ -65,8 +95,9 @@ final class ApiDoor implements ServerInterceptor {
 				pages.requireOwner(query.get("_getpages"), requester);
 			}
 			case SEARCH_TYPE, SEARCH_SYSTEM -> {
-				requireListed(requester, operation, type);
-				parameters.checkSearch(type, query);
+				if (!Boolean.TRUE.equals(request.getUserData().get(SCREENED))) {
+					admitEntrySearch(request, requester, operation, query); // a batch entry: screen() did not run
+				}
 			}
 			case HISTORY_INSTANCE, HISTORY_TYPE, HISTORY_SYSTEM -> {
 				requireListed(requester, operation, type);

@@ -6,6 +6,7 @@ import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import org.consentry.server.door.ApiSurface.Level;
 import org.consentry.server.fhir.DirectoryTypes;
+import org.consentry.server.fhir.OwnerIndex;
 import org.consentry.server.fhir.ServerInterceptor;
 import org.hl7.fhir.instance.model.api.IBaseConformance;
 import org.hl7.fhir.r4.model.CapabilityStatement;
@@ -35,6 +36,8 @@ final class CapabilitySurface implements ServerInterceptor {
 				resource.getInteraction().removeIf(i -> i.getCode() == null
 						|| !ApiSurface.servesInteraction(type(i.getCode()), patientData));
 				resource.getOperation().removeIf(o -> !served(o, type));
+				// the server's own owner indexes are not offered
+				resource.getSearchParam().removeIf(p -> p.getName() != null && p.getName().startsWith(OwnerIndex.PREFIX));
 				if (!ApiSurface.servesInteraction(RestOperationTypeEnum.HISTORY_INSTANCE, patientData)) {
 					resource.setVersioning(null);
 				}

@@ -11,6 +11,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -24,29 +25,31 @@ import org.hl7.fhir.r4.model.Bundle;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * A search's pages belong to the requester who ran it. When a response carries a page link,
- * the search id is bound to a fingerprint of its requester (kind, subject, patient, purpose of
- * use, scopes, organization) in the database, so every node knows it; a page is served only to
- * the same fingerprint (so not after the purpose changed, e.g. without the emergency purpose), and
- * anyone else gets the answer of a search id that does not exist. The page's resources are still
- * decided afresh when it is fetched, so a Consent change applies to the next page.
+ * A search's pages belong to the requesters it was answered to. When a response carries a page
+ * link, the search id is bound to a fingerprint of its requester (kind, subject, patient, purpose
+ * of use, scopes, organization) in the database, so every node knows it; a page is served only to
+ * a bound fingerprint (so not after the purpose changed, e.g. without the emergency purpose), and
+ * anyone else gets the answer of a search id that does not exist. Requesters with the same consent
+ * view may be answered from one cached search; each of them is bound to it when answered. The
+ * page's resources are still decided afresh when it is fetched, so a Consent change applies to the
+ * next page.
  */
 @Interceptor
 final class PageOwners implements ServerInterceptor {
 
-	private static final String TABLE = "CONSENTRY_PAGE_OWNER";
+	private static final String TABLE = "CONSENTRY_PAGE_READER";
 	private static final Pattern PAGE = Pattern.compile("[?&]_getpages=([A-Za-z0-9\\-]{1,64})");
 	private static final int LOCAL_ENTRIES = 10_000;
 
 	private final JdbcTemplate jdbc;
-	/** Bindings never change, so each node keeps the ones it has seen. */
-	private final Map<String, String> known = new ConcurrentHashMap<>();
+	/** Bindings are never removed while a search lives, so each node keeps the ones it has seen. */
+	private final Map<String, Set<String>> known = new ConcurrentHashMap<>();
 	private final AtomicLong recorded = new AtomicLong();
 
 	PageOwners(DataSource dataSource) {
 		this.jdbc = new JdbcTemplate(dataSource);
-		jdbc.execute("CREATE TABLE IF NOT EXISTS " + TABLE + " (SEARCH_ID VARCHAR(64) PRIMARY KEY,"
-				+ " OWNER CHAR(64) NOT NULL, CREATED TIMESTAMP NOT NULL DEFAULT now())");
+		jdbc.execute("CREATE TABLE IF NOT EXISTS " + TABLE + " (SEARCH_ID VARCHAR(64) NOT NULL,"
+				+ " OWNER CHAR(64) NOT NULL, CREATED TIMESTAMP NOT NULL DEFAULT now(), PRIMARY KEY (SEARCH_ID, OWNER))");
 	}
 
 	/** The answer for a page of a search that does not exist, or is not the requester's. */
@@ -77,24 +80,28 @@ final class PageOwners implements ServerInterceptor {
 		if (searchId == null) {
 			throw gone("(none)");
 		}
-		String owner = known.get(searchId);
-		if (owner == null) {
-			owner = jdbc.query("SELECT OWNER FROM " + TABLE + " WHERE SEARCH_ID = ?",
-					rs -> rs.next() ? rs.getString(1) : null, searchId);
-			if (owner != null) {
-				remember(searchId, owner);
-			}
+		String owner = fingerprint(requester);
+		if (isKnown(searchId, owner)) {
+			return;
 		}
-		if (owner == null || !owner.equals(fingerprint(requester))) {
+		Integer bound = jdbc.queryForObject("SELECT COUNT(*) FROM " + TABLE + " WHERE SEARCH_ID = ? AND OWNER = ?",
+				Integer.class, searchId, owner);
+		if (bound == null || bound == 0) {
 			throw gone(searchId);
 		}
+		remember(searchId, owner);
+	}
+
+	private boolean isKnown(String searchId, String owner) {
+		Set<String> owners = known.get(searchId);
+		return owners != null && owners.contains(owner);
 	}
 
 	private void bind(String searchId, String owner) {
-		if (owner.equals(known.get(searchId))) {
+		if (isKnown(searchId, owner)) {
 			return;
 		}
-		jdbc.update("INSERT INTO " + TABLE + " (SEARCH_ID, OWNER) VALUES (?, ?) ON CONFLICT (SEARCH_ID) DO NOTHING",
+		jdbc.update("INSERT INTO " + TABLE + " (SEARCH_ID, OWNER) VALUES (?, ?) ON CONFLICT DO NOTHING",
 				searchId, owner);
 		remember(searchId, owner);
 		if (recorded.incrementAndGet() % 1000 == 0) {
@@ -107,7 +114,7 @@ final class PageOwners implements ServerInterceptor {
 		if (known.size() > LOCAL_ENTRIES) {
 			known.clear();
 		}
-		known.put(searchId, owner);
+		known.computeIfAbsent(searchId, id -> ConcurrentHashMap.newKeySet()).add(owner);
 	}
 
 	/** Who may fetch the pages: everything that changes what the requester may see. */

@@ -5,15 +5,19 @@ import ca.uhn.fhir.rest.api.RestSearchParameterTypeEnum;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.consentry.server.fhir.OwnerIndex;
 
 /**
  * The search parameters, modifiers and values the door admits. A search may use the searched
  * type's own parameters with the modifiers that only look at the resource itself, plus the
- * result parameters below; anything that tests other resources ({@code _has}, chains,
- * {@code _filter}, {@code _list}, ...) or that FHIR servers do not agree on is refused with 400,
- * and so is a value HAPI would choke on (control characters, numbers out of range).
+ * result parameters below, chained parameters and {@code _has} through types the requester may
+ * search (resolved through what it may see by the consent step); {@code _filter}, {@code _list},
+ * full text and what FHIR servers do not agree on are refused with 400, and so is a value HAPI
+ * would choke on (control characters, numbers out of range), and any use of the server's own
+ * owner indexes.
  */
 final class SearchParameters {
 
@@ -25,7 +29,6 @@ final class SearchParameters {
 	private static final Set<String> COMMON = Set.of("_id", "_lastUpdated", "_tag", "_security", "_profile", "_source");
 	/** Refused, with the reason. */
 	private static final Map<String, String> REFUSED = Map.of(
-			"_has", "it tests other resources, which patients' consent may hide",
 			"_filter", "its expressions can test other resources, which patients' consent may hide",
 			"_text", "full-text search over resources is not offered (no full-text index holds patient data)",
 			"_content", "full-text search over resources is not offered (no full-text index holds patient data)",
@@ -50,6 +53,8 @@ final class SearchParameters {
 			RestSearchParameterTypeEnum.NUMBER, Set.of("missing"),
 			RestSearchParameterTypeEnum.QUANTITY, Set.of("missing"));
 
+	private static final Pattern TYPE = Pattern.compile("[A-Z][A-Za-z]{1,63}");
+	private static final int MAX_LINKS = 3;
 	private static final Pattern PAGE_ID = Pattern.compile("[A-Za-z0-9\\-]{1,64}");
 	private static final Pattern INCLUDE = Pattern.compile("\\*|[A-Z][A-Za-z]+:[a-z][A-Za-z0-9\\-]*(:[A-Z][A-Za-z]+)?");
 
@@ -61,6 +66,14 @@ final class SearchParameters {
 
 	/** A search of a type: its own parameters and the result parameters. */
 	void checkSearch(String resourceType, Map<String, String[]> parameters) {
+		checkSearch(resourceType, parameters, type -> {});
+	}
+
+	/**
+	 * A search of a type: its own parameters, chains and {@code _has} through other types (each of
+	 * which {@code linkedType} must admit), and the result parameters.
+	 */
+	void checkSearch(String resourceType, Map<String, String[]> parameters, Consumer<String> linkedType) {
 		for (Map.Entry<String, String[]> parameter : parameters.entrySet()) {
 			String name = parameter.getKey();
 			checkText(name, parameter.getValue());
@@ -68,28 +81,104 @@ final class SearchParameters {
 				checkResult(name, parameter.getValue());
 				continue;
 			}
-			String base = name.contains(":") ? name.substring(0, name.indexOf(':')) : name;
-			String modifier = name.contains(":") ? name.substring(name.indexOf(':') + 1) : null;
-			if (REFUSED.containsKey(base)) {
-				throw refused(name, REFUSED.get(base));
+			checkParameter(resourceType, name, linkedType, 0);
+		}
+	}
+
+	private void checkParameter(String resourceType, String name, Consumer<String> linkedType, int depth) {
+		if (depth > MAX_LINKS) {
+			throw refused(name, "chains and _has nest at most " + MAX_LINKS + " deep");
+		}
+		String base = name.contains(":") ? name.substring(0, name.indexOf(':')) : name;
+		String modifier = name.contains(":") ? name.substring(name.indexOf(':') + 1) : null;
+		if (base.startsWith(OwnerIndex.PREFIX)) {
+			throw refused(name, "it is an index the server keeps for itself");
+		}
+		if (REFUSED.containsKey(base)) {
+			throw refused(name, REFUSED.get(base));
+		}
+		if ("_has".equals(base)) {
+			checkHas(resourceType, name, linkedType, depth);
+			return;
+		}
+		if (name.contains(".") && !base.startsWith("_")) {
+			checkChain(resourceType, name, linkedType, depth);
+			return;
+		}
+		RuntimeSearchParam known = resourceType == null ? null : registry.getActiveSearchParam(resourceType, base,
+				ISearchParamRegistry.SearchParamLookupContextEnum.SEARCH);
+		if (known == null && resourceType == null && COMMON.contains(base) && modifier == null) {
+			return; // _id, _lastUpdated, ... across types
+		}
+		if (known == null) {
+			throw refused(name, "it is not a search parameter of " + (resourceType == null ? "a system search"
+					: resourceType) + (COMMON.contains(base) ? "" : " on this server"));
+		}
+		if (modifier != null && !modifierAllowed(known, modifier)) {
+			throw refused(name, "the modifier ':" + modifier + "' is not offered on " + known.getParamType()
+					.name().toLowerCase(java.util.Locale.ROOT) + " parameters");
+		}
+	}
+
+	/** {@code _has:Type:reference:parameter}: Type's reference must point at the searched type. */
+	private void checkHas(String resourceType, String name, Consumer<String> linkedType, int depth) {
+		String[] parts = name.split(":", 4);
+		if (resourceType == null || parts.length < 4 || !TYPE.matcher(parts[1]).matches()) {
+			throw refused(name, "use _has:Type:reference:parameter in a search of one type");
+		}
+		RuntimeSearchParam reference = registry.getActiveSearchParam(parts[1], parts[2],
+				ISearchParamRegistry.SearchParamLookupContextEnum.SEARCH);
+		if (reference == null || reference.getParamType() != RestSearchParameterTypeEnum.REFERENCE
+				|| !(reference.getTargets().isEmpty() || reference.getTargets().contains(resourceType))) {
+			throw refused(name, "'" + parts[2] + "' is not a reference from " + parts[1] + " to " + resourceType);
+		}
+		linkedType.accept(parts[1]);
+		checkInner(name, parts[1], parts[3], linkedType, depth);
+	}
+
+	/** The inner parameter of a chain or {@code _has}; a refusal names the whole parameter. */
+	private void checkInner(String whole, String type, String inner, Consumer<String> linkedType, int depth) {
+		try {
+			checkParameter(type, inner, linkedType, depth + 1);
+		} catch (InvalidRequestException refusedInner) {
+			if (refusedInner.getMessage() != null && refusedInner.getMessage().contains("'" + whole + "'")) {
+				throw refusedInner;
 			}
-			if (name.contains(".")) {
-				throw refused(name, "chained parameters test other resources, which patients' consent may hide;"
-						+ " search those resources directly instead");
+			String why = refusedInner.getMessage().replaceFirst("^.*? is not supported: ", "");
+			throw refused(whole, "'" + inner + "' on " + type + ": " + why);
+		}
+	}
+
+	/** {@code reference[:Type].parameter}: a reference parameter, then a parameter of its target. */
+	private void checkChain(String resourceType, String name, Consumer<String> linkedType, int depth) {
+		int dot = name.indexOf('.');
+		String head = name.substring(0, dot);
+		String rest = name.substring(dot + 1);
+		String referenceName = head.contains(":") ? head.substring(0, head.indexOf(':')) : head;
+		String target = head.contains(":") ? head.substring(head.indexOf(':') + 1) : null;
+		RuntimeSearchParam reference = resourceType == null ? null : registry.getActiveSearchParam(resourceType,
+				referenceName, ISearchParamRegistry.SearchParamLookupContextEnum.SEARCH);
+		if (reference == null || reference.getParamType() != RestSearchParameterTypeEnum.REFERENCE || rest.isEmpty()) {
+			throw refused(name, "'" + referenceName + "' is not a reference parameter of " + resourceType);
+		}
+		if (target != null && !(TYPE.matcher(target).matches()
+				&& (reference.getTargets().isEmpty() || reference.getTargets().contains(target)))) {
+			throw refused(name, "'" + referenceName + "' does not refer to '" + target + "'");
+		}
+		String innerBase = rest.split("[:.]", 2)[0];
+		java.util.List<String> targets = new java.util.ArrayList<>();
+		for (String each : target != null ? Set.of(target) : reference.getTargets()) {
+			if (innerBase.startsWith("_") || registry.getActiveSearchParam(each, innerBase,
+					ISearchParamRegistry.SearchParamLookupContextEnum.SEARCH) != null) {
+				targets.add(each);
 			}
-			RuntimeSearchParam known = resourceType == null ? null : registry.getActiveSearchParam(resourceType, base,
-					ISearchParamRegistry.SearchParamLookupContextEnum.SEARCH);
-			if (known == null && resourceType == null && COMMON.contains(base) && modifier == null) {
-				continue; // _id, _lastUpdated, ... across types
-			}
-			if (known == null) {
-				throw refused(name, "it is not a search parameter of " + (resourceType == null ? "a system search"
-						: resourceType) + (COMMON.contains(base) ? "" : " on this server"));
-			}
-			if (modifier != null && !modifierAllowed(known, modifier)) {
-				throw refused(name, "the modifier ':" + modifier + "' is not offered on " + known.getParamType()
-						.name().toLowerCase(java.util.Locale.ROOT) + " parameters");
-			}
+		}
+		if (targets.isEmpty()) {
+			throw refused(name, "no type '" + referenceName + "' refers to has the parameter '" + innerBase + "'");
+		}
+		for (String each : targets) {
+			linkedType.accept(each);
+			checkInner(name, each, rest, linkedType, depth);
 		}
 	}
 
@@ -136,16 +225,13 @@ final class SearchParameters {
 					}
 				}
 				case "_summary" -> {
-					if ("count".equals(value)) {
-						throw refused(name + "=count", "counts are not offered yet; page through the results instead");
-					}
-					if (!Set.of("true", "false", "text", "data").contains(value)) {
-						throw refused(name, "it must be true, false, text or data");
+					if (!Set.of("true", "false", "text", "data", "count").contains(value)) {
+						throw refused(name, "it must be true, false, text, data or count");
 					}
 				}
 				case "_total" -> {
-					if (!"none".equals(value)) {
-						throw refused(name + "=" + value, "totals are not offered yet; page through the results instead");
+					if (!Set.of("none", "accurate", "estimate").contains(value)) {
+						throw refused(name + "=" + value, "it must be none, estimate or accurate");
 					}
 				}
 				case "_include", "_revinclude", "_include:iterate", "_revinclude:iterate", "_include:recurse",

@@ -6,6 +6,7 @@ import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import org.consentry.consent.Requester;
 import org.consentry.server.fhir.NotFound;
+import org.consentry.server.fhir.OwnerIndex;
 import org.consentry.server.fhir.ServerInterceptor;
 import org.consentry.server.security.Requesters;
 import org.hl7.fhir.instance.model.api.IBaseBundle;
@@ -48,6 +49,33 @@ final class WriteTargets implements ServerInterceptor {
 				throw new ca.uhn.fhir.rest.server.exceptions.InvalidRequestException("Bundle entry " + i
 						+ " has no request.method (the HTTP verb) or no request.url: each entry of a transaction or batch needs both");
 			}
+		}
+	}
+
+	/** The declarations of the server's own owner indexes are the server's: no client changes them. */
+	@Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_CREATED)
+	public void ownIndexCreated(IBaseResource resource) {
+		refuseOwnIndex(resource);
+	}
+
+	@Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_UPDATED)
+	public void ownIndexUpdated(IBaseResource previous, IBaseResource updated) {
+		refuseOwnIndex(previous);
+		refuseOwnIndex(updated);
+	}
+
+	@Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_DELETED)
+	public void ownIndexDeleted(IBaseResource resource) {
+		refuseOwnIndex(resource);
+	}
+
+	private static void refuseOwnIndex(IBaseResource resource) {
+		if (resource instanceof org.hl7.fhir.r4.model.SearchParameter parameter
+				&& (parameter.getIdElement().getIdPart() != null
+						&& parameter.getIdElement().getIdPart().startsWith(OwnerIndex.PREFIX)
+						|| parameter.getCode() != null && parameter.getCode().startsWith(OwnerIndex.PREFIX))) {
+			throw new ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException("SearchParameter "
+					+ parameter.getCode() + " is an index the server keeps for itself; it cannot be written");
 		}
 	}
 

@@ -11,6 +11,9 @@ package org.consentry.server.fhir;
  *       their requester; writes by id only to visible targets;
  *   <li>{@link #SCOPES}: the token's SMART scopes per interaction, and per stored resource;
  *   <li>{@link #NARROWING}: searches of patient/ scopes narrowed to the patient's compartment;
+ *   <li>{@link #CONSENT_VIEW}: chains and {@code _has} resolved through what the requester may see,
+ *       and the requester's consent view of the searched type added to the search, so that the
+ *       database pages and counts only what consent lets through;
  *   <li>HAPI runs the interaction; writes pass labelling, then encryption (storage hooks);
  *   <li>{@link #CONSENT}: the decision step for every resource that would leave the server
  *       (HAPI's consent hooks: scope and Consents), and {@link #CONSENT_RULES} for the
@@ -30,6 +33,7 @@ public final class Pipeline {
 	public static final int DOOR = 0;
 	public static final int SCOPES = 10;
 	public static final int NARROWING = 20;
+	public static final int CONSENT_VIEW = 25;
 	public static final int CONSENT = 30;
 	public static final int CONSENT_RULES = 40;
 	public static final int EXPORT_JOBS = 42;

@@ -112,7 +112,7 @@ class ImportIT extends ServerIT {
 		return new Importer(URI.create(base()), options.withBearerToken(ehrToken()));
 	}
 
-	/** Counts by paging: under consent enforcement the server gives no totals (_summary=count is refused). */
+	/** Counts by paging through every page, independently of the server's own totals. */
 	private long serverCount(String query) {
 		String url = "/" + query + (query.contains("?") ? "&" : "?") + "_elements=id&_count=500";
 		long count = 0;

@@ -38,17 +38,31 @@ class SearchParametersTest {
 		"Observation ; _summary ; true ; true",
 		"Observation ; _total ; none ; true",
 		"Observation ; _elements ; code,subject ; true",
+		"Patient ; _has:Observation:subject:code ; x ; true",
+		"Patient ; _has:Observation:subject:_has:Provenance:target:agent ; x ; true",
 		"Observation ; _has:Observation:subject:code ; x ; false",
-		"Observation ; subject.name ; x ; false",
-		"Observation ; subject:Patient.name ; x ; false",
+		"Patient ; _has:Observation:nonsense:code ; x ; false",
+		"Patient ; _has:Observation:subject:nonsense ; x ; false",
+		"Patient ; _has:Observation ; x ; false",
+		"Observation ; subject.name ; x ; true",
+		"Observation ; subject:Patient.name ; x ; true",
+		"Observation ; subject:Patient.organization.name ; x ; true",
+		"Observation ; subject:Practitioner.name ; x ; false",
+		"Observation ; code.name ; x ; false",
+		"Observation ; subject:Patient.nonsense ; x ; false",
+		"Observation ; consentry-owner ; x ; false",
+		"Observation ; consentry-owner:not ; x ; false",
+		"Observation ; consentry-owner-label:not ; x ; false",
+		"Observation ; subject:Patient.consentry-owner ; x ; false",
 		"Observation ; _filter ; code eq x ; false",
 		"Observation ; _text ; x ; false",
 		"Observation ; _content ; x ; false",
 		"Observation ; _list ; x ; false",
 		"Observation ; _query ; x ; false",
-		"Observation ; _summary ; count ; false",
-		"Observation ; _total ; accurate ; false",
-		"Observation ; _total ; estimate ; false",
+		"Observation ; _summary ; count ; true",
+		"Observation ; _total ; accurate ; true",
+		"Observation ; _total ; estimate ; true",
+		"Observation ; _total ; exact ; false",
 		"Observation ; _count ; abc ; false",
 		"Observation ; _count ; -1 ; false",
 		"Observation ; _count ; 99999999999 ; false",
@@ -67,7 +81,7 @@ class SearchParametersTest {
 			assertThatCode(() -> parameters.checkSearch(type, query)).doesNotThrowAnyException();
 		} else {
 			assertThatThrownBy(() -> parameters.checkSearch(type, query)).isInstanceOf(InvalidRequestException.class)
-					.hasMessageContaining(name.contains(".") ? "chained" : "");
+					.hasMessageContaining("'" + name.split("[.:]")[0]);
 		}
 	}
 
