@@ -91,15 +91,17 @@ final class ConsentViews {
 		// Bulk Data files are bound to their requester per resource
 		Set<String> perResource = "Binary".equals(type) ? null : new TreeSet<>();
 		long validUntil = Long.MAX_VALUE;
-		boolean system = requester.kind() == Requester.Kind.SYSTEM;
+		// what belongs to nobody: for system clients, directory data, and Bulk Data files (bound per resource)
+		boolean nobodysVisible = requester.kind() == Requester.Kind.SYSTEM || DirectoryTypes.contains(type)
+				|| perResource == null;
 		if (admitted != null) {
 			if (requester.kind() == Requester.Kind.PATIENT && requester.patientId() != null) {
 				admitted.add(ConsentView.escape(requester.patientId()));
 			}
-			if (system || DirectoryTypes.contains(type)) {
+			if (nobodysVisible) {
 				admitted.add(OwnerIndex.NOBODY);
 			}
-		} else if (!system && !DirectoryTypes.contains(type)) {
+		} else if (!nobodysVisible) {
 			hidden.add(OwnerIndex.NOBODY);
 		}
 		for (Map.Entry<String, PatientConsents> entry : byPatient.entrySet()) {

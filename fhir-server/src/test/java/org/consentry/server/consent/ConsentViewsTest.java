@@ -104,6 +104,7 @@ class ConsentViewsTest {
 		assertThat(view.exact()).isFalse();
 		assertThat(view.hidden()).doesNotContain("p4");
 		assertThat(views.view(DR_A, "Binary", 1).exact()).as("export files are bound per resource").isFalse();
+		assertThat(views.view(DR_A, "Binary", 1).hidden()).as("an export file belongs to nobody").isEmpty();
 	}
 
 	@Test
