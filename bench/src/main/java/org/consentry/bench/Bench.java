@@ -21,7 +21,13 @@ public final class Bench {
 			                    [--label L] [--token T] [--results DIR]
 			       Bench startup --ready-seconds S --server-rss-kb N [--postgres-rss-kb N] [--server-args=ARGS]
 			                    [--label L] [--results DIR]
-			         (records figures measured by run.sh)""";
+			         (records figures measured by run.sh)
+			       Bench populate --server URL --token EHR-TOKEN [--patients N] [--observations-per-patient K]
+			                    [--seed S] [--sensitive-percent P] [--bundle-size B] [--label L] [--results DIR]
+			       Bench count  --server URL (--token-a T | --user-a NAME) [--label-a L] (--token-b T | --user-b NAME)
+			                    [--label-b L] [--launcher ./consentry] [--queries "Q1 Q2 ..."] [--rounds R]
+			                    [--seconds S] [--warmup S] [--clients N] [--label L] [--results DIR]
+			         (exit code 3: the server refuses count queries with 400)""";
 
 	private Bench() {}
 
@@ -42,7 +48,7 @@ public final class Bench {
 	}
 
 	public static void main(String[] args) {
-		if (args.length == 0 || !Set.of("ingest", "read", "startup").contains(args[0])) {
+		if (args.length == 0 || !Set.of("ingest", "read", "startup", "populate", "count").contains(args[0])) {
 			System.err.println(USAGE);
 			System.exit(2);
 		}
@@ -54,6 +60,14 @@ public final class Bench {
 				options = new BenchArgs(rest, Set.of("server", "data", "rounds", "warmup-rounds", "label", "token", "results"));
 				figures = IngestBench.run(options.loopbackServer(), Path.of(options.required("data")), options.get("token", null),
 						options.integer("rounds", 3, 1, 50), options.integer("warmup-rounds", 1, 0, 20));
+			} else if (args[0].equals("populate")) {
+				options = new BenchArgs(rest, Set.of("server", "token", "patients", "observations-per-patient", "seed",
+						"sensitive-percent", "bundle-size", "label", "results"));
+				figures = Kinds.populate(options);
+			} else if (args[0].equals("count")) {
+				options = new BenchArgs(rest, Set.of("server", "token-a", "user-a", "label-a", "token-b", "user-b", "label-b",
+						"launcher", "queries", "rounds", "seconds", "warmup", "clients", "label", "results"));
+				figures = Kinds.count(options);
 			} else if (args[0].equals("startup")) {
 				options = new BenchArgs(rest, Set.of("server", "ready-seconds", "server-rss-kb", "postgres-rss-kb", "server-args", "label", "results"));
 				figures = startup(options);
@@ -72,6 +86,9 @@ public final class Bench {
 			System.err.println("bench: " + e.getMessage());
 			System.err.println(USAGE);
 			System.exit(2);
+		} catch (CountBench.CountsRefusedException e) {
+			System.err.println("bench count: " + e.getMessage());
+			System.exit(3);
 		} catch (BenchException e) {
 			System.err.println("bench: " + e.getMessage());
 			System.exit(1);

@@ -1,7 +1,7 @@
 package org.consentry.bench;
 
 /** A benchmark could not produce figures; the message says why in one line. */
-final class BenchException extends RuntimeException {
+class BenchException extends RuntimeException {
 
 	BenchException(String message) {
 		super(message);
