@@ -53,7 +53,7 @@ if [ "$CONSENTRY_PORT" = 8080 ] || [ "$CONSENTRY_KEYCLOAK_PORT" = 8180 ]; then
 fi
 SERVER="http://127.0.0.1:$CONSENTRY_PORT/fhir"
 RESULTS="${VIEW_RESULTS:-$ROOT/bench/results}"
-COUNT_QUERIES="${VIEW_COUNT_QUERIES:-Observation?_summary=count Patient?_summary=count Observation?code=http://loinc.org|8867-4&_summary=count Observation?code=http://loinc.org|44261-6&_summary=count}"
+COUNT_QUERIES="${VIEW_COUNT_QUERIES:-Observation?_summary=count Patient?_summary=count Observation?code=http://loinc.org|8867-4&_summary=count Observation?code=http://loinc.org|44261-6&_summary=count Observation?code=http://loinc.org|8867-4&_total=accurate&_count=10}"
 run_log="$(mktemp -t consent-view.XXXXXX)"
 
 if [ -n "$build" ]; then
@@ -111,7 +111,7 @@ for round in $(seq 1 "$rounds"); do
     echo "== read, round $round: $label (practitioner of the denied organization)"
     restart "$args"
     bench read --token "$(token view-denied)" --clients "$clients" --seconds "$seconds" --warmup "$warmup" \
-      --label "$label round $round"
+      --label "view N=$patients K=$observations $label round $round"
   done
 done
 

@@ -57,6 +57,8 @@ public final class ViewTable {
 						q.path("p99Ms").asDouble());
 			}
 		}
+		result.path("refused").fields().forEachRemaining(refused -> System.out.println("left out (the server answered 400): "
+				+ refused.getKey().replace("%7C", "|") + ": " + refused.getValue().asText()));
 		JsonNode ratio = result.path("ratioAtoB");
 		System.out.printf(Locale.ROOT, "A = %s, B = %s; all queries: A %.1f req/s, B %.1f req/s; A/B p50 %s, p99 %s, req/s %s%n",
 				result.path("a").path("label").asText(), result.path("b").path("label").asText(),
@@ -69,22 +71,23 @@ public final class ViewTable {
 		results.get(0).path("perQuery").fieldNames().forEachRemaining(queries::add);
 		System.out.println();
 		System.out.printf(Locale.ROOT, "read (%d clients)%n", results.get(0).path("clients").asInt());
-		StringBuilder head = new StringBuilder(String.format(Locale.ROOT, "| %-28s | %7s |", "run", "req/s"));
-		StringBuilder rule = new StringBuilder("|" + "-".repeat(30) + "|" + "-".repeat(9) + "|");
+		int runWidth = results.stream().mapToInt(r -> r.path("label").asText().length()).max().orElse(3);
+		StringBuilder head = new StringBuilder(String.format(Locale.ROOT, "| %-" + runWidth + "s | %7s |", "run", "req/s"));
+		StringBuilder rule = new StringBuilder("|" + "-".repeat(runWidth + 2) + "|" + "-".repeat(9) + "|");
 		for (String query : queries) {
-			head.append(String.format(Locale.ROOT, " %-27s |", query + " p50/p99 ms"));
-			rule.append("-".repeat(29)).append('|');
+			head.append(String.format(Locale.ROOT, " %-" + width(query) + "s |", query + " p50/p99 ms"));
+			rule.append("-".repeat(width(query) + 2)).append('|');
 		}
 		System.out.println(head);
 		System.out.println(rule);
 		Map<String, List<JsonNode>> bySetting = new LinkedHashMap<>();
 		for (JsonNode result : results) {
 			String label = result.path("label").asText();
-			StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "| %-28s | %7.1f |", label,
+			StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "| %-" + runWidth + "s | %7.1f |", label,
 					result.path("requestsPerSecond").asDouble()));
 			for (String query : queries) {
 				JsonNode q = result.path("perQuery").path(query);
-				row.append(String.format(Locale.ROOT, " %27s |", String.format(Locale.ROOT, "%.1f / %.1f",
+				row.append(String.format(Locale.ROOT, " %" + width(query) + "s |", String.format(Locale.ROOT, "%.1f / %.1f",
 						q.path("p50Ms").asDouble(), q.path("p99Ms").asDouble())));
 			}
 			System.out.println(row);
@@ -102,6 +105,10 @@ public final class ViewTable {
 			}
 			System.out.println(line);
 		}
+	}
+
+	private static int width(String query) {
+		return (query + " p50/p99 ms").length();
 	}
 
 	private static double mean(List<JsonNode> results, String figure, String query) {

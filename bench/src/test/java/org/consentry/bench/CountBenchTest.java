@@ -18,13 +18,24 @@ class CountBenchTest {
 
 	private HttpServer server;
 
+	private static final String REFUSED = """
+			{"resourceType":"OperationOutcome","issue":[{"severity":"error","code":"processing",
+			 "diagnostics":"_summary=count is refused:\\n counts are not offered yet"}]}""";
+
 	/** Answers every GET with the status and body; with a total that depends on the bearer token. */
 	private URI serve(int status, String body) throws IOException {
+		return serve(status, body, "no query refused");
+	}
+
+	/** The same, but answers 400 to requests whose path and query contain {@code refusedWhere}. */
+	private URI serve(int status, String body, String refusedWhere) throws IOException {
 		server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
 		server.createContext("/fhir", exchange -> {
 			String auth = String.valueOf(exchange.getRequestHeaders().getFirst("Authorization"));
-			byte[] bytes = body.replace("TOTAL", auth.endsWith("a") ? "99" : "100").getBytes(StandardCharsets.UTF_8);
-			exchange.sendResponseHeaders(status, bytes.length);
+			boolean refuse = exchange.getRequestURI().toString().contains(refusedWhere);
+			byte[] bytes = (refuse ? REFUSED : body.replace("TOTAL", auth.endsWith("a") ? "99" : "100"))
+					.getBytes(StandardCharsets.UTF_8);
+			exchange.sendResponseHeaders(refuse ? 400 : status, bytes.length);
 			exchange.getResponseBody().write(bytes);
 			exchange.close();
 		});
@@ -47,13 +58,20 @@ class CountBenchTest {
 
 	@Test
 	void aServerThatRefusesCounts_givesOneLine() throws Exception {
-		URI base = serve(400, """
-				{"resourceType":"OperationOutcome","issue":[{"severity":"error","code":"processing",
-				 "diagnostics":"_summary=count is refused:\\n counts are not offered yet"}]}""");
+		URI base = serve(400, REFUSED);
 		assertThatThrownBy(() -> bench(base).run())
 				.isInstanceOf(CountBench.CountsRefusedException.class)
-				.hasMessageContaining("HTTP 400: _summary=count is refused: counts are not offered yet")
+				.hasMessageContaining("GET Observation?_summary=count (HTTP 400: _summary=count is refused: counts are not"
+						+ " offered yet) and 1 more")
 				.hasMessageNotContaining("\n");
+	}
+
+	@Test
+	void aQueryTheServerRefuses_isLeftOut_andTheOthersAreMeasured() throws Exception {
+		URI base = serve(200, "{\"resourceType\":\"Bundle\",\"type\":\"searchset\",\"total\":TOTAL}", "Patient");
+		Map<String, Object> figures = bench(base).run();
+		assertThat(((Map<?, ?>) figures.get("refused")).keySet()).hasToString("[Patient?_summary=count]");
+		assertThat(figures.get("queries")).isEqualTo(List.of("Observation?_summary=count"));
 	}
 
 	@Test
