@@ -3,6 +3,7 @@ package org.consentry.server.consent;
 import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.jpa.interceptor.JpaPreResourceAccessDetails;
 import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.api.server.IPreResourceAccessDetails;
 import ca.uhn.fhir.rest.api.server.IPreResourceShowDetails;
@@ -10,6 +11,7 @@ import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.api.server.ResponseDetails;
 import ca.uhn.fhir.rest.server.exceptions.PreconditionFailedException;
 import ca.uhn.fhir.rest.server.util.ICachedSearchDetails;
+import java.util.Set;
 import org.consentry.consent.Requester;
 import org.consentry.server.fhir.ServerInterceptor;
 import org.consentry.server.security.Requesters;
@@ -17,12 +19,12 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
 
 /**
- * The decision step on HAPI's storage hooks, for every resource that would leave the server:
- * as HAPI loads resources for a read, a search page, an include, history, {@code $everything} or
- * a transaction response ({@code STORAGE_PREACCESS_RESOURCES}), each is decided by
- * {@link ConsentEnforcement}, and a hidden one is dropped before it is counted or returned (a read
- * of it answers 404). A later page of a search is decided again as it is shown, so a Consent
- * changed since applies.
+ * The decision step on HAPI's storage hooks, for every resource that would leave the server: as
+ * HAPI loads resources for a read, history, {@code $everything} or a transaction response
+ * ({@code STORAGE_PREACCESS_RESOURCES}), each is decided by {@link ConsentEnforcement}, and a
+ * hidden one is dropped before it is counted or returned (a read of it answers 404); as it shows
+ * them ({@code STORAGE_PRESHOW_RESOURCES}), every resource not yet decided in the request (the
+ * pages and includes of a narrowed search, a later page of any search) is decided, once.
  *
  * <p>Searches and totals: a search is narrowed in the database to its requester's
  * {@link ConsentView} ({@link ConsentViewNarrowing}), and HAPI may answer it from a cached search
@@ -60,15 +62,26 @@ final class ConsentHooks implements ServerInterceptor {
 		}
 	}
 
+	/**
+	 * As HAPI loads resources: a read, history, {@code $everything}, a search that was not narrowed
+	 * (inside a batch). A narrowed search's bulk check is skipped: HAPI would load every match of
+	 * the search to offer it here, while the database already applied the view; its resources are
+	 * decided as they are shown ({@link #decideShown}), page by page.
+	 */
 	@Hook(Pointcut.STORAGE_PREACCESS_RESOURCES)
 	public void decideLoaded(RequestDetails request, IPreResourceAccessDetails loaded) {
 		Requester requester = Requesters.of(request).orElse(null);
-		if (requester == null) {
+		if (requester == null || loaded instanceof JpaPreResourceAccessDetails && RequestState.view(request) != null) {
 			return;
 		}
+		Set<IBaseResource> decided = RequestState.decided(request);
 		for (int i = 0; i < loaded.size(); i++) {
 			IBaseResource resource = loaded.getResource(i);
-			if (resource == null || enforcement.decide(request, requester, resource)) {
+			if (resource == null) {
+				continue;
+			}
+			decided.add(resource);
+			if (enforcement.decide(request, requester, resource)) {
 				continue;
 			}
 			if (request.getRestOperationType() == RestOperationTypeEnum.CREATE) {
@@ -82,20 +95,26 @@ final class ConsentHooks implements ServerInterceptor {
 		}
 	}
 
+	/**
+	 * As HAPI shows resources: each stored resource not decided as it was loaded in this request
+	 * (a narrowed search's page and its includes, a later page of any search, whose Consents may
+	 * have changed since it ran) is decided, and a hidden one is removed.
+	 */
 	@Hook(Pointcut.STORAGE_PRESHOW_RESOURCES)
-	public void decidePage(RequestDetails request, IPreResourceShowDetails shown) {
-		if (request.getRestOperationType() != RestOperationTypeEnum.GET_PAGE) {
-			return;
-		}
+	public void decideShown(RequestDetails request, IPreResourceShowDetails shown) {
 		Requester requester = Requesters.of(request).orElse(null);
 		if (requester == null) {
 			return;
 		}
+		Set<IBaseResource> decided = RequestState.decided(request);
 		for (int i = 0; i < shown.size(); i++) {
 			IBaseResource resource = shown.getResource(i);
-			if (resource != null && !isResponseBundle(resource) && !enforcement.decide(request, requester, resource)) {
+			if (resource == null || isResponseBundle(resource) || decided.contains(resource)) {
+				continue;
+			}
+			decided.add(resource);
+			if (!enforcement.decide(request, requester, resource)) {
 				shown.setResource(i, null);
-				RequestState.hidOne(request);
 			}
 		}
 	}

@@ -13,6 +13,7 @@ final class RequestState {
 	private static final String VIEW = RequestState.class.getName() + ".view";
 	private static final String HID = RequestState.class.getName() + ".hid";
 	private static final String SENT = RequestState.class.getName() + ".sent";
+	private static final String DECIDED = RequestState.class.getName() + ".decided";
 	private static final String NARROWED = RequestState.class.getName() + ".narrowed";
 
 	private RequestState() {}
@@ -77,5 +78,12 @@ final class RequestState {
 	static Map<String, String[]> narrowedParameters(RequestDetails request) {
 		Object narrowed = request.getUserData().get(NARROWED);
 		return narrowed != null ? (Map<String, String[]>) narrowed : request.getParameters();
+	}
+
+	/** The resources decided in this request (by identity), so that none is decided twice. */
+	@SuppressWarnings("unchecked")
+	static java.util.Set<org.hl7.fhir.instance.model.api.IBaseResource> decided(RequestDetails request) {
+		return (java.util.Set<org.hl7.fhir.instance.model.api.IBaseResource>) request.getUserData().computeIfAbsent(
+				DECIDED, k -> java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>()));
 	}
 }
