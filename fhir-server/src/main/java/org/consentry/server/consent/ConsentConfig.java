@@ -74,8 +74,8 @@ class ConsentConfig {
 	ConsentViewNarrowing consentViewNarrowing(
 			FhirContext fhir, DaoRegistry daos, MatchUrlService matchUrls, ISearchParamRegistry searchParams,
 			ISearchParamExtractor extractor, ConsentEnforcement enforcement, ConsentViews views, ConsentCache cache) {
-		LinkedSearches linked =
-				new LinkedSearches(fhir, daos, matchUrls, searchParams, extractor, enforcement, views, cache);
+		LinkedSearches linked = new LinkedSearches(
+				fhir, new ServerSearches(fhir, daos, matchUrls), searchParams, extractor, enforcement, views, cache);
 		return new ConsentViewNarrowing(views, cache, linked);
 	}
 
@@ -83,7 +83,7 @@ class ConsentConfig {
 	@Order(Pipeline.CONSENT)
 	@ConditionalOnProperty(name = "consentry.consent.enabled", havingValue = "true", matchIfMissing = true)
 	ConsentHooks consentHooks(FhirContext fhir, DaoRegistry daos, MatchUrlService matchUrls, ConsentEnforcement enforcement) {
-		return new ConsentHooks(enforcement, new ResidualCount(fhir, daos, matchUrls, enforcement));
+		return new ConsentHooks(enforcement, new ResidualCount(new ServerSearches(fhir, daos, matchUrls), enforcement));
 	}
 
 	@Bean

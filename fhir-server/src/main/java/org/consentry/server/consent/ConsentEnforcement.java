@@ -8,7 +8,6 @@ import org.consentry.consent.Obligation;
 import org.consentry.consent.Requester;
 import org.consentry.server.fhir.PatientCompartment;
 import org.consentry.server.security.ReadAccess;
-import org.consentry.server.security.Requesters;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Resource;
 

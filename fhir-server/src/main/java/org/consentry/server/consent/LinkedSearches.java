@@ -2,17 +2,11 @@ package org.consentry.server.consent;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.context.RuntimeSearchParam;
-import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
-import ca.uhn.fhir.jpa.searchparam.MatchUrlService;
-import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
 import ca.uhn.fhir.jpa.searchparam.extractor.ISearchParamExtractor;
 import ca.uhn.fhir.jpa.searchparam.extractor.PathAndRef;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
-import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -46,19 +40,17 @@ final class LinkedSearches {
 	static final String NONE = "consentry-no-match";
 
 	private final FhirContext fhir;
-	private final DaoRegistry daos;
-	private final MatchUrlService matchUrls;
+	private final ServerSearches searches;
 	private final ISearchParamRegistry registry;
 	private final ISearchParamExtractor extractor;
 	private final ConsentEnforcement enforcement;
 	private final ConsentViews views;
 	private final ConsentCache cache;
 
-	LinkedSearches(FhirContext fhir, DaoRegistry daos, MatchUrlService matchUrls, ISearchParamRegistry registry,
+	LinkedSearches(FhirContext fhir, ServerSearches searches, ISearchParamRegistry registry,
 			ISearchParamExtractor extractor, ConsentEnforcement enforcement, ConsentViews views, ConsentCache cache) {
 		this.fhir = fhir;
-		this.daos = daos;
-		this.matchUrls = matchUrls;
+		this.searches = searches;
 		this.registry = registry;
 		this.extractor = extractor;
 		this.enforcement = enforcement;
@@ -146,16 +138,7 @@ final class LinkedSearches {
 		resolve(request, requester, type, inner);
 		views.view(requester, type, RequestState.generation(request, cache)).parameters()
 				.forEach((parameter, narrowing) -> add(inner, parameter, narrowing));
-		StringBuilder url = new StringBuilder(type).append('?');
-		inner.forEach((parameter, values) -> {
-			for (String each : values) {
-				url.append(encode(parameter)).append('=').append(encode(each)).append('&');
-			}
-		});
-		SearchParameterMap query = matchUrls.translateMatchUrl(url.toString(), fhir.getResourceDefinition(type));
-		query.setLoadSynchronous(true);
-		query.setLoadSynchronousUpTo(MAX_MATCHES + 1);
-		List<IBaseResource> found = daos.getResourceDao(type).search(query, new SystemRequestDetails()).getAllResources();
+		List<IBaseResource> found = searches.load(type, searches.query(type, inner, Set.of()), MAX_MATCHES);
 		if (found.size() > MAX_MATCHES) {
 			throw new InvalidRequestException("'" + name + "=" + value + "' matches more than " + MAX_MATCHES + " " + type
 					+ " resources, each decided on its own: narrow it");
@@ -184,7 +167,4 @@ final class LinkedSearches {
 		}
 	}
 
-	private static String encode(String text) {
-		return URLEncoder.encode(text, StandardCharsets.UTF_8);
-	}
 }

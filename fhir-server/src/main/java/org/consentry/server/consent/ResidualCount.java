@@ -1,17 +1,9 @@
 package org.consentry.server.consent;
 
-import ca.uhn.fhir.context.FhirContext;
-import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
-import ca.uhn.fhir.jpa.searchparam.MatchUrlService;
-import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
-import ca.uhn.fhir.rest.api.SearchTotalModeEnum;
-import ca.uhn.fhir.rest.api.SummaryEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
-import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -37,15 +29,11 @@ final class ResidualCount {
 			"_format", "_pretty", "_include", "_revinclude", "_include:iterate", "_revinclude:iterate",
 			"_include:recurse", "_revinclude:recurse");
 
-	private final FhirContext fhir;
-	private final DaoRegistry daos;
-	private final MatchUrlService matchUrls;
+	private final ServerSearches searches;
 	private final ConsentEnforcement enforcement;
 
-	ResidualCount(FhirContext fhir, DaoRegistry daos, MatchUrlService matchUrls, ConsentEnforcement enforcement) {
-		this.fhir = fhir;
-		this.daos = daos;
-		this.matchUrls = matchUrls;
+	ResidualCount(ServerSearches searches, ConsentEnforcement enforcement) {
+		this.searches = searches;
 		this.enforcement = enforcement;
 	}
 
@@ -63,29 +51,8 @@ final class ResidualCount {
 	/** The requester's exact count: the database's count under the view, less the hidden among per-resource patients. */
 	int total(RequestDetails request) {
 		String type = request.getResourceName();
-		SearchParameterMap counted = query(request, null);
-		counted.setSummaryMode(SummaryEnum.COUNT);
-		counted.setSearchTotalMode(SearchTotalModeEnum.ACCURATE);
-		counted.setLoadSynchronous(true);
-		Integer all = daos.getResourceDao(type).search(counted, new SystemRequestDetails()).size();
-		return Math.max(0, (all == null ? 0 : all) - hiddenAmong(request));
-	}
-
-	/** The search as it ran (chains resolved, the view added), without its result parameters, plus more. */
-	private SearchParameterMap query(RequestDetails request, String more) {
-		String type = request.getResourceName();
-		StringBuilder url = new StringBuilder(type).append('?');
-		RequestState.narrowedParameters(request).forEach((name, values) -> {
-			if (!RESULT.contains(name)) {
-				for (String value : values) {
-					url.append(encode(name)).append('=').append(encode(value)).append('&');
-				}
-			}
-		});
-		if (more != null) {
-			url.append(more);
-		}
-		return matchUrls.translateMatchUrl(url.toString(), fhir.getResourceDefinition(type));
+		int all = searches.count(type, searches.query(type, RequestState.narrowedParameters(request), RESULT));
+		return Math.max(0, all - hiddenAmong(request));
 	}
 
 	/** How many of the database's matches the requester may not see. */
@@ -93,12 +60,12 @@ final class ResidualCount {
 		ConsentView view = RequestState.view(request);
 		Requester requester = Requesters.of(request).orElseThrow();
 		String type = request.getResourceName();
+		Map<String, String[]> parameters = new LinkedHashMap<>(RequestState.narrowedParameters(request));
 		List<String> owners = view == null ? null : view.perResource();
-		SearchParameterMap query = query(request,
-				owners == null ? null : OwnerIndex.OWNER + "=" + encode(String.join(",", owners)));
-		query.setLoadSynchronous(true);
-		query.setLoadSynchronousUpTo(MAX_DECIDED + 1);
-		List<IBaseResource> found = daos.getResourceDao(type).search(query, new SystemRequestDetails()).getAllResources();
+		if (owners != null) {
+			parameters.put(OwnerIndex.OWNER, new String[] {String.join(",", owners)});
+		}
+		List<IBaseResource> found = searches.load(type, searches.query(type, parameters, RESULT), MAX_DECIDED);
 		if (found.size() > MAX_DECIDED) {
 			throw new InvalidRequestException("This count would decide more than " + MAX_DECIDED + " resources one by"
 					+ " one (their patients' Consents test codes or dates): narrow the search");
@@ -110,9 +77,5 @@ final class ResidualCount {
 			}
 		}
 		return hidden;
-	}
-
-	private static String encode(String text) {
-		return URLEncoder.encode(text, StandardCharsets.UTF_8);
 	}
 }

@@ -30,7 +30,7 @@ import org.springframework.core.annotation.Order;
  * <ul>
  *   <li>{@code STORAGE_PRESHOW_RESOURCES}: HAPI fires it for read, vread, search pages (with
  *       {@code _include}/{@code _revinclude}), history and {@code $everything}, after the
- *       consent service's {@code canSeeResource} ran at {@code STORAGE_PREACCESS_RESOURCES}, so
+ *       consent decision step ran at {@code STORAGE_PREACCESS_RESOURCES} or, earlier in this hook, so
  *       a resource consent hides is never decrypted. Its order (1000) puts it after consent's
  *       own masking at the same pointcut.
  *   <li>{@code SERVER_OUTGOING_RESPONSE} for writes (create, update, patch, transaction, batch)
