@@ -18,7 +18,7 @@ public final class Bench {
 			usage: Bench ingest --server URL --data DIR [--rounds N] [--warmup-rounds W]
 			                    [--label L] [--token T] [--results DIR]
 			       Bench read   --server URL [--clients N] [--seconds S] [--warmup S] [--max-requests N]
-			                    [--label L] [--token T] [--results DIR]
+			                    [--queries patient-read,observations-by-patient,observations-by-code] [--label L] [--token T] [--results DIR]
 			       Bench startup --ready-seconds S --server-rss-kb N [--postgres-rss-kb N] [--server-args=ARGS]
 			                    [--label L] [--results DIR]
 			         (records figures measured by run.sh)
@@ -72,12 +72,14 @@ public final class Bench {
 				options = new BenchArgs(rest, Set.of("server", "ready-seconds", "server-rss-kb", "postgres-rss-kb", "server-args", "label", "results"));
 				figures = startup(options);
 			} else {
-				options = new BenchArgs(rest, Set.of("server", "clients", "seconds", "warmup", "max-requests", "label", "token", "results"));
+				options = new BenchArgs(rest, Set.of("server", "clients", "seconds", "warmup", "max-requests", "queries", "label", "token",
+						"results"));
 				figures = new ReadBench(options.loopbackServer(), options.get("token", null),
 						options.integer("clients", 4, 1, 64),
 						options.integer("seconds", 30, 1, 600),
 						options.integer("warmup", 5, 0, 120),
-						options.integer("max-requests", 1_000_000, 1, 10_000_000)).run();
+						options.integer("max-requests", 1_000_000, 1, 10_000_000),
+						options.get("queries", null) == null ? null : ReadBench.Query.parse(options.get("queries", null))).run();
 			}
 			Path file = new Results(Path.of(options.get("results", "bench/results")))
 					.write(args[0], options.get("label", "default"), options.loopbackServer(), figures);

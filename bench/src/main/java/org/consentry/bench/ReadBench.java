@@ -8,6 +8,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +29,25 @@ import org.HdrHistogram.Histogram;
 final class ReadBench {
 
 	/** The query kinds, in the order each client cycles through them. */
-	enum Query { PATIENT_READ, OBSERVATIONS_BY_PATIENT, OBSERVATIONS_BY_CODE }
+	enum Query {
+		PATIENT_READ, OBSERVATIONS_BY_PATIENT, OBSERVATIONS_BY_CODE;
+
+		/** The name used in options and results: {@code patient-read}. */
+		String label() {
+			return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+		}
+
+		/** The kinds named in {@code --queries}, comma-separated ({@code patient-read,observations-by-patient}). */
+		static List<Query> parse(String names) {
+			List<Query> kinds = new ArrayList<>();
+			for (String name : names.split(",")) {
+				kinds.add(Arrays.stream(values()).filter(q -> q.label().equals(name.trim())).findFirst()
+						.orElseThrow(() -> new IllegalArgumentException("--queries: unknown kind '" + name.trim()
+								+ "' (patient-read, observations-by-patient, observations-by-code)")));
+			}
+			return List.copyOf(kinds);
+		}
+	}
 
 	private final URI base;
 	private final String token;
@@ -36,18 +55,21 @@ final class ReadBench {
 	private final int seconds;
 	private final int warmup;
 	private final int maxRequests;
+	private final List<Query> only;
 	private final HttpClient http = HttpClient.newBuilder()
 			.version(HttpClient.Version.HTTP_1_1)
 			.connectTimeout(Duration.ofSeconds(5))
 			.build();
 
-	ReadBench(URI base, String token, int clients, int seconds, int warmup, int maxRequests) {
+	/** {@code only}: the query kinds to run, or null for all (observations-by-code if the data has codes). */
+	ReadBench(URI base, String token, int clients, int seconds, int warmup, int maxRequests, List<Query> only) {
 		this.base = base;
 		this.token = token;
 		this.clients = clients;
 		this.seconds = seconds;
 		this.warmup = warmup;
 		this.maxRequests = maxRequests;
+		this.only = only;
 	}
 
 	Map<String, Object> run() {
@@ -55,6 +77,12 @@ final class ReadBench {
 		List<Query> queries = new ArrayList<>(List.of(Query.PATIENT_READ, Query.OBSERVATIONS_BY_PATIENT));
 		if (!targets.observationCodes().isEmpty()) {
 			queries.add(Query.OBSERVATIONS_BY_CODE);
+		}
+		if (only != null) {
+			if (only.contains(Query.OBSERVATIONS_BY_CODE) && targets.observationCodes().isEmpty()) {
+				throw new IllegalArgumentException("--queries observations-by-code: the server has no Observation codes");
+			}
+			queries = new ArrayList<>(only);
 		}
 		if (warmup > 0) {
 			phase(targets, queries, warmup, maxRequests, 1);

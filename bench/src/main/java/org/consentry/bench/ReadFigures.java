@@ -31,7 +31,7 @@ final class ReadFigures {
 			figures.put("p99Ms", millis(merged.getValueAtPercentile(99)));
 			figures.put("maxMs", millis(merged.getMaxValue()));
 			figures.put("errors", failed);
-			String name = query.name().toLowerCase(Locale.ROOT).replace('_', '-');
+			String name = query.label();
 			perQuery.put(name, figures);
 			requests += merged.getTotalCount();
 			errors += failed;
