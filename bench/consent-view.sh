@@ -7,7 +7,8 @@
 #      and as the practitioner who sees everything (B), alternated; skipped with one line if the
 #      server answers 400;
 #   2. the read benchmark as that practitioner, consent on and off (server restarted per setting and
-#      round, alternated);
+#      round, alternated): Patient read alone and the 100-Observation search alone with --clients
+#      clients, and Patient read with one client (its p99 is the latency one user sees);
 # stops everything and prints a table. Results: bench/results/*.json and rows in summary.md.
 #
 #   bench/consent-view.sh [--large] [--patients N] [--observations K] [--seed S]
@@ -113,7 +114,13 @@ for round in $(seq 1 "$rounds"); do
     label="${setting%%=*}"; args="${setting#*=}"
     echo "== read, round $round: $label (practitioner of the denied organization)"
     restart "$args"
-    bench read --token "$(token view-denied)" --clients "$clients" --seconds "$seconds" --warmup "$warmup" \
+    read_token="$(token view-denied)"
+    for kind in patient-read observations-by-patient; do
+      bench read --token "$read_token" --queries "$kind" --clients "$clients" --seconds "$seconds" --warmup "$warmup" \
+        --label "view N=$patients K=$observations $label round $round"
+    done
+    # the latency one client sees, with every protection on
+    bench read --token "$read_token" --queries patient-read --clients 1 --seconds "$seconds" --warmup "$warmup" \
       --label "view N=$patients K=$observations $label round $round"
   done
 done

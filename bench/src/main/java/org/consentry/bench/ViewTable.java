@@ -15,7 +15,8 @@ import java.util.Map;
  * {@code ViewTable FILE...}: the short table {@code bench/consent-view.sh} ends with, from the
  * result files of its populate, count and read runs (in any order): per count query and side the
  * count seen, requests/s, p50 and p99; per read run requests/s and p50/p99 per query; then the
- * ratios A/B (count) and consent on/off (read, means over the rounds).
+ * ratios A/B (count) and consent on/off (read, means over the rounds), one read table per number of
+ * clients and set of request kinds.
  */
 public final class ViewTable {
 
@@ -34,9 +35,14 @@ public final class ViewTable {
 				default -> System.out.println("(" + file + ": not a populate, count or read result)");
 			}
 		}
-		if (!read.isEmpty()) {
-			read(read);
+		// one table per group of read runs with the same clients and request kinds
+		Map<String, List<JsonNode>> groups = new LinkedHashMap<>();
+		for (JsonNode result : read) {
+			List<String> kinds = new ArrayList<>();
+			result.path("perQuery").fieldNames().forEachRemaining(kinds::add);
+			groups.computeIfAbsent(result.path("clients").asInt() + " " + kinds, k -> new ArrayList<>()).add(result);
 		}
+		groups.values().forEach(ViewTable::read);
 	}
 
 	private static void count(JsonNode result) {
@@ -70,7 +76,8 @@ public final class ViewTable {
 		List<String> queries = new ArrayList<>();
 		results.get(0).path("perQuery").fieldNames().forEachRemaining(queries::add);
 		System.out.println();
-		System.out.printf(Locale.ROOT, "read (%d clients)%n", results.get(0).path("clients").asInt());
+		System.out.printf(Locale.ROOT, "read (%d client(s): %s)%n", results.get(0).path("clients").asInt(),
+				String.join(", ", queries));
 		int runWidth = results.stream().mapToInt(r -> r.path("label").asText().length()).max().orElse(3);
 		StringBuilder head = new StringBuilder(String.format(Locale.ROOT, "| %-" + runWidth + "s | %7s |", "run", "req/s"));
 		StringBuilder rule = new StringBuilder("|" + "-".repeat(runWidth + 2) + "|" + "-".repeat(9) + "|");
