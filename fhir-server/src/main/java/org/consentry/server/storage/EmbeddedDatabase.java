@@ -31,8 +31,10 @@ final class EmbeddedDatabase implements AutoCloseable {
 					.setRegisterShutdownHook(false)
 					.setPGStartupWait(Duration.ofSeconds(60))
 					.setServerConfig("max_connections", "100")
-					// zonky turns synchronous commit off for tests; stored health data must survive a crash
+					// zonky turns synchronous commit and fsync off for tests; stored health data must
+					// survive a crash (synchronous commit without fsync does not survive one of the machine)
 					.setServerConfig("synchronous_commit", "on")
+					.setServerConfig("fsync", "on")
 					.start();
 			return new EmbeddedDatabase(pg);
 		} catch (IOException | RuntimeException e) {
