@@ -33,7 +33,10 @@ final class OwnerIndexingExtractor extends SearchParamExtractorR4 {
 	@Override
 	public SearchParamSet<BaseResourceIndexedSearchParam> extractSearchParamTokens(
 			IBaseResource resource, ISearchParamFilter filter) {
-		SearchParamSet<BaseResourceIndexedSearchParam> tokens = super.extractSearchParamTokens(resource, filter);
+		// HAPI would evaluate the declared expressions of these parameters with FHIRPath for every
+		// resource; their values are computed below instead, so HAPI is not asked for them
+		SearchParamSet<BaseResourceIndexedSearchParam> tokens =
+				super.extractSearchParamTokens(resource, withoutOwnerIndexes(filter));
 		tokens.removeIf(token -> token.getParamName().startsWith(OwnerIndex.PREFIX));
 		String type = getContext().getResourceType(resource);
 		if (!compartment.mayHaveOwners(type) || !wanted(type, filter)) {
@@ -52,6 +55,12 @@ final class OwnerIndexingExtractor extends SearchParamExtractorR4 {
 			}
 		}
 		return tokens;
+	}
+
+	private static ISearchParamFilter withoutOwnerIndexes(ISearchParamFilter filter) {
+		return params -> filter.filterSearchParams(params).stream()
+				.filter(param -> !param.getName().startsWith(OwnerIndex.PREFIX))
+				.toList();
 	}
 
 	/** Only when the parameters are declared and the caller asked for them (a partial reindex may not). */
