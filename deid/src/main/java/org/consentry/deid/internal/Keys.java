@@ -19,8 +19,8 @@ import javax.crypto.spec.SecretKeySpec;
  *       whole number of days in [-range, -1] or [1, range] (never 0, so every date moves).
  * </ul>
  *
- * One {@link Mac} per thread and key, and a small per-thread cache of recent pseudonyms (ids of a
- * patient and of an encounter recur in every resource). Thread-safe.
+ * One {@link Session} per thread: its own {@link Mac}s and a small cache of recent pseudonyms (ids
+ * of a patient and of an encounter recur in every resource). Thread-safe.
  */
 public final class Keys {
 
@@ -31,51 +31,80 @@ public final class Keys {
   private static final char[] HEX = "0123456789abcdef".toCharArray();
   private static final int CACHE_SIZE = 1024;
 
-  private final SecretKeySpec pseudonymKey;
-  private final SecretKeySpec shiftKey;
-  private final ThreadLocal<Mac> pseudonymMac;
-  private final ThreadLocal<Mac> shiftMac;
-  private final ThreadLocal<String[]> cache = ThreadLocal.withInitial(() -> new String[2 * CACHE_SIZE]);
+  private final ThreadLocal<Session> sessions;
 
   /** Keys derived from a study secret (copied; the caller may erase its array). */
   public Keys(byte[] studySecret) {
     SecretKeySpec master = new SecretKeySpec(studySecret, "HmacSHA256");
-    this.pseudonymKey = derive(master, PSEUDONYM_LABEL);
-    this.shiftKey = derive(master, SHIFT_LABEL);
-    this.pseudonymMac = ThreadLocal.withInitial(() -> newMac(pseudonymKey));
-    this.shiftMac = ThreadLocal.withInitial(() -> newMac(shiftKey));
+    SecretKeySpec pseudonymKey = derive(master, PSEUDONYM_LABEL);
+    SecretKeySpec shiftKey = derive(master, SHIFT_LABEL);
+    this.sessions = ThreadLocal.withInitial(() -> new Session(pseudonymKey, shiftKey));
+  }
+
+  /** This thread's session: fetch once per resource, use for all its values. */
+  public Session session() {
+    return sessions.get();
   }
 
   /** The pseudonym of an id or identifier value: a lowercase UUID string. */
   public String pseudonym(String value) {
-    String[] recent = cache.get();
-    int slot = (value.hashCode() & (CACHE_SIZE - 1)) << 1;
-    if (value.equals(recent[slot])) {
-      return recent[slot + 1];
-    }
-    byte[] mac = pseudonymMac.get().doFinal(value.getBytes(StandardCharsets.UTF_8));
-    String pseudonym = uuid(mac);
-    recent[slot] = value;
-    recent[slot + 1] = pseudonym;
-    return pseudonym;
-  }
-
-  /** The pseudonym of an OID: {@code 2.25.} and the pseudonym's UUID as an integer. */
-  public String oidPseudonym(String value) {
-    byte[] mac = pseudonymMac.get().doFinal(value.getBytes(StandardCharsets.UTF_8));
-    stampVersion(mac);
-    return "2.25." + new BigInteger(1, Arrays.copyOf(mac, 16));
+    return session().pseudonym(value);
   }
 
   /** Days to add to every date of this patient: in [-range, -1] or [1, range]. */
   public int shiftDays(String patientId, int range) {
-    byte[] mac = shiftMac.get().doFinal(patientId.getBytes(StandardCharsets.UTF_8));
-    long bits = 0;
-    for (int i = 0; i < 8; i++) {
-      bits = (bits << 8) | (mac[i] & 0xff);
+    return session().shiftDays(patientId, range);
+  }
+
+  /** The keyed functions on one thread: its own {@link Mac}s and cache. Not thread-safe. */
+  public static final class Session {
+    private final Mac pseudonymMac;
+    private final Mac shiftMac;
+    private final String[] recent = new String[2 * CACHE_SIZE];
+    private String lastPatient;
+    private int lastRange;
+    private int lastShift;
+
+    private Session(SecretKeySpec pseudonymKey, SecretKeySpec shiftKey) {
+      this.pseudonymMac = newMac(pseudonymKey);
+      this.shiftMac = newMac(shiftKey);
     }
-    int k = (int) Long.remainderUnsigned(bits, 2L * range);
-    return k < range ? k - range : k - range + 1;
+
+    /** The pseudonym of an id or identifier value: a lowercase UUID string. */
+    public String pseudonym(String value) {
+      int slot = (value.hashCode() & (CACHE_SIZE - 1)) << 1;
+      if (value.equals(recent[slot])) {
+        return recent[slot + 1];
+      }
+      String pseudonym = uuid(pseudonymMac.doFinal(value.getBytes(StandardCharsets.UTF_8)));
+      recent[slot] = value;
+      recent[slot + 1] = pseudonym;
+      return pseudonym;
+    }
+
+    /** The pseudonym of an OID: {@code 2.25.} and the pseudonym's UUID as an integer. */
+    public String oidPseudonym(String value) {
+      byte[] mac = pseudonymMac.doFinal(value.getBytes(StandardCharsets.UTF_8));
+      stampVersion(mac);
+      return "2.25." + new BigInteger(1, Arrays.copyOf(mac, 16));
+    }
+
+    /** Days to add to every date of this patient: in [-range, -1] or [1, range]. */
+    public int shiftDays(String patientId, int range) {
+      if (patientId.equals(lastPatient) && range == lastRange) {
+        return lastShift;
+      }
+      byte[] mac = shiftMac.doFinal(patientId.getBytes(StandardCharsets.UTF_8));
+      long bits = 0;
+      for (int i = 0; i < 8; i++) {
+        bits = (bits << 8) | (mac[i] & 0xff);
+      }
+      int k = (int) Long.remainderUnsigned(bits, 2L * range);
+      lastPatient = patientId;
+      lastRange = range;
+      lastShift = k < range ? k - range : k - range + 1;
+      return lastShift;
+    }
   }
 
   private static String uuid(byte[] mac) {

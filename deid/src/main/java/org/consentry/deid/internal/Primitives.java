@@ -57,7 +57,7 @@ final class Primitives {
    * ids change), {@code ifNoneExist} queries likewise, resource ids keep their form. A value that is
    * not text (a number, a date, a coded enumeration) cannot hold a pseudonym: it is removed.
    */
-  static int hash(String name, Base parent, PrimitiveType<?> value, Keys keys) {
+  static int hash(String name, Base parent, PrimitiveType<?> value, Keys.Session keys) {
     if (!value.hasValue()) {
       return 0;
     }

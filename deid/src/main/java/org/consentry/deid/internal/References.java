@@ -29,7 +29,7 @@ final class References {
   private References() {}
 
   /** The reference with its ids pseudonymized; null if it cannot be kept. */
-  static String rewrite(String reference, Keys keys) {
+  static String rewrite(String reference, Keys.Session keys) {
     if (reference.isEmpty()) {
       return reference;
     }
@@ -58,7 +58,7 @@ final class References {
    * A search query ({@code identifier=s|v&_id=x}) with identifier values and ids pseudonymized;
    * null if it has another parameter.
    */
-  static String rewriteQuery(String query, Keys keys) {
+  static String rewriteQuery(String query, Keys.Session keys) {
     StringBuilder out = new StringBuilder(query.length() + 32);
     for (String parameter : query.split("&", -1)) {
       int equals = parameter.indexOf('=');
@@ -95,7 +95,7 @@ final class References {
     return out.toString();
   }
 
-  private static String rewriteLiteral(String reference, Keys keys) {
+  private static String rewriteLiteral(String reference, Keys.Session keys) {
     String suffix = "";
     String body = reference;
     int history = reference.indexOf(HISTORY);
@@ -110,24 +110,10 @@ final class References {
     int typeStart = body.lastIndexOf('/', slash - 1) + 1;
     String type = body.substring(typeStart, slash);
     String id = body.substring(slash + 1);
-    if (!RESOURCE_TYPES.contains(type) || !validId(id)) {
+    if (!RESOURCE_TYPES.contains(type)) {
       return null;
     }
     return body.substring(0, slash + 1) + keys.pseudonym(id) + suffix;
   }
 
-  private static boolean validId(String id) {
-    if (id.length() > 64) {
-      return false;
-    }
-    for (int i = 0; i < id.length(); i++) {
-      char c = id.charAt(i);
-      boolean ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
-          || c == '-' || c == '.';
-      if (!ok) {
-        return false;
-      }
-    }
-    return true;
-  }
 }

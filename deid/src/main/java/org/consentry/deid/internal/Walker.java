@@ -5,6 +5,7 @@ import org.consentry.deid.DeidMethod;
 import org.hl7.fhir.r4.model.Address;
 import org.hl7.fhir.r4.model.Age;
 import org.hl7.fhir.r4.model.Base;
+import org.hl7.fhir.r4.model.Element;
 import org.hl7.fhir.r4.model.Extension;
 import org.hl7.fhir.r4.model.PrimitiveType;
 import org.hl7.fhir.r4.model.Resource;
@@ -23,15 +24,16 @@ public final class Walker {
 
   private final Automaton automaton;
   private final Settings settings;
-  private final Keys keys;
+  private final Keys.Session keys;
   private final int shiftDays;
   private final int topYear;
   private int labels;
+  private int removals;
 
   private Walker(CompiledProfile profile, Keys keys, int shiftDays, int topYear) {
     this.automaton = profile.automaton();
     this.settings = profile.settings();
-    this.keys = keys;
+    this.keys = keys.session();
     this.shiftDays = shiftDays;
     this.topYear = topYear;
   }
@@ -71,10 +73,12 @@ public final class Walker {
         for (int i = list.size() - 1; i >= 0; i--) {
           if (list.get(i) instanceof Base child && visit(node, slot, child, state)) {
             list.remove(i);
+            removals++;
           }
         }
       } else if (raw instanceof Base child && visit(node, slot, child, state)) {
         write(slot, node, null);
+        removals++;
       }
     }
   }
@@ -97,7 +101,11 @@ public final class Walker {
       labels |= Labels.REDACTED;
       return true;
     }
-    composite(child, shape, next);
+    if (!shape.primitive || (child instanceof Element element && element.hasExtension())) {
+      int before = removals;
+      composite(child, shape, next); // a primitive's id and extensions
+      return removals != before && child.isEmpty(); // nothing left of it: it goes too
+    }
     return false;
   }
 
