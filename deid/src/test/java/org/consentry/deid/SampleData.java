@@ -12,6 +12,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Resource;
 
 /** The repository's sample data, read from the module directory (where Maven runs tests). */
@@ -63,6 +64,12 @@ final class SampleData {
       }
     }
     return bundles;
+  }
+
+  /** Every Identifier in the resource, nested ones included. */
+  static List<Identifier> identifiers(Resource resource) {
+    return FhirContext.forR4Cached().newTerser()
+        .getAllPopulatedChildElementsOfType(resource, Identifier.class);
   }
 
   static Resource parse(String json) {

@@ -76,6 +76,15 @@ final class PathCompiler {
       if (child == null) {
         child = composite.getChildByName(name + "[x]");
       }
+      if (child instanceof RuntimeChildChoiceDefinition choice
+          && !choice.getElementName().equals(name)) {
+        BaseRuntimeElementDefinition<?> definition = choice.getChildByName(name);
+        exists = true;
+        choiceBase = choice.getElementName();
+        choiceType = Shape.typeName(definition);
+        found.add(definition);
+        continue;
+      }
       if (child != null) {
         exists = true;
         for (String valid : child.getValidChildNames()) {

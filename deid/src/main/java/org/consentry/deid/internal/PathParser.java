@@ -37,6 +37,9 @@ final class PathParser {
   }
 
   private Parsed parse() {
+    if (path.indexOf('|') >= 0) {
+      throw unsupported("'|' (a union: write one rule per path)");
+    }
     String asType = null;
     String body = path;
     int as = path.indexOf(" as ");
