@@ -46,8 +46,12 @@ class SyntheaGraphTest {
   }
 
   private static List<Resource> run(Deidentifier deid) {
+    return run(deid, 1);
+  }
+
+  private static List<Resource> run(Deidentifier deid, int step) {
     List<Resource> out = new ArrayList<>(parsed.size());
-    for (int i = 0; i < parsed.size(); i++) {
+    for (int i = 0; i < parsed.size(); i += step) {
       out.add(deid.deidentify(parsed.get(i), input.get(i).patientId()));
     }
     return out;
@@ -105,10 +109,12 @@ class SyntheaGraphTest {
   @Test
   void stableAcrossRunsUnrelatedAcrossStudies() {
     byte[] secret = MethodsTest.SECRET;
-    List<Resource> first = run(new Deidentifier(DeidProfile.safeHarbor(), StudyKey.fromSecret(secret)));
-    List<Resource> again = run(new Deidentifier(DeidProfile.safeHarbor(), StudyKey.fromSecret(secret)));
+    List<Resource> first =
+        run(new Deidentifier(DeidProfile.safeHarbor(), StudyKey.fromSecret(secret)), 3);
+    List<Resource> again =
+        run(new Deidentifier(DeidProfile.safeHarbor(), StudyKey.fromSecret(secret)), 3);
     Deidentifier otherStudy = new Deidentifier(DeidProfile.safeHarbor(), StudyKey.random());
-    List<Resource> other = run(otherStudy);
+    List<Resource> other = run(otherStudy, 3);
     Set<String> firstIds = new HashSet<>();
     first.forEach(resource -> firstIds.add(resource.getIdPart()));
     Set<Integer> shifts = new HashSet<>();
@@ -116,7 +122,7 @@ class SyntheaGraphTest {
     input.stream().map(SampleData.Line::patientId).distinct()
         .forEach(patient -> shifts.add(study.dateShiftDays(patient) - otherStudy.dateShiftDays(patient)));
 
-    for (int i = 0; i < first.size(); i += 7) {
+    for (int i = 0; i < first.size(); i += 5) {
       assertThat(SampleData.encode(again.get(i))).isEqualTo(SampleData.encode(first.get(i)));
     }
     assertThat(other).extracting(Resource::getIdPart).doesNotContainAnyElementsOf(firstIds);
