@@ -39,8 +39,8 @@ public enum DeidMethod {
   }
 
   /**
-   * The v3-ObservationValue code a change by this method puts in {@code meta.security}
-   * (REDACTED, PSEUDED, MASKED, ABSTRED); {@code keep} changes nothing and has none.
+   * The v3-ObservationValue code a change by this method puts in {@code meta.security} (REDACTED,
+   * PSEUDED, MASKED, ABSTRED); {@code keep} changes nothing and has none.
    */
   public Optional<String> label() {
     return Optional.ofNullable(label);

@@ -13,9 +13,9 @@ import org.consentry.deid.internal.ProfileReader;
 /**
  * A de-identification profile: ordered rules (a path and a method) and parameters, in the JSON
  * format of Microsoft's FHIR-Tools-for-Anonymization, so that its configurations port with few
- * changes. Checked and compiled when read: an unsupported path, an unknown element, an
- * unsupported method or parameter throws {@link DeidProfileException} naming it. Format, methods
- * and both bundled profiles: {@code deid/README.md}.
+ * changes. Checked and compiled when read: an unsupported path, an unknown element, an unsupported
+ * method or parameter throws {@link DeidProfileException} naming it. Format, methods and both
+ * bundled profiles: {@code deid/README.md}.
  *
  * <p>Bundled: {@link #safeHarbor()} (HIPAA Safe Harbor, 45 CFR 164.514(b)(2), the default) and
  * {@link #limitedDataSet()} (45 CFR 164.514(e)(2)). Immutable and thread-safe.
@@ -59,7 +59,9 @@ public final class DeidProfile {
     return profile;
   }
 
-  /** @throws DeidProfileException if the profile is malformed or unsupported */
+  /**
+   * @throws DeidProfileException if the profile is malformed or unsupported
+   */
   public static DeidProfile parse(String json) {
     return new DeidProfile(ProfileReader.read(Objects.requireNonNull(json, "json")));
   }

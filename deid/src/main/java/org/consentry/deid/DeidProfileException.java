@@ -1,8 +1,8 @@
 package org.consentry.deid;
 
 /**
- * A profile that cannot be used: malformed JSON, an unsupported path or method, an unknown
- * element, a bad parameter. The message names the rule's path, the method or the parameter.
+ * A profile that cannot be used: malformed JSON, an unsupported path or method, an unknown element,
+ * a bad parameter. The message names the rule's path, the method or the parameter.
  */
 public class DeidProfileException extends IllegalArgumentException {
 

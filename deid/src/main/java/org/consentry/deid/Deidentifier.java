@@ -21,13 +21,13 @@ import org.hl7.fhir.r4.model.Resource;
  * <ul>
  *   <li><b>Linked graph</b>: under {@code cryptoHash}, a resource id and every reference to it
  *       ({@code Type/id}, {@code urn:uuid:}, {@code #contained}, the identifier values of a
- *       conditional reference) become the same pseudonym, so references resolve inside the
- *       export as they did in the source.
+ *       conditional reference) become the same pseudonym, so references resolve inside the export
+ *       as they did in the source.
  *   <li><b>Stable, unlinkable</b>: the same input gives the same output in every run of a study;
  *       two studies' keys give unrelated pseudonyms and shifts.
- *   <li><b>Date shift</b>: one shift per patient per study, a whole number of days in
- *       [-range, -1] or [1, range]; time of day, zone and precision are kept, so the intervals
- *       between one patient's dates are kept exactly.
+ *   <li><b>Date shift</b>: one shift per patient per study, a whole number of days in [-range, -1]
+ *       or [1, range]; time of day, zone and precision are kept, so the intervals between one
+ *       patient's dates are kept exactly.
  *   <li><b>Labels</b>: each resource changed carries one v3-ObservationValue label per kind of
  *       change in {@code meta.security} (REDACTED, PSEUDED, MASKED, ABSTRED).
  * </ul>
@@ -60,9 +60,9 @@ public final class Deidentifier {
   /**
    * A de-identified copy of {@code resource}; the argument is not changed.
    *
-   * @param patientId the id of the patient whose data this is ({@code 123} or
-   *     {@code Patient/123}), which picks the date shift; null for data of no patient
-   *     (Practitioner, Organization...), which all share one shift per study
+   * @param patientId the id of the patient whose data this is ({@code 123} or {@code Patient/123}),
+   *     which picks the date shift; null for data of no patient (Practitioner, Organization...),
+   *     which all share one shift per study
    */
   @SuppressWarnings("unchecked")
   public <T extends Resource> T deidentify(T resource, String patientId) {
@@ -91,8 +91,8 @@ public final class Deidentifier {
   }
 
   /**
-   * The pseudonym that an id or identifier value becomes under {@code cryptoHash}: what
-   * {@code Patient/123} becomes is {@code Patient/} + {@code pseudonym("123")}.
+   * The pseudonym that an id or identifier value becomes under {@code cryptoHash}: what {@code
+   * Patient/123} becomes is {@code Patient/} + {@code pseudonym("123")}.
    */
   public String pseudonym(String id) {
     return keys.pseudonym(Objects.requireNonNull(id, "id"));

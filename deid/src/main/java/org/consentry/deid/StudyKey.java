@@ -8,10 +8,10 @@ import org.consentry.crypto.BlindIndex;
 
 /**
  * The secret of one study. Under the same study key the same patient id always gets the same
- * pseudonym and the same date shift, in every run of that study's export; under two different
- * study keys the pseudonyms and shifts are unrelated (HMAC-SHA256 outputs under independent keys),
- * so two studies' exports cannot be joined on them. Whoever holds the key can recompute the
- * pseudonym of a known id: keep it with the exporter, never give it to a recipient.
+ * pseudonym and the same date shift, in every run of that study's export; under two different study
+ * keys the pseudonyms and shifts are unrelated (HMAC-SHA256 outputs under independent keys), so two
+ * studies' exports cannot be joined on them. Whoever holds the key can recompute the pseudonym of a
+ * known id: keep it with the exporter, never give it to a recipient.
  *
  * <p>Never printed: {@link #toString()} shows no byte of it. Immutable and thread-safe.
  */
@@ -50,12 +50,12 @@ public final class StudyKey {
   }
 
   /**
-   * The key of a study derived from the server's blind index (crypto's
-   * {@link org.consentry.crypto.HmacSha256BlindIndex}, under the keystore's index secret): the
-   * 128-bit token of the study id in the domain {@value #DERIVATION_DOMAIN}. Nothing to store: the
-   * same keystore and study id give the same key in every run; different study ids give
-   * independent keys. The index normalizes its input, so study ids that differ only in case or
-   * spacing name the same study.
+   * The key of a study derived from the server's blind index (crypto's {@link
+   * org.consentry.crypto.HmacSha256BlindIndex}, under the keystore's index secret): the 128-bit
+   * token of the study id in the domain {@value #DERIVATION_DOMAIN}. Nothing to store: the same
+   * keystore and study id give the same key in every run; different study ids give independent
+   * keys. The index normalizes its input, so study ids that differ only in case or spacing name the
+   * same study.
    */
   public static StudyKey derive(BlindIndex index, String studyId) {
     Objects.requireNonNull(studyId, "studyId");

@@ -15,25 +15,41 @@ import java.util.regex.Pattern;
  * The Safe Harbor scanner. Reads the identifying values of the input from its raw JSON
  * (independently of the module and of HAPI): names, address lines, cities, ZIP codes, telecom
  * values, identifier values, resource ids, device serials and lot numbers, UDI strings, photo and
- * attachment URLs. Then looks for them in the output, and for patterns that must not remain in
- * Safe Harbor output: full dates, phone numbers, e-mail addresses, SSNs, 4-or-more-digit ZIP
- * codes, IPv4 addresses.
+ * attachment URLs. Then looks for them in the output, and for patterns that must not remain in Safe
+ * Harbor output: full dates, phone numbers, e-mail addresses, SSNs, 4-or-more-digit ZIP codes, IPv4
+ * addresses.
  */
 final class Identifying {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Set<String> ALWAYS =
-      Set.of("given", "family", "line", "city", "district", "postalCode", "serialNumber",
-          "lotNumber", "distinctIdentifier", "udiCarrier", "fullUrl");
+      Set.of(
+          "given",
+          "family",
+          "line",
+          "city",
+          "district",
+          "postalCode",
+          "serialNumber",
+          "lotNumber",
+          "distinctIdentifier",
+          "udiCarrier",
+          "fullUrl");
   private static final Set<String> VALUE_OF = Set.of("telecom", "identifier");
   private static final Set<String> URL_OF = Set.of("photo", "attachment", "presentedForm");
-  private static final Map<String, Pattern> PATTERNS = new TreeMap<>(Map.of(
-      "full date", Pattern.compile("(?<![0-9A-Za-z])\\d{4}-\\d{2}-\\d{2}"),
-      "phone", Pattern.compile("(?<![0-9A-Za-z-])\\(?\\d{3}\\)?[-. ]\\d{3}-\\d{4}(?![0-9A-Za-z-])"),
-      "e-mail", Pattern.compile("[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+\\.[A-Za-z.]{2,}"),
-      "SSN", Pattern.compile("(?<![0-9A-Za-z-])\\d{3}-\\d{2}-\\d{4}(?![0-9A-Za-z-])"),
-      "ZIP beyond 3 digits", Pattern.compile("\"postalCode\":\"[^\"]{4,}\""),
-      "IPv4", Pattern.compile("(?<![0-9.])\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}(?![0-9.])")));
+  private static final Map<String, Pattern> PATTERNS =
+      new TreeMap<>(
+          Map.of(
+              "full date", Pattern.compile("(?<![0-9A-Za-z])\\d{4}-\\d{2}-\\d{2}"),
+              "phone",
+                  Pattern.compile(
+                      "(?<![0-9A-Za-z-])\\(?\\d{3}\\)?[-. ]\\d{3}-\\d{4}(?![0-9A-Za-z-])"),
+              "e-mail", Pattern.compile("[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+\\.[A-Za-z.]{2,}"),
+              "SSN", Pattern.compile("(?<![0-9A-Za-z-])\\d{3}-\\d{2}-\\d{4}(?![0-9A-Za-z-])"),
+              "ZIP beyond 3 digits", Pattern.compile("\"postalCode\":\"[^\"]{4,}\""),
+              "IPv4",
+                  Pattern.compile(
+                      "(?<![0-9.])\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}(?![0-9.])")));
 
   private Identifying() {}
 

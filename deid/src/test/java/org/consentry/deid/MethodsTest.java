@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Test;
 /** Each method on known inputs, with answers computed here independently of the module. */
 class MethodsTest {
 
-  static final byte[] SECRET = "a test study secret of 32 bytes!".getBytes(StandardCharsets.US_ASCII);
+  static final byte[] SECRET =
+      "a test study secret of 32 bytes!".getBytes(StandardCharsets.US_ASCII);
   static final Clock CLOCK = Clock.fixed(Instant.parse("2025-06-01T00:00:00Z"), ZoneOffset.UTC);
 
   private static Deidentifier deid(String profileJson) {
@@ -51,8 +52,16 @@ class MethodsTest {
     for (int i = 0; i < 16; i++) {
       hex.append(String.format("%02x", mac[i]));
     }
-    String expected = hex.substring(0, 8) + "-" + hex.substring(8, 12) + "-" + hex.substring(12, 16)
-        + "-" + hex.substring(16, 20) + "-" + hex.substring(20);
+    String expected =
+        hex.substring(0, 8)
+            + "-"
+            + hex.substring(8, 12)
+            + "-"
+            + hex.substring(12, 16)
+            + "-"
+            + hex.substring(16, 20)
+            + "-"
+            + hex.substring(20);
 
     Deidentifier deid = deid(profile(rule("Resource.id", "cryptoHash")));
 
@@ -62,15 +71,19 @@ class MethodsTest {
 
   @Test
   void cryptoHashKeepsIdsAndReferencesLinked() {
-    Deidentifier deid = deid(profile(rule("Resource.id", "cryptoHash"),
-        rule("nodesByType('Reference').reference", "cryptoHash"),
-        rule("nodesByType('Identifier').value", "cryptoHash")));
+    Deidentifier deid =
+        deid(
+            profile(
+                rule("Resource.id", "cryptoHash"),
+                rule("nodesByType('Reference').reference", "cryptoHash"),
+                rule("nodesByType('Identifier').value", "cryptoHash")));
     Observation observation = new Observation();
     observation.setId("obs-1");
     observation.setSubject(new Reference("Patient/abc"));
     observation.setEncounter(new Reference("http://example.org/fhir/Encounter/e1/_history/2"));
     observation.addPerformer(new Reference("urn:uuid:1b4e28ba-2fa1-11d2-883f-0016d3cca427"));
-    observation.addPerformer(new Reference("Practitioner?identifier=http://hl7.org/fhir/sid/us-npi|123"));
+    observation.addPerformer(
+        new Reference("Practitioner?identifier=http://hl7.org/fhir/sid/us-npi|123"));
     observation.addPerformer(new Reference("Practitioner?name=Smith"));
     observation.addIdentifier().setSystem("urn:mrn").setValue("123");
 
@@ -82,8 +95,9 @@ class MethodsTest {
         .isEqualTo("http://example.org/fhir/Encounter/" + deid.pseudonym("e1") + "/_history/2");
     assertThat(out.getPerformer().get(0).getReference())
         .isEqualTo("urn:uuid:" + deid.pseudonym("1b4e28ba-2fa1-11d2-883f-0016d3cca427"));
-    assertThat(out.getPerformer().get(1).getReference()).isEqualTo(
-        "Practitioner?identifier=http://hl7.org/fhir/sid/us-npi|" + deid.pseudonym("123"));
+    assertThat(out.getPerformer().get(1).getReference())
+        .isEqualTo(
+            "Practitioner?identifier=http://hl7.org/fhir/sid/us-npi|" + deid.pseudonym("123"));
     assertThat(out.getPerformer()).hasSize(2); // a query on a name cannot be kept
     assertThat(out.getIdentifierFirstRep().getValue()).isEqualTo(deid.pseudonym("123"));
     assertThat(out.getIdentifierFirstRep().getSystem()).isEqualTo("urn:mrn");
@@ -98,10 +112,14 @@ class MethodsTest {
     patient.addTelecom().setSystem(ContactPoint.ContactPointSystem.PHONE).setValue("555-0100");
     patient.setGender(org.hl7.fhir.r4.model.Enumerations.AdministrativeGender.FEMALE);
 
-    Patient redacted = deid(profile(rule("nodesByType('HumanName')", "redact"),
-        rule("nodesByType('ContactPoint')", "redact"))).deidentify(patient, null);
-    Patient kept = deid(profile(rule("Patient.name", "keep"),
-        rule("nodesByType('HumanName')", "redact"))).deidentify(patient, null);
+    Patient redacted =
+        deid(profile(
+                rule("nodesByType('HumanName')", "redact"),
+                rule("nodesByType('ContactPoint')", "redact")))
+            .deidentify(patient, null);
+    Patient kept =
+        deid(profile(rule("Patient.name", "keep"), rule("nodesByType('HumanName')", "redact")))
+            .deidentify(patient, null);
 
     assertThat(redacted.hasName()).isFalse();
     assertThat(redacted.hasTelecom()).isFalse();
@@ -113,8 +131,11 @@ class MethodsTest {
 
   @Test
   void dateShiftMovesTheCalendarDateOnly() throws Exception {
-    Deidentifier deid = deid(profile(rule("nodesByType('dateTime')", "dateShift"),
-        rule("nodesByType('date')", "dateShift")));
+    Deidentifier deid =
+        deid(
+            profile(
+                rule("nodesByType('dateTime')", "dateShift"),
+                rule("nodesByType('date')", "dateShift")));
     byte[] mac = hmac(hmac(SECRET, "consentry/deid/date-shift/v1"), "p1");
     long bits = 0;
     for (int i = 0; i < 8; i++) {
@@ -136,13 +157,22 @@ class MethodsTest {
 
   @Test
   void generalizeFollowsSafeHarbor() {
-    Deidentifier deid = deid(profile(rule("nodesByType('Address')", "generalize"),
-        rule("Patient.birthDate", "generalize"), rule("nodesByType('Age')", "generalize"),
-        rule("nodesByType('dateTime')", "generalize"), rule("nodesByType('instant')", "generalize")));
+    Deidentifier deid =
+        deid(
+            profile(
+                rule("nodesByType('Address')", "generalize"),
+                rule("Patient.birthDate", "generalize"),
+                rule("nodesByType('Age')", "generalize"),
+                rule("nodesByType('dateTime')", "generalize"),
+                rule("nodesByType('instant')", "generalize")));
     Patient patient = new Patient();
     patient.setBirthDateElement(new org.hl7.fhir.r4.model.DateType("1968-09-04"));
-    patient.addAddress(new Address().addLine("1 Main St").setCity("Cambridge").setState("MA")
-        .setPostalCode("02139-4307"));
+    patient.addAddress(
+        new Address()
+            .addLine("1 Main St")
+            .setCity("Cambridge")
+            .setState("MA")
+            .setPostalCode("02139-4307"));
     patient.addAddress(new Address().setPostalCode("03601"));
     patient.addAddress(new Address().setPostalCode("K1A 0B1").setCountry("CA"));
     Patient old = new Patient();
@@ -167,7 +197,8 @@ class MethodsTest {
     assertThat(out.getAddress().get(0).getPostalCode()).isEqualTo("021");
     assertThat(out.getAddress().get(1).getPostalCode()).isEqualTo("000");
     assertThat(out.getAddress().get(2).hasPostalCode()).isFalse();
-    assertThat(deid.deidentify(old, null).getBirthDateElement().getValueAsString()).isEqualTo("1935");
+    assertThat(deid.deidentify(old, null).getBirthDateElement().getValueAsString())
+        .isEqualTo("1935");
     assertThat(capped.getValue().intValue()).isEqualTo(90);
     assertThat(capped.getComparator().toCode()).isEqualTo(">=");
     assertThat(((Age) deid.deidentify(young, null).getOnset()).getValue().intValue()).isEqualTo(45);
@@ -178,9 +209,14 @@ class MethodsTest {
 
   @Test
   void partialRedactionParametersOfTheMicrosoftTool() {
-    Deidentifier deid = deid("{\"fhirPathRules\": [" + rule("nodesByType('Address')", "redact")
-        + "," + rule("nodesByType('date')", "redact") + "], \"parameters\": {"
-        + "\"enablePartialDatesForRedact\": true, \"enablePartialZipCodesForRedact\": true}}");
+    Deidentifier deid =
+        deid(
+            "{\"fhirPathRules\": ["
+                + rule("nodesByType('Address')", "redact")
+                + ","
+                + rule("nodesByType('date')", "redact")
+                + "], \"parameters\": {\"enablePartialDatesForRedact\": true,"
+                + " \"enablePartialZipCodesForRedact\": true}}");
     Patient patient = new Patient();
     patient.setBirthDateElement(new org.hl7.fhir.r4.model.DateType("1968-09-04"));
     patient.addAddress(new Address().setCity("Cambridge").setPostalCode("02139"));
@@ -195,23 +231,32 @@ class MethodsTest {
   @Test
   void narrativeNotesAttachmentsAndUnlistedExtensionsGoByDefault() {
     String allowed = "http://hl7.org/fhir/us/core/StructureDefinition/us-core-race";
-    Deidentifier deid = deid("{\"fhirPathRules\": [], \"parameters\": {\"allowedExtensions\": [\""
-        + allowed + "\"]}}");
+    Deidentifier deid =
+        deid(
+            "{\"fhirPathRules\": [], \"parameters\": {\"allowedExtensions\": [\""
+                + allowed
+                + "\"]}}");
     Patient patient = new Patient();
-    patient.getText().setStatus(org.hl7.fhir.r4.model.Narrative.NarrativeStatus.GENERATED)
+    patient
+        .getText()
+        .setStatus(org.hl7.fhir.r4.model.Narrative.NarrativeStatus.GENERATED)
         .setDivAsString("<div>Ann Smith</div>");
-    patient.addExtension(new Extension("http://example.org/mothers-maiden-name", new StringType("Jones")));
+    patient.addExtension(
+        new Extension("http://example.org/mothers-maiden-name", new StringType("Jones")));
     Extension race = new Extension(allowed);
     race.addExtension(new Extension("text", new StringType("White")));
     patient.addExtension(race);
     patient.addPhoto().setUrl("http://example.org/ann.jpg").setData(new byte[] {1, 2});
     patient.getBirthDateElement().setValueAsString("1968-09-04");
-    patient.getBirthDateElement().addExtension(new Extension("http://example.org/x", new StringType("y")));
+    patient
+        .getBirthDateElement()
+        .addExtension(new Extension("http://example.org/x", new StringType("y")));
     Observation observation = new Observation();
     observation.addNote(new Annotation().setText("Ann said..."));
 
     Patient out = deid.deidentify(patient, null);
-    Observation noted = deid(profile(rule("Observation.note", "keep"))).deidentify(observation, null);
+    Observation noted =
+        deid(profile(rule("Observation.note", "keep"))).deidentify(observation, null);
 
     assertThat(out.hasText()).isFalse();
     assertThat(out.getExtension()).extracting(Extension::getUrl).containsExactly(allowed);
@@ -226,7 +271,8 @@ class MethodsTest {
   static java.util.List<String> labels(Resource resource) {
     return resource.getMeta().getSecurity().stream()
         .filter(coding -> DeidMethod.LABEL_SYSTEM.equals(coding.getSystem()))
-        .map(Coding::getCode).toList();
+        .map(Coding::getCode)
+        .toList();
   }
 
   private static byte[] hmac(byte[] key, String message) throws Exception {

@@ -24,7 +24,8 @@ final class Needles {
         end++;
       }
       if (end > 0) {
-        byFirstToken.computeIfAbsent(needle.substring(0, end), token -> new ArrayList<>())
+        byFirstToken
+            .computeIfAbsent(needle.substring(0, end), token -> new ArrayList<>())
             .add(needle);
       }
     }

@@ -23,10 +23,12 @@ class ProfileTest {
 
     assertThat(safeHarbor.name()).isEqualTo("hipaa-safe-harbor");
     assertThat(limited.name()).isEqualTo("limited-data-set");
-    assertThat(safeHarbor.rules()).extracting(DeidRule::path)
+    assertThat(safeHarbor.rules())
+        .extracting(DeidRule::path)
         .contains("nodesByType('HumanName')", "nodesByType('Address').postalCode", "Resource.id");
     assertThat(safeHarbor.rules().get(safeHarbor.rules().size() - 1).builtIn()).isTrue();
-    assertThat(limited.rules()).extracting(DeidRule::path)
+    assertThat(limited.rules())
+        .extracting(DeidRule::path)
         .doesNotContain("nodesByType('dateTime')", "nodesByType('Address').city");
     assertThat(safeHarbor.allowedExtensions())
         .contains("http://hl7.org/fhir/us/core/StructureDefinition/us-core-race");
@@ -35,7 +37,8 @@ class ProfileTest {
 
   @Test
   void readsTheMicrosoftToolsShape() {
-    String json = """
+    String json =
+        """
         {
           "fhirVersion": "R4",
           "processingErrors": "raise",
@@ -72,10 +75,13 @@ class ProfileTest {
 
   @Test
   void choiceElementsByTypedNameAndByType() {
-    Deidentifier deid = new Deidentifier(DeidProfile.parse(
-        "{\"fhirPathRules\": [{\"path\": \"Observation.valueString\", \"method\": \"redact\"},"
-            + "{\"path\": \"Observation.component.value.ofType(Quantity)\", \"method\": \"redact\"}]}"),
-        StudyKey.random());
+    Deidentifier deid =
+        new Deidentifier(
+            DeidProfile.parse(
+                "{\"fhirPathRules\": [{\"path\": \"Observation.valueString\", \"method\":"
+                    + " \"redact\"},{\"path\": \"Observation.component.value.ofType(Quantity)\","
+                    + " \"method\": \"redact\"}]}"),
+            StudyKey.random());
     Observation text = new Observation();
     text.setValue(new StringType("946 Main St"));
     Observation number = new Observation();
@@ -93,27 +99,37 @@ class ProfileTest {
   @Test
   void rejectsWhatItDoesNotSupportNamingIt() {
     List.of(
-        List.of(profile("Patient.telecom.where(system='email')", "redact"), "where(system='email')"),
-        List.of(profile("Patient.name | Patient.address", "redact"), "'|'"),
-        List.of(profile("Patient.adress", "redact"), "unknown element 'adress'"),
-        List.of(profile("Patiant.name", "redact"), "unknown resource type 'Patiant'"),
-        List.of(profile("nodesByType('Human')", "redact"), "'Human' is not a FHIR R4 data type"),
-        List.of(profile("Resource.name", "redact"), "'name' is not an element of every resource"),
-        List.of(profile("Patient", "redact"), "names no element"),
-        List.of(profile("Patient.name", "perturb"), "unsupported method 'perturb'"),
-        List.of(profile("Patient.name", "encrypt"), "unsupported method 'encrypt'"),
-        List.of("{\"fhirPathRules\": [{\"path\": \"Patient.birthDate\", \"method\": \"generalize\","
-            + " \"cases\": {}}]}", "unsupported rule setting 'cases'"),
-        List.of("{\"fhirPathRules\": [], \"parameters\": {\"cryptoHashKey\": \"s3cret\"}}",
-            "keys are never read from a profile"),
-        List.of("{\"fhirPathRules\": [], \"parameters\": {\"dateShiftFixedOffsetInDays\": 3}}",
-            "unknown parameter 'dateShiftFixedOffsetInDays'"),
-        List.of("{\"rules\": []}", "unknown profile key 'rules'"),
-        List.of("{\"fhirPathRules\": [}", "not valid JSON"))
-        .forEach(bad -> assertThatThrownBy(() -> DeidProfile.parse(bad.get(0)))
-            .as(bad.get(0))
-            .isInstanceOf(DeidProfileException.class)
-            .hasMessageContaining(bad.get(1)));
+            List.of(
+                profile("Patient.telecom.where(system='email')", "redact"),
+                "where(system='email')"),
+            List.of(profile("Patient.name | Patient.address", "redact"), "'|'"),
+            List.of(profile("Patient.adress", "redact"), "unknown element 'adress'"),
+            List.of(profile("Patiant.name", "redact"), "unknown resource type 'Patiant'"),
+            List.of(
+                profile("nodesByType('Human')", "redact"), "'Human' is not a FHIR R4 data type"),
+            List.of(
+                profile("Resource.name", "redact"), "'name' is not an element of every resource"),
+            List.of(profile("Patient", "redact"), "names no element"),
+            List.of(profile("Patient.name", "perturb"), "unsupported method 'perturb'"),
+            List.of(profile("Patient.name", "encrypt"), "unsupported method 'encrypt'"),
+            List.of(
+                "{\"fhirPathRules\": [{\"path\": \"Patient.birthDate\", \"method\": \"generalize\","
+                    + " \"cases\": {}}]}",
+                "unsupported rule setting 'cases'"),
+            List.of(
+                "{\"fhirPathRules\": [], \"parameters\": {\"cryptoHashKey\": \"s3cret\"}}",
+                "keys are never read from a profile"),
+            List.of(
+                "{\"fhirPathRules\": [], \"parameters\": {\"dateShiftFixedOffsetInDays\": 3}}",
+                "unknown parameter 'dateShiftFixedOffsetInDays'"),
+            List.of("{\"rules\": []}", "unknown profile key 'rules'"),
+            List.of("{\"fhirPathRules\": [}", "not valid JSON"))
+        .forEach(
+            bad ->
+                assertThatThrownBy(() -> DeidProfile.parse(bad.get(0)))
+                    .as(bad.get(0))
+                    .isInstanceOf(DeidProfileException.class)
+                    .hasMessageContaining(bad.get(1)));
   }
 
   @Test

@@ -32,9 +32,21 @@ class SafeHarborScanTest {
       Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
   /** The types cloned: all but the five largest, to keep the test's CPU time moderate. */
-  private static final Set<String> CLONED = Set.of("Patient", "Encounter", "Condition", "Procedure",
-      "MedicationRequest", "MedicationAdministration", "Immunization", "AllergyIntolerance",
-      "CarePlan", "CareTeam", "Device", "ImagingStudy", "SupplyDelivery");
+  private static final Set<String> CLONED =
+      Set.of(
+          "Patient",
+          "Encounter",
+          "Condition",
+          "Procedure",
+          "MedicationRequest",
+          "MedicationAdministration",
+          "Immunization",
+          "AllergyIntolerance",
+          "CarePlan",
+          "CareTeam",
+          "Device",
+          "ImagingStudy",
+          "SupplyDelivery");
 
   private final Deidentifier deid = new Deidentifier(DeidProfile.safeHarbor(), StudyKey.random());
 
@@ -94,7 +106,8 @@ class SafeHarborScanTest {
         .map(Bundle.BundleEntryComponent::getResource)
         .filter(Patient.class::isInstance)
         .map(Resource::getIdPart)
-        .findFirst().orElse(null);
+        .findFirst()
+        .orElse(null);
   }
 
   /**
@@ -132,35 +145,49 @@ class SafeHarborScanTest {
     StringBuilder out = new StringBuilder(json.length());
     while (matcher.find()) {
       String seed = clone + "/" + matcher.group();
-      matcher.appendReplacement(out,
-          UUID.nameUUIDFromBytes(seed.getBytes(StandardCharsets.UTF_8)).toString());
+      matcher.appendReplacement(
+          out, UUID.nameUUIDFromBytes(seed.getBytes(StandardCharsets.UTF_8)).toString());
     }
     return matcher.appendTail(out).toString();
   }
 
   private static Patient fresh(Patient patient, Random random) {
-    patient.getName().forEach(name -> {
-      name.setFamily(word(random) + random.nextInt(1000));
-      name.getGiven().clear();
-      name.addGiven(word(random) + random.nextInt(1000));
-    });
-    patient.getAddress().forEach(address -> address
-        .setLine(List.of(new org.hl7.fhir.r4.model.StringType(
-            (100 + random.nextInt(900)) + " " + word(random) + " Street")))
-        .setCity(word(random) + "ville")
-        .setPostalCode(String.format("%05d", random.nextInt(100_000))));
+    patient
+        .getName()
+        .forEach(
+            name -> {
+              name.setFamily(word(random) + random.nextInt(1000));
+              name.getGiven().clear();
+              name.addGiven(word(random) + random.nextInt(1000));
+            });
+    patient
+        .getAddress()
+        .forEach(
+            address ->
+                address
+                    .setLine(
+                        List.of(
+                            new org.hl7.fhir.r4.model.StringType(
+                                (100 + random.nextInt(900)) + " " + word(random) + " Street")))
+                    .setCity(word(random) + "ville")
+                    .setPostalCode(String.format("%05d", random.nextInt(100_000))));
     for (ContactPoint telecom : patient.getTelecom()) {
-      telecom.setValue(String.format("555-%03d-%04d", random.nextInt(1000), random.nextInt(10_000)));
+      telecom.setValue(
+          String.format("555-%03d-%04d", random.nextInt(1000), random.nextInt(10_000)));
     }
     for (Identifier identifier : patient.getIdentifier()) {
       if ("http://hl7.org/fhir/sid/us-ssn".equals(identifier.getSystem())) {
-        identifier.setValue(String.format("999-%02d-%04d", random.nextInt(100), random.nextInt(10_000)));
+        identifier.setValue(
+            String.format("999-%02d-%04d", random.nextInt(100), random.nextInt(10_000)));
       } else if (!identifier.getValue().contains("-")) {
         identifier.setValue("X" + (10_000_000 + random.nextInt(90_000_000)));
       }
     }
-    patient.setBirthDateElement(new DateType(String.format("%04d-%02d-%02d",
-        1930 + random.nextInt(90), 1 + random.nextInt(12), 1 + random.nextInt(28))));
+    patient.setBirthDateElement(
+        new DateType(
+            String.format(
+                "%04d-%02d-%02d",
+                1930 + random.nextInt(90), 1 + random.nextInt(12), 1 + random.nextInt(28))));
     return patient;
   }
 

@@ -23,7 +23,8 @@ final class SampleData {
 
   private static final Pattern PATIENT_REFERENCE =
       Pattern.compile("\"reference\":\"Patient/([A-Za-z0-9\\-.]+)\"");
-  private static final Pattern OWN_ID = Pattern.compile("^\\{\"resourceType\":\"Patient\",\"id\":\"([^\"]+)\"");
+  private static final Pattern OWN_ID =
+      Pattern.compile("^\\{\"resourceType\":\"Patient\",\"id\":\"([^\"]+)\"");
 
   /** One resource as read: its JSON line and the patient it belongs to (null if none). */
   record Line(String json, String patientId) {}
@@ -35,7 +36,9 @@ final class SampleData {
     List<Line> lines = new ArrayList<>();
     for (Path file : files(SYNTHEA_10, ".ndjson")) {
       try (Stream<String> stream = Files.lines(file)) {
-        stream.filter(line -> !line.isBlank()).forEach(line -> lines.add(new Line(line, patientOf(line))));
+        stream
+            .filter(line -> !line.isBlank())
+            .forEach(line -> lines.add(new Line(line, patientOf(line))));
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
@@ -43,7 +46,9 @@ final class SampleData {
     return lines;
   }
 
-  /** The patient of a synthea resource: its own id for a Patient, else the first Patient reference. */
+  /**
+   * The patient of a synthea resource: its own id for a Patient, else the first Patient reference.
+   */
   static String patientOf(String json) {
     Matcher own = OWN_ID.matcher(json);
     if (own.find()) {
@@ -68,7 +73,8 @@ final class SampleData {
 
   /** Every Identifier in the resource, nested ones included. */
   static List<Identifier> identifiers(Resource resource) {
-    return FhirContext.forR4Cached().newTerser()
+    return FhirContext.forR4Cached()
+        .newTerser()
         .getAllPopulatedChildElementsOfType(resource, Identifier.class);
   }
 

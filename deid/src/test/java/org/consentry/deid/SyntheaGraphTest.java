@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Test;
 class SyntheaGraphTest {
 
   private static final Pattern REFERENCE = Pattern.compile("\"reference\":\"([^\"]+)\"");
-  private static final String SHIFTED = """
+  private static final String SHIFTED =
+      """
       {"name": "shifted", "fhirPathRules": [
         {"path": "Resource.id", "method": "cryptoHash"},
         {"path": "nodesByType('Reference').reference", "method": "cryptoHash"},
@@ -66,7 +67,8 @@ class SyntheaGraphTest {
     for (Resource resource : out) {
       ids.add(resource.fhirType() + "/" + resource.getIdPart());
       for (Identifier identifier : SampleData.identifiers(resource)) {
-        identifiers.computeIfAbsent(resource.fhirType(), type -> new HashSet<>())
+        identifiers
+            .computeIfAbsent(resource.fhirType(), type -> new HashSet<>())
             .add(identifier.getSystem() + "|" + identifier.getValue());
       }
     }
@@ -85,7 +87,8 @@ class SyntheaGraphTest {
         String reference = matcher.group(1);
         if (reference.startsWith("#")) {
           assertThat(((DomainResource) resource).getContained())
-              .extracting(Resource::getIdPart).contains(reference.substring(1));
+              .extracting(Resource::getIdPart)
+              .contains(reference.substring(1));
           contained++;
         } else if (reference.contains("?identifier=")) {
           String type = reference.substring(0, reference.indexOf('?'));
@@ -119,8 +122,12 @@ class SyntheaGraphTest {
     first.forEach(resource -> firstIds.add(resource.getIdPart()));
     Set<Integer> shifts = new HashSet<>();
     Deidentifier study = new Deidentifier(DeidProfile.safeHarbor(), StudyKey.fromSecret(secret));
-    input.stream().map(SampleData.Line::patientId).distinct()
-        .forEach(patient -> shifts.add(study.dateShiftDays(patient) - otherStudy.dateShiftDays(patient)));
+    input.stream()
+        .map(SampleData.Line::patientId)
+        .distinct()
+        .forEach(
+            patient ->
+                shifts.add(study.dateShiftDays(patient) - otherStudy.dateShiftDays(patient)));
 
     for (int i = 0; i < first.size(); i += 5) {
       assertThat(SampleData.encode(again.get(i))).isEqualTo(SampleData.encode(first.get(i)));
@@ -135,7 +142,8 @@ class SyntheaGraphTest {
     Map<String, Integer> shiftOf = new HashMap<>();
     int checked = 0;
     for (int i = 0; i < parsed.size(); i++) {
-      if (!(parsed.get(i) instanceof Observation observation) || !observation.hasEffectiveDateTimeType()) {
+      if (!(parsed.get(i) instanceof Observation observation)
+          || !observation.hasEffectiveDateTimeType()) {
         continue;
       }
       String patient = input.get(i).patientId();
@@ -148,7 +156,9 @@ class SyntheaGraphTest {
       long days = seconds / 86_400;
       assertThat(after.substring(10)).as("time of day and zone").isEqualTo(before.substring(10));
       assertThat((int) days).as(before + " -> " + after).isEqualTo(deid.dateShiftDays(patient));
-      assertThat(shiftOf.computeIfAbsent(patient, deid::dateShiftDays)).isBetween(-50, 50).isNotZero();
+      assertThat(shiftOf.computeIfAbsent(patient, deid::dateShiftDays))
+          .isBetween(-50, 50)
+          .isNotZero();
       checked++;
     }
     assertThat(checked).isGreaterThan(3_000);

@@ -8,8 +8,8 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * All the rules of a profile as one automaton over the resource tree, so that matching costs one
- * array read per node whatever the number of rules. A position is (rule, steps matched); a state
- * is the set of positions alive at a node. A child's state depends only on the parent's state, the
+ * array read per node whatever the number of rules. A position is (rule, steps matched); a state is
+ * the set of positions alive at a node. A child's state depends only on the parent's state, the
  * child's element name and its FHIR type, so transitions are computed on first use and cached in
  * the state (a lazily built DFA). Names and types that no rule mentions all map to id 0.
  *
@@ -23,6 +23,7 @@ final class Automaton {
 
   final class State {
     final int[] positions;
+
     /** Index of the first rule matching the node that has this state, or -1. */
     final int matched;
 

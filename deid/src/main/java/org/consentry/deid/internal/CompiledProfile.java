@@ -36,8 +36,13 @@ public final class CompiledProfile {
     for (DeidRule rule : this.rules) {
       PathParser.Parsed parsed = PathParser.parse(rule.path());
       List<Step> steps = PathCompiler.compile(rule.path(), parsed);
-      compiled.add(new Automaton.Rule(compiled.size(), rule.path(), parsed.resourceType(),
-          steps.toArray(Step[]::new), rule.method().ordinal()));
+      compiled.add(
+          new Automaton.Rule(
+              compiled.size(),
+              rule.path(),
+              parsed.resourceType(),
+              steps.toArray(Step[]::new),
+              rule.method().ordinal()));
     }
     this.automaton = new Automaton(compiled);
   }

@@ -4,9 +4,9 @@ import java.time.DateTimeException;
 import java.time.LocalDate;
 
 /**
- * Date arithmetic on the FHIR text of date, dateTime and instant values ({@code YYYY},
- * {@code YYYY-MM}, {@code YYYY-MM-DD}, then optionally {@code Thh:mm:ss[.fff]} and a zone), done
- * on the text so that nothing but the calendar date changes.
+ * Date arithmetic on the FHIR text of date, dateTime and instant values ({@code YYYY}, {@code
+ * YYYY-MM}, {@code YYYY-MM-DD}, then optionally {@code Thh:mm:ss[.fff]} and a zone), done on the
+ * text so that nothing but the calendar date changes.
  *
  * <p>Shift: the calendar date moves by a whole number of days; the time of day, its fraction and
  * the zone offset are copied unchanged, so the instant moves by exactly that many times 24 hours
@@ -45,8 +45,12 @@ final class Dates {
       }
       LocalDate moved =
           LocalDate.of(year, month, Integer.parseInt(value, 8, 10, 10)).plusDays(days);
-      return pad(moved.getYear()) + '-' + two(moved.getMonthValue()) + '-'
-          + two(moved.getDayOfMonth()) + value.substring(10);
+      return pad(moved.getYear())
+          + '-'
+          + two(moved.getMonthValue())
+          + '-'
+          + two(moved.getDayOfMonth())
+          + value.substring(10);
     } catch (DateTimeException | NumberFormatException e) {
       return null;
     }

@@ -16,8 +16,9 @@ final class Generalize {
    * de-identification guidance: their ZIP3 becomes {@code 000}.
    */
   static final Set<String> RESTRICTED_ZIP3 =
-      Set.of("036", "059", "063", "102", "203", "556", "692", "790", "821", "823", "830", "831",
-          "878", "879", "884", "890", "893");
+      Set.of(
+          "036", "059", "063", "102", "203", "556", "692", "790", "821", "823", "830", "831", "878",
+          "879", "884", "890", "893");
 
   static final String UCUM = "http://unitsofmeasure.org";
 
@@ -31,8 +32,8 @@ final class Generalize {
     String code = postalCode.strip();
     int length = code.length();
     boolean zip5 = length == 5 && digits(code, 0, 5);
-    boolean zip9 = length == 10 && digits(code, 0, 5) && code.charAt(5) == '-'
-        && digits(code, 6, 10);
+    boolean zip9 =
+        length == 10 && digits(code, 0, 5) && code.charAt(5) == '-' && digits(code, 6, 10);
     boolean zip9Plain = length == 9 && digits(code, 0, 9);
     if (!zip5 && !zip9 && !zip9Plain) {
       return null;

@@ -16,14 +16,21 @@ import org.consentry.deid.DeidProfileException;
 
 /**
  * Checks a parsed path against HAPI's R4 model, once, when a profile is read: every element name
- * must exist on some type the path can reach there, every type of {@code nodesByType} and
- * {@code ofType} must be a FHIR data type. A name such as {@code effectiveDateTime} becomes the
- * choice element {@code effective} filtered to {@code dateTime}.
+ * must exist on some type the path can reach there, every type of {@code nodesByType} and {@code
+ * ofType} must be a FHIR data type. A name such as {@code effectiveDateTime} becomes the choice
+ * element {@code effective} filtered to {@code dateTime}.
  */
 final class PathCompiler {
 
   private static final Set<String> RESOURCE_ELEMENTS =
-      Set.of("id", "meta", "implicitRules", "language", "text", "contained", "extension",
+      Set.of(
+          "id",
+          "meta",
+          "implicitRules",
+          "language",
+          "text",
+          "contained",
+          "extension",
           "modifierExtension");
 
   private PathCompiler() {}
@@ -41,14 +48,26 @@ final class PathCompiler {
     List<Step> out = new ArrayList<>();
     for (Step step : parsed.steps()) {
       if (current.isEmpty()) {
-        throw new DeidProfileException("path '" + path + "': no steps can follow a nested resource"
-            + " (contained, Bundle.entry.resource); rules for its own type apply to it");
+        throw new DeidProfileException(
+            "path '"
+                + path
+                + "': no steps can follow a nested resource"
+                + " (contained, Bundle.entry.resource); rules for its own type apply to it");
       }
       switch (step.kind()) {
         case CHILD -> {
-          if (atResource && parsed.resourceType() == null && !RESOURCE_ELEMENTS.contains(step.name())) {
-            throw new DeidProfileException("path '" + path + "': '" + step.name() + "' is not an "
-                + "element of every resource (" + new TreeSet<>(RESOURCE_ELEMENTS) + ")");
+          if (atResource
+              && parsed.resourceType() == null
+              && !RESOURCE_ELEMENTS.contains(step.name())) {
+            throw new DeidProfileException(
+                "path '"
+                    + path
+                    + "': '"
+                    + step.name()
+                    + "' is not an "
+                    + "element of every resource ("
+                    + new TreeSet<>(RESOURCE_ELEMENTS)
+                    + ")");
           }
           current = child(path, current, step.name(), out);
         }
@@ -110,8 +129,15 @@ final class PathCompiler {
     if (!exists) {
       Set<String> types = new TreeSet<>();
       parents.forEach(parent -> types.add(Shape.typeName(parent)));
-      throw new DeidProfileException("path '" + path + "': unknown element '" + name + "' (no such "
-          + "element in " + String.join(", ", types) + ")");
+      throw new DeidProfileException(
+          "path '"
+              + path
+              + "': unknown element '"
+              + name
+              + "' (no such "
+              + "element in "
+              + String.join(", ", types)
+              + ")");
     }
     if (choiceType != null) {
       out.add(Step.child(choiceBase));
@@ -138,8 +164,13 @@ final class PathCompiler {
       definition = context.getElementDefinition("Element");
     }
     if (definition == null || definition instanceof RuntimeResourceDefinition) {
-      throw new DeidProfileException("path '" + path + "': '" + type + "' is not a FHIR R4 data "
-          + "type (nodesByType and ofType take one, e.g. 'HumanName', 'dateTime')");
+      throw new DeidProfileException(
+          "path '"
+              + path
+              + "': '"
+              + type
+              + "' is not a FHIR R4 data "
+              + "type (nodesByType and ofType take one, e.g. 'HumanName', 'dateTime')");
     }
     return definition;
   }

@@ -57,11 +57,13 @@ final class PathParser {
     if (head.startsWith("nodesByType(")) {
       steps.add(Step.descendants(typeArgument(head, "nodesByType", true)));
     } else if (isName(head) && Character.isUpperCase(head.charAt(0))) {
-      resourceType =
-          head.equals("Resource") || head.equals("DomainResource") ? null : head;
+      resourceType = head.equals("Resource") || head.equals("DomainResource") ? null : head;
     } else {
-      throw unsupported("'" + head + "' (a path starts with a resource type, Resource or "
-          + "nodesByType('Type'))");
+      throw unsupported(
+          "'"
+              + head
+              + "' (a path starts with a resource type, Resource or "
+              + "nodesByType('Type'))");
     }
     for (String part : parts.subList(1, parts.size())) {
       if (part.startsWith("nodesByType(")) {
@@ -78,8 +80,11 @@ final class PathParser {
       steps.add(Step.ofType(asType));
     }
     if (steps.isEmpty() || steps.stream().allMatch(step -> step.kind() == Step.Kind.TYPE)) {
-      throw new DeidProfileException("path '" + path + "' names no element below the resource; "
-          + "a rule applies to elements, not to whole resources");
+      throw new DeidProfileException(
+          "path '"
+              + path
+              + "' names no element below the resource; "
+              + "a rule applies to elements, not to whole resources");
     }
     return new Parsed(resourceType, List.copyOf(steps));
   }
@@ -144,7 +149,12 @@ final class PathParser {
   }
 
   private DeidProfileException unsupported(String what) {
-    return new DeidProfileException("unsupported path '" + path + "': " + what + " is not in the "
-        + "supported subset (element names, nodesByType('Type'), ofType(Type), 'as Type')");
+    return new DeidProfileException(
+        "unsupported path '"
+            + path
+            + "': "
+            + what
+            + " is not in the "
+            + "supported subset (element names, nodesByType('Type'), ofType(Type), 'as Type')");
   }
 }

@@ -54,8 +54,8 @@ final class Primitives {
 
   /**
    * Pseudonymizes a text value. References and URIs are rewritten by {@link References} (only their
-   * ids change), {@code ifNoneExist} queries likewise, resource ids keep their form. A value that is
-   * not text (a number, a date, a coded enumeration) cannot hold a pseudonym: it is removed.
+   * ids change), {@code ifNoneExist} queries likewise, resource ids keep their form. A value that
+   * is not text (a number, a date, a coded enumeration) cannot hold a pseudonym: it is removed.
    */
   static int hash(String name, Base parent, PrimitiveType<?> value, Keys.Session keys) {
     if (!value.hasValue()) {
@@ -63,9 +63,10 @@ final class Primitives {
     }
     if (value instanceof IdType id) {
       String text = id.getValue();
-      id.setValue(text.startsWith("#")
-          ? "#" + keys.pseudonym(text.substring(1))
-          : keys.pseudonym(id.getIdPart()));
+      id.setValue(
+          text.startsWith("#")
+              ? "#" + keys.pseudonym(text.substring(1))
+              : keys.pseudonym(id.getIdPart()));
       return Labels.PSEUDED;
     }
     if (!isText(value)) {
@@ -75,7 +76,8 @@ final class Primitives {
     String hashed;
     if (name.equals("ifNoneExist")) {
       hashed = References.rewriteQuery(text, keys);
-    } else if (value instanceof UriType || (parent instanceof Reference && name.equals("reference"))) {
+    } else if (value instanceof UriType
+        || (parent instanceof Reference && name.equals("reference"))) {
       hashed = References.rewrite(text, keys);
     } else {
       hashed = keys.pseudonym(text);

@@ -14,26 +14,33 @@ import org.consentry.deid.DeidProfileException;
 import org.consentry.deid.DeidRule;
 
 /**
- * Reads a profile in the JSON shape of FHIR-Tools-for-Anonymization ({@code fhirPathRules},
- * {@code parameters}) plus Consentry's own parameters. Strict: an unknown key, an unsupported
- * method (encrypt, perturb, substitute), a generalize with {@code cases}, or a key inside the
- * profile is an error naming it, never silently ignored.
+ * Reads a profile in the JSON shape of FHIR-Tools-for-Anonymization ({@code fhirPathRules}, {@code
+ * parameters}) plus Consentry's own parameters. Strict: an unknown key, an unsupported method
+ * (encrypt, perturb, substitute), a generalize with {@code cases}, or a key inside the profile is
+ * an error naming it, never silently ignored.
  */
 public final class ProfileReader {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Set<String> TOP_LEVEL =
-      Set.of("name", "description", "fhirVersion", "processingErrors", "fhirPathRules",
-          "parameters");
+      Set.of(
+          "name", "description", "fhirVersion", "processingErrors", "fhirPathRules", "parameters");
   private static final Set<String> KEYS = Set.of("dateShiftKey", "cryptoHashKey", "encryptKey");
   private static final Set<String> PARAMETERS =
-      Set.of("dateShiftScope", "enablePartialAgesForRedact", "enablePartialDatesForRedact",
-          "enablePartialZipCodesForRedact", "restrictedZipCodeTabulationAreas", "dateShiftRange",
+      Set.of(
+          "dateShiftScope",
+          "enablePartialAgesForRedact",
+          "enablePartialDatesForRedact",
+          "enablePartialZipCodesForRedact",
+          "restrictedZipCodeTabulationAreas",
+          "dateShiftRange",
           "allowedExtensions");
 
   private ProfileReader() {}
 
-  /** @throws DeidProfileException if the profile is malformed or unsupported */
+  /**
+   * @throws DeidProfileException if the profile is malformed or unsupported
+   */
   public static CompiledProfile read(String json) {
     JsonNode root;
     try {
@@ -47,8 +54,12 @@ public final class ProfileReader {
     for (Iterator<String> names = root.fieldNames(); names.hasNext(); ) {
       String name = names.next();
       if (!TOP_LEVEL.contains(name)) {
-        throw new DeidProfileException("unknown profile key '" + name + "' (known: "
-            + String.join(", ", new java.util.TreeSet<>(TOP_LEVEL)) + ")");
+        throw new DeidProfileException(
+            "unknown profile key '"
+                + name
+                + "' (known: "
+                + String.join(", ", new java.util.TreeSet<>(TOP_LEVEL))
+                + ")");
       }
     }
     String version = root.path("fhirVersion").asText("R4");
@@ -63,29 +74,40 @@ public final class ProfileReader {
     for (int i = 0; i < rules.size(); i++) {
       parsed.add(rule(i, rules.get(i)));
     }
-    return CompiledProfile.of(root.path("name").asText("custom"), parsed,
-        settings(root.path("parameters")));
+    return CompiledProfile.of(
+        root.path("name").asText("custom"), parsed, settings(root.path("parameters")));
   }
 
   private static DeidRule rule(int index, JsonNode rule) {
     String where = "rule " + index;
     if (!rule.isObject() || !rule.path("path").isTextual() || !rule.path("method").isTextual()) {
-      throw new DeidProfileException(where + ": a rule is {\"path\": \"...\", \"method\": \"...\"}");
+      throw new DeidProfileException(
+          where + ": a rule is {\"path\": \"...\", \"method\": \"...\"}");
     }
     String path = rule.get("path").asText();
     String method = rule.get("method").asText();
     where = where + " (path '" + path + "', method '" + method + "')";
-    DeidMethod known = DeidMethod.fromJson(method)
-        .orElseThrow(() -> new DeidProfileException("unsupported method '" + method + "' in rule "
-            + index + " (path '" + path + "'); supported: keep, redact, cryptoHash, dateShift, "
-            + "generalize"));
+    DeidMethod known =
+        DeidMethod.fromJson(method)
+            .orElseThrow(
+                () ->
+                    new DeidProfileException(
+                        "unsupported method '"
+                            + method
+                            + "' in rule "
+                            + index
+                            + " (path '"
+                            + path
+                            + "'); supported: keep, redact, cryptoHash, dateShift, "
+                            + "generalize"));
     for (Iterator<String> names = rule.fieldNames(); names.hasNext(); ) {
       String name = names.next();
       if (!name.equals("path") && !name.equals("method")) {
-        String hint = name.equals("cases") || name.equals("otherValues")
-            ? ": generalize here is fixed (dates to year, ages to 90+, ZIP to ZIP3), "
-                + "it takes no FHIRPath cases"
-            : "";
+        String hint =
+            name.equals("cases") || name.equals("otherValues")
+                ? ": generalize here is fixed (dates to year, ages to 90+, ZIP to ZIP3), "
+                    + "it takes no FHIRPath cases"
+                : "";
         throw new DeidProfileException(where + ": unsupported rule setting '" + name + "'" + hint);
       }
     }
@@ -104,8 +126,11 @@ public final class ProfileReader {
       String name = entry.getKey();
       if (KEYS.contains(name)) {
         if (!entry.getValue().asText("").isEmpty()) {
-          throw new DeidProfileException("parameter '" + name + "': keys are never read from a "
-              + "profile; the study key is given to the Deidentifier (remove the value)");
+          throw new DeidProfileException(
+              "parameter '"
+                  + name
+                  + "': keys are never read from a "
+                  + "profile; the study key is given to the Deidentifier (remove the value)");
         }
       } else if (!PARAMETERS.contains(name)) {
         throw new DeidProfileException("unknown parameter '" + name + "'");

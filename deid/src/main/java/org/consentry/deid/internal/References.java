@@ -5,18 +5,18 @@ import java.nio.charset.StandardCharsets;
 import java.util.Set;
 
 /**
- * Pseudonymizes the id inside a reference, so that a reference and the id of the resource it
- * points to become the same pseudonym and the exported graph stays linked:
+ * Pseudonymizes the id inside a reference, so that a reference and the id of the resource it points
+ * to become the same pseudonym and the exported graph stays linked:
  *
  * <ul>
  *   <li>{@code [base/]Type/id[/_history/v]}: the id is replaced, the rest kept;
  *   <li>{@code #id} (contained), {@code urn:uuid:id}: the id is replaced;
  *   <li>{@code urn:oid:o}: becomes {@code urn:oid:2.25.<pseudonym as integer>};
- *   <li>{@code Type?identifier=system|value} (a conditional reference) and the query of
- *       {@code Bundle.entry.request.ifNoneExist}: each identifier value (and {@code _id}) is
- *       replaced by its pseudonym, which is also what {@code Identifier.value} becomes under
- *       cryptoHash, so the condition still finds the exported resource. A query with any other
- *       parameter cannot be kept: null (remove);
+ *   <li>{@code Type?identifier=system|value} (a conditional reference) and the query of {@code
+ *       Bundle.entry.request.ifNoneExist}: each identifier value (and {@code _id}) is replaced by
+ *       its pseudonym, which is also what {@code Identifier.value} becomes under cryptoHash, so the
+ *       condition still finds the exported resource. A query with any other parameter cannot be
+ *       kept: null (remove);
  *   <li>a bare resource type ({@code Patient}, a POST's request URL) is kept;
  *   <li>anything else is replaced whole by its pseudonym.
  * </ul>
@@ -115,5 +115,4 @@ final class References {
     }
     return body.substring(0, slash + 1) + keys.pseudonym(id) + suffix;
   }
-
 }

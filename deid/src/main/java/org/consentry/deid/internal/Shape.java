@@ -102,7 +102,9 @@ final class Shape {
       }
     }
     String name =
-        definition instanceof RuntimeResourceDefinition ? definition.getName() : typeName(definition);
+        definition instanceof RuntimeResourceDefinition
+            ? definition.getName()
+            : typeName(definition);
     return new Shape(name, false, slots.toArray(Slot[]::new));
   }
 

@@ -1,8 +1,8 @@
 package org.consentry.deid.internal;
 
 /**
- * One step of a compiled path: a child element by name, any descendant of a FHIR type
- * ({@code nodesByType}), or a type filter on the current node ({@code ofType}, {@code as}).
+ * One step of a compiled path: a child element by name, any descendant of a FHIR type ({@code
+ * nodesByType}), or a type filter on the current node ({@code ofType}, {@code as}).
  */
 record Step(Kind kind, String name) {
 

@@ -14,9 +14,9 @@ import org.hl7.fhir.r4.model.Resource;
  * One de-identification of one resource, in place: a single walk over the tree, each node's
  * automaton state computed from its parent's. Where a rule matches, its method applies to the node
  * and everything below it (later rules do not look inside); elsewhere extensions whose URL is not
- * allowed are removed and the walk goes on. Nested resources (contained, Bundle entries) start
- * from their own type's root; a contained resource's labels go to its container. Not thread-safe:
- * one per call.
+ * allowed are removed and the walk goes on. Nested resources (contained, Bundle entries) start from
+ * their own type's root; a contained resource's labels go to its container. Not thread-safe: one
+ * per call.
  */
 public final class Walker {
 
@@ -189,8 +189,8 @@ public final class Walker {
 
   /** Generalizing an address keeps what a state-level area allows: state, country, ZIP3. */
   private static int dropBelowState(Address address) {
-    boolean had = address.hasLine() || address.hasCity() || address.hasDistrict()
-        || address.hasText();
+    boolean had =
+        address.hasLine() || address.hasCity() || address.hasDistrict() || address.hasText();
     address.setLine(null);
     address.setCity(null);
     address.setDistrict(null);
