@@ -22,49 +22,59 @@ import java.util.Map;
  */
 record ReadTargets(List<String> patientIds, List<String> observationCodes) {
 
-	private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = new ObjectMapper();
 
-	static ReadTargets discover(HttpClient client, URI base, String token) {
-		List<String> ids = new ArrayList<>();
-		for (JsonNode entry : search(client, base, token, "Patient?_count=500&_elements=id").path("entry")) {
-			ids.add(entry.path("resource").path("id").asText());
-		}
-		Map<String, Integer> frequency = new HashMap<>();
-		for (JsonNode entry : search(client, base, token, "Observation?_count=500&_elements=code").path("entry")) {
-			JsonNode coding = entry.path("resource").path("code").path("coding").path(0);
-			if (coding.hasNonNull("system") && coding.hasNonNull("code")) {
-				frequency.merge(coding.path("system").asText() + "|" + coding.path("code").asText(), 1, Integer::sum);
-			}
-		}
-		List<String> codes = frequency.entrySet().stream()
-				.sorted(Map.Entry.<String, Integer>comparingByValue(Comparator.reverseOrder()).thenComparing(Map.Entry.comparingByKey()))
-				.limit(5)
-				.map(Map.Entry::getKey)
-				.toList();
-		if (ids.isEmpty()) {
-			throw new BenchException("the server at " + base + " has no Patient: run the ingest benchmark first");
-		}
-		return new ReadTargets(List.copyOf(ids), codes);
-	}
+  static ReadTargets discover(HttpClient client, URI base, String token) {
+    List<String> ids = new ArrayList<>();
+    for (JsonNode entry :
+        search(client, base, token, "Patient?_count=500&_elements=id").path("entry")) {
+      ids.add(entry.path("resource").path("id").asText());
+    }
+    Map<String, Integer> frequency = new HashMap<>();
+    for (JsonNode entry :
+        search(client, base, token, "Observation?_count=500&_elements=code").path("entry")) {
+      JsonNode coding = entry.path("resource").path("code").path("coding").path(0);
+      if (coding.hasNonNull("system") && coding.hasNonNull("code")) {
+        frequency.merge(
+            coding.path("system").asText() + "|" + coding.path("code").asText(), 1, Integer::sum);
+      }
+    }
+    List<String> codes =
+        frequency.entrySet().stream()
+            .sorted(
+                Map.Entry.<String, Integer>comparingByValue(Comparator.reverseOrder())
+                    .thenComparing(Map.Entry.comparingByKey()))
+            .limit(5)
+            .map(Map.Entry::getKey)
+            .toList();
+    if (ids.isEmpty()) {
+      throw new BenchException(
+          "the server at " + base + " has no Patient: run the ingest benchmark first");
+    }
+    return new ReadTargets(List.copyOf(ids), codes);
+  }
 
-	private static JsonNode search(HttpClient client, URI base, String token, String query) {
-		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + "/" + query))
-				.header("Accept", "application/fhir+json")
-				.header("Cache-Control", "no-cache");
-		if (token != null) {
-			request.header("Authorization", "Bearer " + token);
-		}
-		try {
-			HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
-			if (response.statusCode() != 200) {
-				throw new BenchException("GET " + query + " gave HTTP " + response.statusCode());
-			}
-			return JSON.readTree(response.body());
-		} catch (IOException e) {
-			throw new BenchException("the server at " + base + " is not answering (" + e + "); start it with ./consentry up");
-		} catch (InterruptedException e) {
-			Thread.currentThread().interrupt();
-			throw new BenchException("interrupted");
-		}
-	}
+  private static JsonNode search(HttpClient client, URI base, String token, String query) {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(base + "/" + query))
+            .header("Accept", "application/fhir+json")
+            .header("Cache-Control", "no-cache");
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    try {
+      HttpResponse<String> response =
+          client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      if (response.statusCode() != 200) {
+        throw new BenchException("GET " + query + " gave HTTP " + response.statusCode());
+      }
+      return JSON.readTree(response.body());
+    } catch (IOException e) {
+      throw new BenchException(
+          "the server at " + base + " is not answering (" + e + "); start it with ./consentry up");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new BenchException("interrupted");
+    }
+  }
 }

@@ -12,11 +12,11 @@ import java.util.Set;
  * @param outcome permit or deny
  * @param consentId the Consent that decided, as a relative reference ({@code "Consent/12"}), or
  *     {@code null} when no Consent decided (own record, deployment policy default)
- * @param provisionPath the FHIRPath-like path of the deciding provision inside that Consent
- *     ({@code "provision"}, {@code "provision.provision[1]"}), or {@code null}
+ * @param provisionPath the FHIRPath-like path of the deciding provision inside that Consent ({@code
+ *     "provision"}, {@code "provision.provision[1]"}), or {@code null}
  * @param reason a human-readable explanation for audit; always set
- * @param emergencyOverride whether emergency access (purpose {@code ETREAT}) turned what would
- *     have been a deny into this permit; such reads must be audited as break-the-glass
+ * @param emergencyOverride whether emergency access (purpose {@code ETREAT}) turned what would have
+ *     been a deny into this permit; such reads must be audited as break-the-glass
  * @param obligations what the enforcer must do before showing the resource (for example
  *     v3-ObligationPolicy {@code REDACT}); empty for a deny and for a permit without obligations
  */

@@ -3,8 +3,8 @@ package org.consentry.consent;
 import java.util.Objects;
 
 /**
- * Something the enforcer must do to a permitted resource before it is shown, for example
- * {@code http://terminology.hl7.org/CodeSystem/v3-ObligationPolicy|REDACT}.
+ * Something the enforcer must do to a permitted resource before it is shown, for example {@code
+ * http://terminology.hl7.org/CodeSystem/v3-ObligationPolicy|REDACT}.
  *
  * <p>A permit provision asks for it with the extension {@link ConsentEngine#OBLIGATION_EXTENSION}
  * whose {@code valueCoding} is the obligation.

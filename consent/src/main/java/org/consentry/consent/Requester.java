@@ -6,25 +6,23 @@ import java.util.Set;
 /**
  * Who is asking, derived once per request from a validated access token.
  *
- * <p>The consent engine decides with it; the server's scope check reads {@link #scopes()}.
- * A requester is immutable and holds no secrets (never the token itself).
+ * <p>The consent engine decides with it; the server's scope check reads {@link #scopes()}. A
+ * requester is immutable and holds no secrets (never the token itself).
  *
  * @param kind what sort of party this is
- * @param subject the identity provider's stable subject ({@code sub}), or the client id of a
- *     system client; used for audit
- * @param patientId the bare id of the patient in context ({@code "123"}, not
- *     {@code "Patient/123"}); present for patients and for practitioner tokens launched in a
- *     patient context
+ * @param subject the identity provider's stable subject ({@code sub}), or the client id of a system
+ *     client; used for audit
+ * @param patientId the bare id of the patient in context ({@code "123"}, not {@code
+ *     "Patient/123"}); present for patients and for practitioner tokens launched in a patient
+ *     context
  * @param fhirUser the FHIR resource the user is ({@code "Practitioner/7"}), if any
- * @param organization the organization the requester acts for ({@code "Organization/3"}), if
- *     any
- * @param actorReferences every FHIR reference the requester can be matched as in a
- *     {@code Consent.provision.actor}: its fhirUser, organization, and the CareTeams, Groups,
- *     PractitionerRoles and RelatedPersons it belongs to (relative references such as
- *     {@code "CareTeam/5"})
+ * @param organization the organization the requester acts for ({@code "Organization/3"}), if any
+ * @param actorReferences every FHIR reference the requester can be matched as in a {@code
+ *     Consent.provision.actor}: its fhirUser, organization, and the CareTeams, Groups,
+ *     PractitionerRoles and RelatedPersons it belongs to (relative references such as {@code
+ *     "CareTeam/5"})
  * @param scopes the SMART scopes granted to the token, as strings
- * @param purposeOfUse a v3-ActReason code such as {@code TREAT}, {@code ETREAT} or
- *     {@code HRESCH}
+ * @param purposeOfUse a v3-ActReason code such as {@code TREAT}, {@code ETREAT} or {@code HRESCH}
  * @param clientId the OAuth client the token was issued to
  */
 public record Requester(

@@ -70,14 +70,20 @@ final class Fixtures {
     }
 
     P actor(String reference) {
-      component.addActor().setReference(new Reference(reference)).setRole(new CodeableConcept(
-          new Coding("http://terminology.hl7.org/CodeSystem/v3-ParticipationType", "IRCP", null)));
+      component
+          .addActor()
+          .setReference(new Reference(reference))
+          .setRole(
+              new CodeableConcept(
+                  new Coding(
+                      "http://terminology.hl7.org/CodeSystem/v3-ParticipationType", "IRCP", null)));
       return this;
     }
 
     P action(String code) {
-      component.addAction().addCoding(
-          new Coding("http://terminology.hl7.org/CodeSystem/consentaction", code, null));
+      component
+          .addAction()
+          .addCoding(new Coding("http://terminology.hl7.org/CodeSystem/consentaction", code, null));
       return this;
     }
 
@@ -181,8 +187,16 @@ final class Fixtures {
   // ---- requesters
 
   static Requester practitioner(String purpose, String fhirUser, String... memberships) {
-    return new Requester(Requester.Kind.PRACTITIONER, "sub-" + fhirUser, null, fhirUser,
-        "Organization/3", Set.of(memberships), Set.of("user/*.read"), purpose, "ehr-app");
+    return new Requester(
+        Requester.Kind.PRACTITIONER,
+        "sub-" + fhirUser,
+        null,
+        fhirUser,
+        "Organization/3",
+        Set.of(memberships),
+        Set.of("user/*.read"),
+        purpose,
+        "ehr-app");
   }
 
   static Requester practitioner(String fhirUser) {
@@ -190,18 +204,42 @@ final class Fixtures {
   }
 
   static Requester system(String purpose, String organization) {
-    return new Requester(Requester.Kind.SYSTEM, "ehr-client", null, null, organization,
-        Set.of(), Set.of("system/*.read"), purpose, "ehr-client");
+    return new Requester(
+        Requester.Kind.SYSTEM,
+        "ehr-client",
+        null,
+        null,
+        organization,
+        Set.of(),
+        Set.of("system/*.read"),
+        purpose,
+        "ehr-client");
   }
 
   static Requester patient(String id) {
-    return new Requester(Requester.Kind.PATIENT, "sub-" + id, id, "Patient/" + id, null,
-        Set.of(), Set.of("patient/*.read"), "PATRQT", "portal");
+    return new Requester(
+        Requester.Kind.PATIENT,
+        "sub-" + id,
+        id,
+        "Patient/" + id,
+        null,
+        Set.of(),
+        Set.of("patient/*.read"),
+        "PATRQT",
+        "portal");
   }
 
   static Requester researcher() {
-    return new Requester(Requester.Kind.RESEARCHER, "sub-r", null, "Practitioner/50",
-        "Organization/60", Set.of(), Set.of("system/*.read"), "HRESCH", "research-portal");
+    return new Requester(
+        Requester.Kind.RESEARCHER,
+        "sub-r",
+        null,
+        "Practitioner/50",
+        "Organization/60",
+        Set.of(),
+        Set.of("system/*.read"),
+        "HRESCH",
+        "research-portal");
   }
 
   // ---- resources

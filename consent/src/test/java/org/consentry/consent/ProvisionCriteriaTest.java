@@ -32,7 +32,11 @@ class ProvisionCriteriaTest {
   }
 
   private static void check(
-      P provision, Requester requester, Resource resource, boolean denied, ReferenceResolver resolver) {
+      P provision,
+      Requester requester,
+      Resource resource,
+      boolean denied,
+      ReferenceResolver resolver) {
     PatientConsents consents = ENGINE.compile(PATIENT, List.of(consent("c1", provision)), resolver);
     Decision decision = ENGINE.decide(requester, resource, consents);
     if (denied) {
@@ -48,29 +52,76 @@ class ProvisionCriteriaTest {
   class Actor {
     static Stream<Arguments> table() {
       return Stream.of(
-          arguments("practitioner named", deny().actor("Practitioner/7"), practitioner("Practitioner/7"), DENIED),
-          arguments("another practitioner", deny().actor("Practitioner/7"), practitioner("Practitioner/8"), DEFAULT),
-          arguments("absolute reference to the practitioner", deny().actor("https://ehr.example/fhir/Practitioner/7"),
-              practitioner("Practitioner/7"), DENIED),
-          arguments("versioned reference to the practitioner", deny().actor("Practitioner/7/_history/3"),
-              practitioner("Practitioner/7"), DENIED),
-          arguments("requester's organization", deny().actor("Organization/3"), practitioner("Practitioner/8"), DENIED),
-          arguments("another organization", deny().actor("Organization/4"), practitioner("Practitioner/8"), DEFAULT),
-          arguments("system client of the organization", deny().actor("Organization/4"),
-              system("TREAT", "Organization/4"), DENIED),
-          arguments("PractitionerRole the requester acts in", deny().actor("PractitionerRole/4"),
-              practitioner("TREAT", "Practitioner/8", "PractitionerRole/4"), DENIED),
-          arguments("PractitionerRole not held", deny().actor("PractitionerRole/4"),
-              practitioner("TREAT", "Practitioner/8", "PractitionerRole/5"), DEFAULT),
-          arguments("CareTeam member", deny().actor("CareTeam/5"),
-              practitioner("TREAT", "Practitioner/8", "CareTeam/5"), DENIED),
-          arguments("not a CareTeam member", deny().actor("CareTeam/5"), practitioner("Practitioner/8"), DEFAULT),
-          arguments("RelatedPerson", deny().actor("RelatedPerson/2"),
-              practitioner("TREAT", "Practitioner/8", "RelatedPerson/2"), DENIED),
-          arguments("Group member", deny().actor("Group/9"),
-              practitioner("TREAT", "Practitioner/8", "Group/9"), DENIED),
-          arguments("any of several actors", deny().actor("Practitioner/1").actor("Group/9"),
-              practitioner("TREAT", "Practitioner/8", "Group/9"), DENIED));
+          arguments(
+              "practitioner named",
+              deny().actor("Practitioner/7"),
+              practitioner("Practitioner/7"),
+              DENIED),
+          arguments(
+              "another practitioner",
+              deny().actor("Practitioner/7"),
+              practitioner("Practitioner/8"),
+              DEFAULT),
+          arguments(
+              "absolute reference to the practitioner",
+              deny().actor("https://ehr.example/fhir/Practitioner/7"),
+              practitioner("Practitioner/7"),
+              DENIED),
+          arguments(
+              "versioned reference to the practitioner",
+              deny().actor("Practitioner/7/_history/3"),
+              practitioner("Practitioner/7"),
+              DENIED),
+          arguments(
+              "requester's organization",
+              deny().actor("Organization/3"),
+              practitioner("Practitioner/8"),
+              DENIED),
+          arguments(
+              "another organization",
+              deny().actor("Organization/4"),
+              practitioner("Practitioner/8"),
+              DEFAULT),
+          arguments(
+              "system client of the organization",
+              deny().actor("Organization/4"),
+              system("TREAT", "Organization/4"),
+              DENIED),
+          arguments(
+              "PractitionerRole the requester acts in",
+              deny().actor("PractitionerRole/4"),
+              practitioner("TREAT", "Practitioner/8", "PractitionerRole/4"),
+              DENIED),
+          arguments(
+              "PractitionerRole not held",
+              deny().actor("PractitionerRole/4"),
+              practitioner("TREAT", "Practitioner/8", "PractitionerRole/5"),
+              DEFAULT),
+          arguments(
+              "CareTeam member",
+              deny().actor("CareTeam/5"),
+              practitioner("TREAT", "Practitioner/8", "CareTeam/5"),
+              DENIED),
+          arguments(
+              "not a CareTeam member",
+              deny().actor("CareTeam/5"),
+              practitioner("Practitioner/8"),
+              DEFAULT),
+          arguments(
+              "RelatedPerson",
+              deny().actor("RelatedPerson/2"),
+              practitioner("TREAT", "Practitioner/8", "RelatedPerson/2"),
+              DENIED),
+          arguments(
+              "Group member",
+              deny().actor("Group/9"),
+              practitioner("TREAT", "Practitioner/8", "Group/9"),
+              DENIED),
+          arguments(
+              "any of several actors",
+              deny().actor("Practitioner/1").actor("Group/9"),
+              practitioner("TREAT", "Practitioner/8", "Group/9"),
+              DENIED));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -84,11 +135,20 @@ class ProvisionCriteriaTest {
   class Action {
     static Stream<Arguments> table() {
       return Stream.of(
-          arguments("read is access", deny().action("access"), practitioner("Practitioner/7"), DENIED),
-          arguments("read is not use", deny().action("use"), practitioner("Practitioner/7"), DEFAULT),
-          arguments("read is not disclose", deny().action("disclose"), practitioner("Practitioner/7"), DEFAULT),
-          arguments("access among several", deny().action("collect").action("access"),
-              practitioner("Practitioner/7"), DENIED));
+          arguments(
+              "read is access", deny().action("access"), practitioner("Practitioner/7"), DENIED),
+          arguments(
+              "read is not use", deny().action("use"), practitioner("Practitioner/7"), DEFAULT),
+          arguments(
+              "read is not disclose",
+              deny().action("disclose"),
+              practitioner("Practitioner/7"),
+              DEFAULT),
+          arguments(
+              "access among several",
+              deny().action("collect").action("access"),
+              practitioner("Practitioner/7"),
+              DENIED));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -102,20 +162,55 @@ class ProvisionCriteriaTest {
   class Purpose {
     static Stream<Arguments> table() {
       return Stream.of(
-          arguments("same purpose", deny().purpose("TREAT"), system("TREAT", "Organization/3"), DENIED),
-          arguments("COC is-a TREAT", deny().purpose("TREAT"), system("COC", "Organization/3"), DENIED),
-          arguments("ETREAT is-a TREAT", deny().purpose("TREAT"), system("ETREAT", "Organization/3"), DENIED),
-          arguments("BTG is-a ETREAT is-a TREAT", deny().purpose("TREAT"), system("BTG", "Organization/3"), DENIED),
-          arguments("CLINTRL is-a TREAT", deny().purpose("TREAT"), system("CLINTRL", "Organization/3"), DENIED),
-          arguments("TREAT is not ETREAT", deny().purpose("ETREAT"), system("TREAT", "Organization/3"), DEFAULT),
-          arguments("HPAYMT is not TREAT", deny().purpose("TREAT"), system("HPAYMT", "Organization/3"), DEFAULT),
-          arguments("COVAUTH is-a HPAYMT", deny().purpose("HPAYMT"), system("COVAUTH", "Organization/3"), DENIED),
-          arguments("HRESCH is not under HOPERAT", deny().purpose("HOPERAT"), system("HRESCH", "Organization/3"),
+          arguments(
+              "same purpose", deny().purpose("TREAT"), system("TREAT", "Organization/3"), DENIED),
+          arguments(
+              "COC is-a TREAT", deny().purpose("TREAT"), system("COC", "Organization/3"), DENIED),
+          arguments(
+              "ETREAT is-a TREAT",
+              deny().purpose("TREAT"),
+              system("ETREAT", "Organization/3"),
+              DENIED),
+          arguments(
+              "BTG is-a ETREAT is-a TREAT",
+              deny().purpose("TREAT"),
+              system("BTG", "Organization/3"),
+              DENIED),
+          arguments(
+              "CLINTRL is-a TREAT",
+              deny().purpose("TREAT"),
+              system("CLINTRL", "Organization/3"),
+              DENIED),
+          arguments(
+              "TREAT is not ETREAT",
+              deny().purpose("ETREAT"),
+              system("TREAT", "Organization/3"),
               DEFAULT),
-          arguments("TREAT is not under HOPERAT", deny().purpose("HOPERAT"), system("TREAT", "Organization/3"),
+          arguments(
+              "HPAYMT is not TREAT",
+              deny().purpose("TREAT"),
+              system("HPAYMT", "Organization/3"),
               DEFAULT),
-          arguments("one of several purposes", deny().purpose("HPAYMT").purpose("TREAT"),
-              system("TREAT", "Organization/3"), DENIED));
+          arguments(
+              "COVAUTH is-a HPAYMT",
+              deny().purpose("HPAYMT"),
+              system("COVAUTH", "Organization/3"),
+              DENIED),
+          arguments(
+              "HRESCH is not under HOPERAT",
+              deny().purpose("HOPERAT"),
+              system("HRESCH", "Organization/3"),
+              DEFAULT),
+          arguments(
+              "TREAT is not under HOPERAT",
+              deny().purpose("HOPERAT"),
+              system("TREAT", "Organization/3"),
+              DEFAULT),
+          arguments(
+              "one of several purposes",
+              deny().purpose("HPAYMT").purpose("TREAT"),
+              system("TREAT", "Organization/3"),
+              DENIED));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -137,14 +232,23 @@ class ProvisionCriteriaTest {
           arguments("labelled PSY", deny().label("PSY"), labelled("PSY"), DENIED),
           arguments("labelled ETH only", deny().label("PSY"), labelled("ETH"), DEFAULT),
           arguments("no labels at all", deny().label("PSY"), observation("o1"), DEFAULT),
-          arguments("any of several labels", deny().label("HIV").label("ETH"), labelled("ETH"), DENIED),
-          arguments("same code, other system", deny().label("http://example.org/labels", "PSY"),
-              labelled("PSY"), DEFAULT),
-          arguments("confidentiality R", deny().label("http://terminology.hl7.org/CodeSystem/v3-Confidentiality", "R"),
-              withConfidentiality("R"), DENIED),
-          arguments("confidentiality N is not R",
+          arguments(
+              "any of several labels", deny().label("HIV").label("ETH"), labelled("ETH"), DENIED),
+          arguments(
+              "same code, other system",
+              deny().label("http://example.org/labels", "PSY"),
+              labelled("PSY"),
+              DEFAULT),
+          arguments(
+              "confidentiality R",
               deny().label("http://terminology.hl7.org/CodeSystem/v3-Confidentiality", "R"),
-              withConfidentiality("N"), DEFAULT));
+              withConfidentiality("R"),
+              DENIED),
+          arguments(
+              "confidentiality N is not R",
+              deny().label("http://terminology.hl7.org/CodeSystem/v3-Confidentiality", "R"),
+              withConfidentiality("N"),
+              DEFAULT));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -155,8 +259,11 @@ class ProvisionCriteriaTest {
 
     static Resource withConfidentiality(String level) {
       Resource resource = observation("o-conf");
-      resource.getMeta().addSecurity(
-          new org.hl7.fhir.r4.model.Coding("http://terminology.hl7.org/CodeSystem/v3-Confidentiality", level, null));
+      resource
+          .getMeta()
+          .addSecurity(
+              new org.hl7.fhir.r4.model.Coding(
+                  "http://terminology.hl7.org/CodeSystem/v3-Confidentiality", level, null));
       return resource;
     }
   }
@@ -165,14 +272,32 @@ class ProvisionCriteriaTest {
   class ResourceClass {
     static Stream<Arguments> table() {
       return Stream.of(
-          arguments("Observation listed", deny().resourceClass("Observation"), observation("o1"), DENIED),
-          arguments("Condition not listed", deny().resourceClass("Observation"), condition(SNOMED, "1"), DEFAULT),
-          arguments("one of several", deny().resourceClass("Condition").resourceClass("Immunization"),
-              immunization("08"), DENIED),
-          arguments("code without system", deny().resourceClass(null, "Observation"), observation("o1"), DENIED),
-          arguments("format code of another system", deny().resourceClass("urn:ihe:pcc", "Observation"),
-              observation("o1"), DEFAULT),
-          arguments("not a resource type", deny().resourceClass("urn:ihe:pcc:xphr:2007"), observation("o1"),
+          arguments(
+              "Observation listed", deny().resourceClass("Observation"), observation("o1"), DENIED),
+          arguments(
+              "Condition not listed",
+              deny().resourceClass("Observation"),
+              condition(SNOMED, "1"),
+              DEFAULT),
+          arguments(
+              "one of several",
+              deny().resourceClass("Condition").resourceClass("Immunization"),
+              immunization("08"),
+              DENIED),
+          arguments(
+              "code without system",
+              deny().resourceClass(null, "Observation"),
+              observation("o1"),
+              DENIED),
+          arguments(
+              "format code of another system",
+              deny().resourceClass("urn:ihe:pcc", "Observation"),
+              observation("o1"),
+              DEFAULT),
+          arguments(
+              "not a resource type",
+              deny().resourceClass("urn:ihe:pcc:xphr:2007"),
+              observation("o1"),
               DEFAULT));
     }
 
@@ -187,22 +312,51 @@ class ProvisionCriteriaTest {
   class Code {
     static Stream<Arguments> table() {
       return Stream.of(
-          arguments("Condition.code", deny().code(SNOMED, "35489007"), condition(SNOMED, "35489007"), DENIED),
-          arguments("other Condition.code", deny().code(SNOMED, "35489007"), condition(SNOMED, "38341003"), DEFAULT),
-          arguments("same code, other system", deny().code(SNOMED, "35489007"),
-              condition("http://hl7.org/fhir/sid/icd-10", "35489007"), DEFAULT),
-          arguments("listed code without system matches any system", deny().code(null, "35489007"),
-              condition("http://hl7.org/fhir/sid/icd-10", "35489007"), DENIED),
+          arguments(
+              "Condition.code",
+              deny().code(SNOMED, "35489007"),
+              condition(SNOMED, "35489007"),
+              DENIED),
+          arguments(
+              "other Condition.code",
+              deny().code(SNOMED, "35489007"),
+              condition(SNOMED, "38341003"),
+              DEFAULT),
+          arguments(
+              "same code, other system",
+              deny().code(SNOMED, "35489007"),
+              condition("http://hl7.org/fhir/sid/icd-10", "35489007"),
+              DEFAULT),
+          arguments(
+              "listed code without system matches any system",
+              deny().code(null, "35489007"),
+              condition("http://hl7.org/fhir/sid/icd-10", "35489007"),
+              DENIED),
           arguments("Observation.code", deny().code(LOINC, "8867-4"), observation("o1"), DENIED),
-          arguments("MedicationRequest.medicationCodeableConcept", deny().code(RXNORM, "197361"),
-              medication(RXNORM, "197361"), DENIED),
+          arguments(
+              "MedicationRequest.medicationCodeableConcept",
+              deny().code(RXNORM, "197361"),
+              medication(RXNORM, "197361"),
+              DENIED),
           arguments("Immunization.vaccineCode", deny().code(CVX, "08"), immunization("08"), DENIED),
-          arguments("Encounter.type", deny().code(SNOMED, "185349003"),
-              encounter("e1", "185349003", null, null), DENIED),
-          arguments("Procedure.code", deny().code(SNOMED, "80146002"), procedure("80146002", null), DENIED),
-          arguments("AllergyIntolerance.code", deny().code(SNOMED, "91936005"), allergy("91936005"), DENIED),
+          arguments(
+              "Encounter.type",
+              deny().code(SNOMED, "185349003"),
+              encounter("e1", "185349003", null, null),
+              DENIED),
+          arguments(
+              "Procedure.code",
+              deny().code(SNOMED, "80146002"),
+              procedure("80146002", null),
+              DENIED),
+          arguments(
+              "AllergyIntolerance.code",
+              deny().code(SNOMED, "91936005"),
+              allergy("91936005"),
+              DENIED),
           arguments("DiagnosticReport.code", deny().code(LOINC, "58410-2"), report("r1"), DENIED),
-          arguments("a resource without code", deny().code(LOINC, "8867-4"), patientResource(), DEFAULT));
+          arguments(
+              "a resource without code", deny().code(LOINC, "8867-4"), patientResource(), DEFAULT));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -220,17 +374,32 @@ class ProvisionCriteriaTest {
           arguments("effective inside", year2020, effective("2020-06-01T10:00:00Z"), DENIED),
           arguments("effective after", year2020, effective("2021-01-01T10:00:00Z"), DEFAULT),
           arguments("effective before", year2020, effective("2019-12-31T10:00:00Z"), DEFAULT),
-          arguments("on the last day (inclusive end)", year2020, effective("2020-12-31T23:00:00"), DENIED),
+          arguments(
+              "on the last day (inclusive end)",
+              year2020,
+              effective("2020-12-31T23:00:00"),
+              DENIED),
           arguments("issued when no effective", year2020, issued("2020-03-03T10:00:00Z"), DENIED),
           arguments("no clinical date", year2020, observation("o1"), DEFAULT),
-          arguments("Encounter period overlapping the start", year2020,
-              encounter("e1", null, "2019-12-20", "2020-01-05"), DENIED),
-          arguments("Encounter period before", year2020, encounter("e1", null, "2019-11-01", "2019-11-05"), DEFAULT),
+          arguments(
+              "Encounter period overlapping the start",
+              year2020,
+              encounter("e1", null, "2019-12-20", "2020-01-05"),
+              DENIED),
+          arguments(
+              "Encounter period before",
+              year2020,
+              encounter("e1", null, "2019-11-01", "2019-11-05"),
+              DEFAULT),
           arguments("Condition onset before", year2020, conditionOnset("2019-05-01"), DEFAULT),
           arguments("Condition onset inside", year2020, conditionOnset("2020-05-01"), DENIED),
-          arguments("Procedure performed inside", year2020, procedure("80146002", "2020-02-02"), DENIED),
-          arguments("open start, data before the end", deny().dataPeriod(null, "2020-12-31"),
-              effective("1999-01-01"), DENIED),
+          arguments(
+              "Procedure performed inside", year2020, procedure("80146002", "2020-02-02"), DENIED),
+          arguments(
+              "open start, data before the end",
+              deny().dataPeriod(null, "2020-12-31"),
+              effective("1999-01-01"),
+              DENIED),
           arguments("Patient has no clinical date", year2020, patientResource(), DEFAULT));
     }
 
@@ -250,22 +419,30 @@ class ProvisionCriteriaTest {
           arguments("ends today (inclusive)", deny().period("2025-01-01", "2025-06-15"), DENIED),
           arguments("starts tomorrow", deny().period("2025-06-16", null), DEFAULT),
           arguments("open end", deny().period("2020-01-01", null), DENIED),
-          arguments("nested period over", permit().nest(deny().period("2024-01-01", "2024-12-31")), DEFAULT));
+          arguments(
+              "nested period over",
+              permit().nest(deny().period("2024-01-01", "2024-12-31")),
+              DEFAULT));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("table")
     void period_decides(String scenario, P provision, boolean denied) {
       PatientConsents consents = ENGINE.compile(PATIENT, List.of(consent("c1", provision)));
-      Decision decision = ENGINE.decide(practitioner("Practitioner/7"), observation("o1"), consents);
-      assertThat(decision.outcome() == Decision.Outcome.DENY).as(decision.reason()).isEqualTo(denied);
+      Decision decision =
+          ENGINE.decide(practitioner("Practitioner/7"), observation("o1"), consents);
+      assertThat(decision.outcome() == Decision.Outcome.DENY)
+          .as(decision.reason())
+          .isEqualTo(denied);
     }
   }
 
   @Nested
   class Data {
-    static final Map<String, Resource> STORE = Map.of("DiagnosticReport/r1", report("r1", "Observation/o1"));
-    static final ReferenceResolver RESOLVER = reference -> Optional.ofNullable(STORE.get(reference));
+    static final Map<String, Resource> STORE =
+        Map.of("DiagnosticReport/r1", report("r1", "Observation/o1"));
+    static final ReferenceResolver RESOLVER =
+        reference -> Optional.ofNullable(STORE.get(reference));
 
     static Stream<Arguments> table() {
       P instance = deny().data(ConsentDataMeaning.INSTANCE, "Observation/o1");
@@ -275,32 +452,74 @@ class ProvisionCriteriaTest {
       return Stream.of(
           arguments("instance: that resource", instance, observation("o1"), RESOLVER, DENIED),
           arguments("instance: another resource", instance, observation("o2"), RESOLVER, DEFAULT),
-          arguments("instance: same id, other type", instance, withId(condition(SNOMED, "1"), "o1"), RESOLVER, DEFAULT),
+          arguments(
+              "instance: same id, other type",
+              instance,
+              withId(condition(SNOMED, "1"), "o1"),
+              RESOLVER,
+              DEFAULT),
           arguments("related: the report itself", related, report("r1"), RESOLVER, DENIED),
           arguments("related: a result it refers to", related, observation("o1"), RESOLVER, DENIED),
-          arguments("related: an unrelated observation", related, observation("o2"), RESOLVER, DEFAULT),
-          arguments("related without resolver: only the report", related, observation("o1"),
-              ReferenceResolver.none(), DEFAULT),
-          arguments("dependents: the encounter itself", dependents, encounter("e1", null, null, null),
-              RESOLVER, DENIED),
-          arguments("dependents: observation in that encounter", dependents, inEncounter("o3", "Encounter/e1"),
-              RESOLVER, DENIED),
-          arguments("dependents: observation in another encounter", dependents,
-              inEncounter("o3", "Encounter/e2"), RESOLVER, DEFAULT),
-          arguments("authoredby: observation performed by", authoredBy, performedBy("Practitioner/9"),
-              RESOLVER, DENIED),
-          arguments("authoredby: performed by another", authoredBy, performedBy("Practitioner/8"),
-              RESOLVER, DEFAULT),
-          arguments("authoredby: condition recorded by", authoredBy, recordedBy("Practitioner/9"),
-              RESOLVER, DENIED),
-          arguments("authoredby: the author itself is not authored", authoredBy, observation("o9"),
-              RESOLVER, DEFAULT));
+          arguments(
+              "related: an unrelated observation", related, observation("o2"), RESOLVER, DEFAULT),
+          arguments(
+              "related without resolver: only the report",
+              related,
+              observation("o1"),
+              ReferenceResolver.none(),
+              DEFAULT),
+          arguments(
+              "dependents: the encounter itself",
+              dependents,
+              encounter("e1", null, null, null),
+              RESOLVER,
+              DENIED),
+          arguments(
+              "dependents: observation in that encounter",
+              dependents,
+              inEncounter("o3", "Encounter/e1"),
+              RESOLVER,
+              DENIED),
+          arguments(
+              "dependents: observation in another encounter",
+              dependents,
+              inEncounter("o3", "Encounter/e2"),
+              RESOLVER,
+              DEFAULT),
+          arguments(
+              "authoredby: observation performed by",
+              authoredBy,
+              performedBy("Practitioner/9"),
+              RESOLVER,
+              DENIED),
+          arguments(
+              "authoredby: performed by another",
+              authoredBy,
+              performedBy("Practitioner/8"),
+              RESOLVER,
+              DEFAULT),
+          arguments(
+              "authoredby: condition recorded by",
+              authoredBy,
+              recordedBy("Practitioner/9"),
+              RESOLVER,
+              DENIED),
+          arguments(
+              "authoredby: the author itself is not authored",
+              authoredBy,
+              observation("o9"),
+              RESOLVER,
+              DEFAULT));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("table")
     void data_decides(
-        String scenario, P provision, Resource resource, ReferenceResolver resolver, boolean denied) {
+        String scenario,
+        P provision,
+        Resource resource,
+        ReferenceResolver resolver,
+        boolean denied) {
       check(provision, practitioner("Practitioner/7"), resource, denied, resolver);
     }
   }

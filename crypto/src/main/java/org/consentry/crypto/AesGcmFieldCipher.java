@@ -25,12 +25,12 @@ import org.consentry.crypto.internal.Gcm;
  * 18+L+n     16     GCM tag
  * </pre>
  *
- * <p>The GCM associated data is the whole header (bytes 0 to 18+L, so version, key id, key
- * version and nonce are authenticated) followed by the location of {@link FieldContext}: resource
- * type, resource id and element path, each as a 4-byte big-endian UTF-8 length and its bytes.
- * Hence a changed header byte, a ciphertext moved to another resource, element or key id, or a
- * wrong key all fail the tag check alike. The overhead is 34 + L bytes; the string form
- * ({@link #encryptString}) is the same bytes in unpadded base64url, about 4/3 as long.
+ * <p>The GCM associated data is the whole header (bytes 0 to 18+L, so version, key id, key version
+ * and nonce are authenticated) followed by the location of {@link FieldContext}: resource type,
+ * resource id and element path, each as a 4-byte big-endian UTF-8 length and its bytes. Hence a
+ * changed header byte, a ciphertext moved to another resource, element or key id, or a wrong key
+ * all fail the tag check alike. The overhead is 34 + L bytes; the string form ({@link
+ * #encryptString}) is the same bytes in unpadded base64url, about 4/3 as long.
  *
  * <p>Random 96-bit nonces keep the nonce-collision probability below 2^-32 for up to 2^32 values
  * per data-key version; rotate a data key long before that ({@link KeyRing#rotateDataKey}).
@@ -70,17 +70,29 @@ public final class AesGcmFieldCipher implements FieldCipher {
     byte[] nonce = new byte[Gcm.NONCE_BYTES];
     random.nextBytes(nonce);
     System.arraycopy(nonce, 0, out, nonceAt, Gcm.NONCE_BYTES);
-    Gcm.encrypt(key.key(), nonce, 0, out, 0, header, context.encodeLocation(),
-        plaintext, 0, plaintext.length, out, header);
+    Gcm.encrypt(
+        key.key(),
+        nonce,
+        0,
+        out,
+        0,
+        header,
+        context.encodeLocation(),
+        plaintext,
+        0,
+        plaintext.length,
+        out,
+        header);
     return out;
   }
 
   @Override
   public byte[] decrypt(byte[] ciphertext, FieldContext context) {
     if (ciphertext.length < OVERHEAD + 1 || ciphertext[0] != FORMAT_V1) {
-      throw new DecryptionException(ciphertext.length > 0 && ciphertext[0] != FORMAT_V1
-          ? "decryption failed: unsupported ciphertext format version"
-          : "decryption failed: ciphertext is too short");
+      throw new DecryptionException(
+          ciphertext.length > 0 && ciphertext[0] != FORMAT_V1
+              ? "decryption failed: unsupported ciphertext format version"
+              : "decryption failed: ciphertext is too short");
     }
     int idLength = ciphertext[1] & 0xff;
     int header = FIXED_HEADER + idLength;
@@ -98,12 +110,24 @@ public final class AesGcmFieldCipher implements FieldCipher {
     DataKey key = keyRing.dataKey(context.keyId(), version);
     byte[] plaintext = new byte[ciphertext.length - header - Gcm.TAG_BYTES];
     try {
-      Gcm.decrypt(key.key(), ciphertext, header - Gcm.NONCE_BYTES, ciphertext, 0, header,
-          context.encodeLocation(), ciphertext, header, ciphertext.length - header, plaintext, 0);
+      Gcm.decrypt(
+          key.key(),
+          ciphertext,
+          header - Gcm.NONCE_BYTES,
+          ciphertext,
+          0,
+          header,
+          context.encodeLocation(),
+          ciphertext,
+          header,
+          ciphertext.length - header,
+          plaintext,
+          0);
     } catch (AEADBadTagException e) {
       Arrays.fill(plaintext, (byte) 0);
-      throw new DecryptionException("decryption failed: authentication failed (tampered "
-          + "ciphertext, moved to another resource or element, or wrong key)");
+      throw new DecryptionException(
+          "decryption failed: authentication failed (tampered "
+              + "ciphertext, moved to another resource or element, or wrong key)");
     }
     return plaintext;
   }
@@ -116,7 +140,9 @@ public final class AesGcmFieldCipher implements FieldCipher {
   }
 
   private static int getInt(byte[] b, int at) {
-    return (b[at] & 0xff) << 24 | (b[at + 1] & 0xff) << 16 | (b[at + 2] & 0xff) << 8
+    return (b[at] & 0xff) << 24
+        | (b[at + 1] & 0xff) << 16
+        | (b[at + 2] & 0xff) << 8
         | (b[at + 3] & 0xff);
   }
 

@@ -6,13 +6,13 @@ package org.consentry.crypto;
  *
  * <p>Guarantee: without the index key, a token reveals nothing of the value, and tokens of two
  * different domains cannot be compared. Values equal after normalization (see the implementation)
- * give equal tokens within a domain; different values give different tokens except with
- * negligible probability. Implementations are thread-safe.
+ * give equal tokens within a domain; different values give different tokens except with negligible
+ * probability. Implementations are thread-safe.
  *
- * <p>What it leaks, by design: equality. Whoever reads the stored tokens learns which records
- * share a value in the same field, and so how often each value occurs; with outside knowledge of
- * the distribution (common surnames, birth years) frequent values may be guessed. Index only
- * fields where equality search is needed, and prefer values with many possibilities.
+ * <p>What it leaks, by design: equality. Whoever reads the stored tokens learns which records share
+ * a value in the same field, and so how often each value occurs; with outside knowledge of the
+ * distribution (common surnames, birth years) frequent values may be guessed. Index only fields
+ * where equality search is needed, and prefer values with many possibilities.
  *
  * <p>Failure: none for any string; {@code null} arguments throw {@link NullPointerException}.
  */

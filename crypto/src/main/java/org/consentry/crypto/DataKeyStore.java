@@ -5,14 +5,14 @@ import java.util.Optional;
 
 /**
  * Where wrapped data keys are kept: a small SPI the server implements in its database (a table
- * keyed by key id and version, and one of destroyed key ids), with {@link InMemoryDataKeyStore}
- * for tests. It only ever sees wrapped keys.
+ * keyed by key id and version, and one of destroyed key ids), with {@link InMemoryDataKeyStore} for
+ * tests. It only ever sees wrapped keys.
  *
- * <p>Contract: implementations are thread-safe and every method is atomic on its own. Several
- * nodes may share one store: {@link #insert} must be an atomic insert-if-absent (a unique
- * constraint on key id and version), so two nodes creating the first key of a patient at once
- * cannot both win and leave data under a lost key. Failures of the store itself propagate as
- * unchecked exceptions of the implementation's choosing.
+ * <p>Contract: implementations are thread-safe and every method is atomic on its own. Several nodes
+ * may share one store: {@link #insert} must be an atomic insert-if-absent (a unique constraint on
+ * key id and version), so two nodes creating the first key of a patient at once cannot both win and
+ * leave data under a lost key. Failures of the store itself propagate as unchecked exceptions of
+ * the implementation's choosing.
  */
 public interface DataKeyStore {
 
@@ -40,8 +40,8 @@ public interface DataKeyStore {
   boolean update(WrappedDataKey key);
 
   /**
-   * Deletes every version of a key id and remembers that it was destroyed, so that
-   * {@link #isDestroyed} answers true and later inserts for it are refused.
+   * Deletes every version of a key id and remembers that it was destroyed, so that {@link
+   * #isDestroyed} answers true and later inserts for it are refused.
    */
   void destroy(String keyId);
 

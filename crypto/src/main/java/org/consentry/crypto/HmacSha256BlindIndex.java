@@ -18,15 +18,15 @@ import org.consentry.crypto.internal.TextNormalizer;
  * unpadded base64url: 22 ASCII characters. 128 bits keep accidental collisions negligible.
  *
  * <p>Normalization, so that the same value typed differently matches: Unicode NFKC, case fold,
- * whitespace trimmed and runs collapsed to one space ({@code "  Smith "} matches
- * {@code "smith"}, full-width {@code "ＳＭＩＴＨ"} too).
+ * whitespace trimmed and runs collapsed to one space ({@code " Smith "} matches {@code "smith"},
+ * full-width {@code "ＳＭＩＴＨ"} too).
  *
- * <p>Key: K = HKDF-SHA256(ikm = index secret, salt = none, info =
- * {@code "consentry/blind-index/hmac-sha256/v1"}, 32 bytes). The index secret is a dedicated
- * 256-bit secret in the master keystore, not the KEK: the KEK rotates, and a token key derived
- * from it would invalidate every stored token at each rotation; a separate secret also keeps the
- * index key useless for unwrapping data keys. Rotating the index secret means recomputing every
- * token from the decrypted values.
+ * <p>Key: K = HKDF-SHA256(ikm = index secret, salt = none, info = {@code
+ * "consentry/blind-index/hmac-sha256/v1"}, 32 bytes). The index secret is a dedicated 256-bit
+ * secret in the master keystore, not the KEK: the KEK rotates, and a token key derived from it
+ * would invalidate every stored token at each rotation; a separate secret also keeps the index key
+ * useless for unwrapping data keys. Rotating the index secret means recomputing every token from
+ * the decrypted values.
  */
 public final class HmacSha256BlindIndex implements BlindIndex {
 
@@ -68,7 +68,8 @@ public final class HmacSha256BlindIndex implements BlindIndex {
     hmac.update(ByteBuffer.allocate(4).putInt(domainBytes.length).array());
     hmac.update(domainBytes);
     byte[] digest = hmac.doFinal(valueBytes);
-    return Base64.getUrlEncoder().withoutPadding()
+    return Base64.getUrlEncoder()
+        .withoutPadding()
         .encodeToString(Arrays.copyOf(digest, TOKEN_BYTES));
   }
 

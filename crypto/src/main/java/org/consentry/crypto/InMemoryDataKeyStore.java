@@ -44,34 +44,40 @@ public final class InMemoryDataKeyStore implements DataKeyStore {
   @Override
   public boolean insert(WrappedDataKey key) {
     boolean[] inserted = {false};
-    keys.compute(key.keyId(), (id, versions) -> {
-      if (destroyed.contains(id)) {
-        return versions;
-      }
-      ConcurrentSkipListMap<Integer, WrappedDataKey> map =
-          versions == null ? new ConcurrentSkipListMap<>() : versions;
-      inserted[0] = map.putIfAbsent(key.version(), key) == null;
-      return map;
-    });
+    keys.compute(
+        key.keyId(),
+        (id, versions) -> {
+          if (destroyed.contains(id)) {
+            return versions;
+          }
+          ConcurrentSkipListMap<Integer, WrappedDataKey> map =
+              versions == null ? new ConcurrentSkipListMap<>() : versions;
+          inserted[0] = map.putIfAbsent(key.version(), key) == null;
+          return map;
+        });
     return inserted[0];
   }
 
   @Override
   public boolean update(WrappedDataKey key) {
     boolean[] updated = {false};
-    keys.computeIfPresent(key.keyId(), (id, versions) -> {
-      updated[0] = versions.replace(key.version(), key) != null;
-      return versions;
-    });
+    keys.computeIfPresent(
+        key.keyId(),
+        (id, versions) -> {
+          updated[0] = versions.replace(key.version(), key) != null;
+          return versions;
+        });
     return updated[0];
   }
 
   @Override
   public void destroy(String keyId) {
-    keys.compute(keyId, (id, versions) -> {
-      destroyed.add(id);
-      return null;
-    });
+    keys.compute(
+        keyId,
+        (id, versions) -> {
+          destroyed.add(id);
+          return null;
+        });
   }
 
   @Override

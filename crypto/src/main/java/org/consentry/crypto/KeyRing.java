@@ -15,24 +15,23 @@ import org.consentry.crypto.internal.KeyWrap;
 /**
  * The entry point for keys: per-key-id (per-patient) data keys, created on first use, wrapped by
  * the master keystore's KEK, stored through a {@link DataKeyStore}, and cached unwrapped in memory
- * in a cache bounded in size and age, so a field never costs an unwrap. Give it to an
- * {@link AesGcmFieldCipher}.
+ * in a cache bounded in size and age, so a field never costs an unwrap. Give it to an {@link
+ * AesGcmFieldCipher}.
  *
  * <p>Verbs: {@link #rotateDataKey} (a new data-key version; old versions stay so old data
  * decrypts), {@link #rotateKek} and {@link #rewrapAll} (re-wrap every data key under a new KEK
- * version without touching any ciphertext), {@link #destroy} (crypto-shredding: every version of
- * a key id is deleted, after which its data can never be decrypted), {@link #invalidate} (drop a
- * key id from this node's cache after another node changed it).
+ * version without touching any ciphertext), {@link #destroy} (crypto-shredding: every version of a
+ * key id is deleted, after which its data can never be decrypted), {@link #invalidate} (drop a key
+ * id from this node's cache after another node changed it).
  *
  * <p>Thread-safe: lookups of cached keys take no lock; creating, loading, rotating and destroying
- * the keys of one key id are serialized per key id within this process, and across processes by
- * the store's atomic insert. Another node's {@link #destroy} is seen here on {@link #invalidate} or
- * at most one cache time-to-live later.
+ * the keys of one key id are serialized per key id within this process, and across processes by the
+ * store's atomic insert. Another node's {@link #destroy} is seen here on {@link #invalidate} or at
+ * most one cache time-to-live later.
  *
  * <p>Failure: {@link KeyDestroyedException} for a destroyed key id; {@link DecryptionException}
- * when a stored key cannot be unwrapped (tampered row, or a KEK version missing from the
- * keystore); {@link IllegalArgumentException} for an unknown KEK version given to
- * {@link #rewrapAll}.
+ * when a stored key cannot be unwrapped (tampered row, or a KEK version missing from the keystore);
+ * {@link IllegalArgumentException} for an unknown KEK version given to {@link #rewrapAll}.
  */
 public final class KeyRing {
 
@@ -64,8 +63,8 @@ public final class KeyRing {
   }
 
   /**
-   * Makes a new version of the key id's data key, current from now on; returns it. Ciphertexts
-   * made under older versions still decrypt.
+   * Makes a new version of the key id's data key, current from now on; returns it. Ciphertexts made
+   * under older versions still decrypt.
    *
    * @throws KeyDestroyedException if the key id was destroyed
    */
@@ -74,8 +73,8 @@ public final class KeyRing {
       int next = store.latest(keyId).map(WrappedDataKey::version).orElse(0) + 1;
       DataKey created = createVersion(keyId, next);
       if (created == null) {
-        throw new IllegalStateException("data key version was created concurrently elsewhere: "
-            + "retry the rotation");
+        throw new IllegalStateException(
+            "data key version was created concurrently elsewhere: " + "retry the rotation");
       }
       current.put(keyId, created);
       return next;
@@ -122,8 +121,8 @@ public final class KeyRing {
 
   /**
    * Crypto-shreds a key id: deletes every version of its data key from the store and from this
-   * node's cache. Afterwards decrypting its data and encrypting for it throw
-   * {@link KeyDestroyedException}. Irreversible (short of restoring a database backup).
+   * node's cache. Afterwards decrypting its data and encrypting for it throw {@link
+   * KeyDestroyedException}. Irreversible (short of restoring a database backup).
    */
   public void destroy(String keyId) {
     synchronized (lockFor(keyId)) {
@@ -159,8 +158,9 @@ public final class KeyRing {
           return key;
         }
       }
-      throw new IllegalStateException("data key could not be created: the store keeps refusing "
-          + "version 1 without returning it");
+      throw new IllegalStateException(
+          "data key could not be created: the store keeps refusing "
+              + "version 1 without returning it");
     }
   }
 
@@ -213,16 +213,18 @@ public final class KeyRing {
   private DataKey unwrap(WrappedDataKey stored) {
     SecretKey kek = masterKeys.kek(stored.kekVersion());
     if (kek == null) {
-      throw new DecryptionException("decryption failed: the data key is wrapped under a KEK "
-          + "version this keystore does not hold (keystore out of date or restored from an older "
-          + "backup)");
+      throw new DecryptionException(
+          "decryption failed: the data key is wrapped under a KEK "
+              + "version this keystore does not hold (keystore out of date or restored from an older "
+              + "backup)");
     }
     try {
-      return KeyWrap.unwrap(kek, stored.kekVersion(), stored.keyId(), stored.version(),
-          stored.wrapped());
+      return KeyWrap.unwrap(
+          kek, stored.kekVersion(), stored.keyId(), stored.version(), stored.wrapped());
     } catch (AEADBadTagException e) {
-      throw new DecryptionException("decryption failed: a stored data key does not unwrap "
-          + "(tampered or misplaced key row, or a different keystore)");
+      throw new DecryptionException(
+          "decryption failed: a stored data key does not unwrap "
+              + "(tampered or misplaced key row, or a different keystore)");
     }
   }
 
@@ -272,7 +274,9 @@ public final class KeyRing {
       return this;
     }
 
-    /** How long an unwrapped key stays cached; 5 minutes. Bounds how late a remote destroy is seen. */
+    /**
+     * How long an unwrapped key stays cached; 5 minutes. Bounds how late a remote destroy is seen.
+     */
     public Builder cacheTtl(Duration cacheTtl) {
       this.cacheTtl = Objects.requireNonNull(cacheTtl, "cacheTtl");
       return this;

@@ -26,16 +26,16 @@ import javax.crypto.spec.SecretKeySpec;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 
 /**
- * The master keys, in a BouncyCastle BCFKS keystore file protected by a passphrase: versions of
- * the key-encryption key (KEK, AES-256, aliases {@code kek-v1}, {@code kek-v2}, ...) that wrap the
- * data keys, and one blind-index secret (alias {@value #INDEX_ALIAS}, 256 bits) that never
- * rotates, so that stored blind-index tokens stay valid across KEK rotations.
+ * The master keys, in a BouncyCastle BCFKS keystore file protected by a passphrase: versions of the
+ * key-encryption key (KEK, AES-256, aliases {@code kek-v1}, {@code kek-v2}, ...) that wrap the data
+ * keys, and one blind-index secret (alias {@value #INDEX_ALIAS}, 256 bits) that never rotates, so
+ * that stored blind-index tokens stay valid across KEK rotations.
  *
  * <p>The primary KEK, which wraps new and re-wrapped data keys, is the highest version. Older
- * versions stay so that data keys wrapped under them can be unwrapped until re-wrapped (see
- * {@link KeyRing#rewrapAll}). BCFKS protects the file with PBKDF2 (HMAC-SHA512) and AES-CCM; each
- * entry is protected by the same passphrase. The file is replaced atomically and, on POSIX,
- * readable by its owner only.
+ * versions stay so that data keys wrapped under them can be unwrapped until re-wrapped (see {@link
+ * KeyRing#rewrapAll}). BCFKS protects the file with PBKDF2 (HMAC-SHA512) and AES-CCM; each entry is
+ * protected by the same passphrase. The file is replaced atomically and, on POSIX, readable by its
+ * owner only.
  *
  * <p>Thread-safe. A keystore opened in a running process does not see a rotation made by another
  * process on the same file until it is opened again.
@@ -56,8 +56,8 @@ public final class MasterKeystore {
   private final SecretKey indexSecret;
   private volatile NavigableMap<Integer, SecretKey> keks;
 
-  private MasterKeystore(Path file, char[] passphrase, NavigableMap<Integer, SecretKey> keks,
-      SecretKey indexSecret) {
+  private MasterKeystore(
+      Path file, char[] passphrase, NavigableMap<Integer, SecretKey> keks, SecretKey indexSecret) {
     this.file = file;
     this.passphrase = passphrase.clone();
     this.keks = Collections.unmodifiableNavigableMap(keks);
@@ -72,12 +72,15 @@ public final class MasterKeystore {
    */
   public static MasterKeystore create(Path file, char[] passphrase) {
     if (passphrase.length < MIN_PASSPHRASE) {
-      throw new MasterKeystoreException("keystore passphrase too short: use at least "
-          + MIN_PASSPHRASE + " characters");
+      throw new MasterKeystoreException(
+          "keystore passphrase too short: use at least " + MIN_PASSPHRASE + " characters");
     }
     if (Files.exists(file)) {
-      throw new MasterKeystoreException("keystore " + file + " already exists: refusing to "
-          + "overwrite it (it may hold the only copy of the master key); open it, or rotate it");
+      throw new MasterKeystoreException(
+          "keystore "
+              + file
+              + " already exists: refusing to "
+              + "overwrite it (it may hold the only copy of the master key); open it, or rotate it");
     }
     NavigableMap<Integer, SecretKey> keks = new TreeMap<>();
     keks.put(1, randomKey("AES"));
@@ -98,16 +101,22 @@ public final class MasterKeystore {
       store = KeyStore.getInstance("BCFKS", BC);
       store.load(in, passphrase);
     } catch (NoSuchFileException e) {
-      throw new MasterKeystoreException("keystore " + file + " not found: create one with the "
-          + "key initialization command (e.g. `consentry keys init`), or point the keystore "
-          + "path setting at the existing file");
+      throw new MasterKeystoreException(
+          "keystore "
+              + file
+              + " not found: create one with the "
+              + "key initialization command (e.g. `consentry keys init`), or point the keystore "
+              + "path setting at the existing file");
     } catch (AccessDeniedException e) {
-      throw new MasterKeystoreException("keystore " + file + " is not readable by this user: "
-          + "fix its owner or permissions");
+      throw new MasterKeystoreException(
+          "keystore " + file + " is not readable by this user: " + "fix its owner or permissions");
     } catch (IOException | GeneralSecurityException e) {
-      throw new MasterKeystoreException("keystore " + file + " could not be opened: the "
-          + "passphrase is wrong or the file is damaged; check the passphrase setting (or "
-          + "environment variable) and that the file is a Consentry BCFKS keystore");
+      throw new MasterKeystoreException(
+          "keystore "
+              + file
+              + " could not be opened: the "
+              + "passphrase is wrong or the file is damaged; check the passphrase setting (or "
+              + "environment variable) and that the file is a Consentry BCFKS keystore");
     }
     try {
       NavigableMap<Integer, SecretKey> keks = new TreeMap<>();
@@ -119,14 +128,20 @@ public final class MasterKeystore {
       }
       Key index = store.getKey(INDEX_ALIAS, passphrase);
       if (keks.isEmpty() || index == null) {
-        throw new MasterKeystoreException("keystore " + file + " holds no "
-            + (keks.isEmpty() ? "key-encryption key (kek-v1...)" : "blind-index secret")
-            + ": it was not made by the key initialization command; restore it from backup");
+        throw new MasterKeystoreException(
+            "keystore "
+                + file
+                + " holds no "
+                + (keks.isEmpty() ? "key-encryption key (kek-v1...)" : "blind-index secret")
+                + ": it was not made by the key initialization command; restore it from backup");
       }
       return new MasterKeystore(file, passphrase, keks, secret(index));
     } catch (GeneralSecurityException e) {
-      throw new MasterKeystoreException("keystore " + file + " has an entry that cannot be read "
-          + "with this passphrase: restore it from backup");
+      throw new MasterKeystoreException(
+          "keystore "
+              + file
+              + " has an entry that cannot be read "
+              + "with this passphrase: restore it from backup");
     }
   }
 
@@ -139,8 +154,11 @@ public final class MasterKeystore {
   public static char[] passphraseFromEnvironment(String variable) {
     String value = System.getenv(variable);
     if (value == null || value.isEmpty()) {
-      throw new MasterKeystoreException("environment variable " + variable + " is not set: set "
-          + "it to the master keystore passphrase");
+      throw new MasterKeystoreException(
+          "environment variable "
+              + variable
+              + " is not set: set "
+              + "it to the master keystore passphrase");
     }
     return value.toCharArray();
   }
@@ -227,16 +245,19 @@ public final class MasterKeystore {
       if (createNew) {
         Files.move(tmp, file); // fails if the file appeared meanwhile: never overwrite on create
       } else {
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING,
-            StandardCopyOption.ATOMIC_MOVE);
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       }
       tmp = null;
     } catch (FileAlreadyExistsException e) {
-      throw new MasterKeystoreException("keystore " + file + " already exists: refusing to "
-          + "overwrite it");
+      throw new MasterKeystoreException(
+          "keystore " + file + " already exists: refusing to " + "overwrite it");
     } catch (IOException | GeneralSecurityException e) {
-      throw new MasterKeystoreException("keystore " + file + " could not be written ("
-          + e.getClass().getSimpleName() + "): check that its directory exists and is writable",
+      throw new MasterKeystoreException(
+          "keystore "
+              + file
+              + " could not be written ("
+              + e.getClass().getSimpleName()
+              + "): check that its directory exists and is writable",
           e);
     } finally {
       if (tmp != null) {
@@ -264,10 +285,11 @@ public final class MasterKeystore {
   }
 
   private static SecretKey secret(Key key) {
-    if (!(key instanceof SecretKey secret) || secret.getEncoded() == null
+    if (!(key instanceof SecretKey secret)
+        || secret.getEncoded() == null
         || secret.getEncoded().length != 32) {
-      throw new MasterKeystoreException("keystore entry is not a 256-bit secret key: restore the "
-          + "keystore from backup");
+      throw new MasterKeystoreException(
+          "keystore entry is not a 256-bit secret key: restore the " + "keystore from backup");
     }
     return new SecretKeySpec(secret.getEncoded(), "AES");
   }

@@ -2,8 +2,8 @@ package org.consentry.crypto;
 
 /**
  * The master keystore could not be created, opened or updated. The message says what to fix (for
- * example that the file is missing and how to create it, or that the passphrase is wrong) and
- * never contains the passphrase or key material.
+ * example that the file is missing and how to create it, or that the passphrase is wrong) and never
+ * contains the passphrase or key material.
  */
 public class MasterKeystoreException extends RuntimeException {
 

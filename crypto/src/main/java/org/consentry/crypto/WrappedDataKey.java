@@ -6,8 +6,8 @@ import java.util.Objects;
 
 /**
  * One version of a data key as stored: encrypted (wrapped) under a version of the master
- * key-encryption key, so the database never holds a usable key. The wrapping also authenticates
- * key id, version and KEK version: a row edited or copied to another key id fails to unwrap.
+ * key-encryption key, so the database never holds a usable key. The wrapping also authenticates key
+ * id, version and KEK version: a row edited or copied to another key id fails to unwrap.
  *
  * @param keyId the data key's id, typically a patient id
  * @param version the data-key version, from 1; a ciphertext records the version it was made with
@@ -15,8 +15,8 @@ import java.util.Objects;
  * @param wrapped the wrapped key: 60 opaque bytes (copied in and out)
  * @param createdAt when this data-key version was made (kept across re-wrapping)
  */
-public record WrappedDataKey(String keyId, int version, int kekVersion, byte[] wrapped,
-    Instant createdAt) {
+public record WrappedDataKey(
+    String keyId, int version, int kekVersion, byte[] wrapped, Instant createdAt) {
 
   public WrappedDataKey {
     Objects.requireNonNull(keyId, "keyId");
@@ -40,8 +40,11 @@ public record WrappedDataKey(String keyId, int version, int kekVersion, byte[] w
   @Override
   public boolean equals(Object other) {
     return other instanceof WrappedDataKey that
-        && keyId.equals(that.keyId) && version == that.version && kekVersion == that.kekVersion
-        && Arrays.equals(wrapped, that.wrapped) && createdAt.equals(that.createdAt);
+        && keyId.equals(that.keyId)
+        && version == that.version
+        && kekVersion == that.kekVersion
+        && Arrays.equals(wrapped, that.wrapped)
+        && createdAt.equals(that.createdAt);
   }
 
   @Override
@@ -51,7 +54,12 @@ public record WrappedDataKey(String keyId, int version, int kekVersion, byte[] w
 
   @Override
   public String toString() {
-    return "WrappedDataKey[version=" + version + ", kekVersion=" + kekVersion + ", createdAt="
-        + createdAt + "]";
+    return "WrappedDataKey[version="
+        + version
+        + ", kekVersion="
+        + kekVersion
+        + ", createdAt="
+        + createdAt
+        + "]";
   }
 }

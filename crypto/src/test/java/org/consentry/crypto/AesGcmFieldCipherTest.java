@@ -18,8 +18,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class AesGcmFieldCipherTest {
 
-  @TempDir
-  static Path dir;
+  @TempDir static Path dir;
   static MasterKeystore masterKeys;
 
   private final FieldContext birthDate =
@@ -76,14 +75,16 @@ class AesGcmFieldCipherTest {
   @Test
   void decrypt_withAnyByteFlipped_fails() {
     byte[] ciphertext = cipher.encrypt("1970-01-01".getBytes(StandardCharsets.UTF_8), birthDate);
-    IntStream.range(0, ciphertext.length).forEach(i -> {
-      byte[] tampered = ciphertext.clone();
-      tampered[i] ^= 0x01;
-      assertThatThrownBy(() -> cipher.decrypt(tampered, birthDate))
-          .as("byte %d", i)
-          .isInstanceOf(DecryptionException.class)
-          .isNotInstanceOf(KeyDestroyedException.class);
-    });
+    IntStream.range(0, ciphertext.length)
+        .forEach(
+            i -> {
+              byte[] tampered = ciphertext.clone();
+              tampered[i] ^= 0x01;
+              assertThatThrownBy(() -> cipher.decrypt(tampered, birthDate))
+                  .as("byte %d", i)
+                  .isInstanceOf(DecryptionException.class)
+                  .isNotInstanceOf(KeyDestroyedException.class);
+            });
   }
 
   @Test
@@ -101,13 +102,15 @@ class AesGcmFieldCipherTest {
   void decrypt_movedToAnotherResourceTypeIdPathOrKeyId_fails() {
     byte[] ciphertext = cipher.encrypt("1970-01-01".getBytes(StandardCharsets.UTF_8), birthDate);
     cipher.encrypt(new byte[1], new FieldContext("pat-2", "Patient", "pat-2", "x")); // pat-2 key
-    for (FieldContext moved : new FieldContext[] {
-        new FieldContext("pat-1", "RelatedPerson", "pat-1", "Patient.birthDate"),
-        new FieldContext("pat-1", "Patient", "pat-9", "Patient.birthDate"),
-        new FieldContext("pat-1", "Patient", "pat-1", "Patient.deceasedDateTime"),
-        new FieldContext("pat-2", "Patient", "pat-1", "Patient.birthDate"),
-        // same concatenation of location strings, different split: length prefixes tell apart
-        new FieldContext("pat-1", "Patientpat-1", "", "Patient.birthDate")}) {
+    for (FieldContext moved :
+        new FieldContext[] {
+          new FieldContext("pat-1", "RelatedPerson", "pat-1", "Patient.birthDate"),
+          new FieldContext("pat-1", "Patient", "pat-9", "Patient.birthDate"),
+          new FieldContext("pat-1", "Patient", "pat-1", "Patient.deceasedDateTime"),
+          new FieldContext("pat-2", "Patient", "pat-1", "Patient.birthDate"),
+          // same concatenation of location strings, different split: length prefixes tell apart
+          new FieldContext("pat-1", "Patientpat-1", "", "Patient.birthDate")
+        }) {
       assertThatThrownBy(() -> cipher.decrypt(ciphertext, moved))
           .as("%s", moved)
           .isInstanceOf(DecryptionException.class);
@@ -153,9 +156,13 @@ class AesGcmFieldCipherTest {
     FieldContext moved = new FieldContext("pat-1", "Patient", "other-77", "Patient.secretPath");
     assertThatThrownBy(() -> cipher.decrypt(ciphertext, moved))
         .isInstanceOf(DecryptionException.class)
-        .satisfies(e -> assertThat(e.getMessage())
-            .doesNotContain(secret).doesNotContain("pat-1").doesNotContain("other-77")
-            .doesNotContain("secretPath"));
+        .satisfies(
+            e ->
+                assertThat(e.getMessage())
+                    .doesNotContain(secret)
+                    .doesNotContain("pat-1")
+                    .doesNotContain("other-77")
+                    .doesNotContain("secretPath"));
   }
 
   @Test
@@ -183,8 +190,7 @@ class AesGcmFieldCipherTest {
     assertThat(Arrays.copyOfRange(old, 7, 11)).containsExactly(0, 0, 0, 1);
     assertThat(Arrays.copyOfRange(fresh, 7, 11)).containsExactly(0, 0, 0, 2);
     assertThat(cipher.decrypt(old, birthDate)).asString(StandardCharsets.UTF_8).isEqualTo("old");
-    assertThat(cipher.decrypt(fresh, birthDate)).asString(StandardCharsets.UTF_8)
-        .isEqualTo("new");
+    assertThat(cipher.decrypt(fresh, birthDate)).asString(StandardCharsets.UTF_8).isEqualTo("new");
   }
 
   @Test

@@ -21,12 +21,14 @@ class HmacSha256BlindIndexTest {
   private final BlindIndex index = HmacSha256BlindIndex.fromSecret(secret(1));
 
   static Stream<String[]> rfc4231() throws IOException {
-    try (InputStream in = HmacSha256BlindIndexTest.class.getResourceAsStream(
-        "/kat/hmac-sha256-rfc4231.txt")) {
-      return new String(in.readAllBytes(), StandardCharsets.US_ASCII).lines()
-          .filter(line -> !line.startsWith("#") && !line.isBlank())
-          .map(line -> line.split("\\|"))
-          .toList().stream();
+    try (InputStream in =
+        HmacSha256BlindIndexTest.class.getResourceAsStream("/kat/hmac-sha256-rfc4231.txt")) {
+      return new String(in.readAllBytes(), StandardCharsets.US_ASCII)
+              .lines()
+              .filter(line -> !line.startsWith("#") && !line.isBlank())
+              .map(line -> line.split("\\|"))
+              .toList()
+              .stream();
     }
   }
 

@@ -25,8 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class KeyRingTest {
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
   private MasterKeystore masterKeys;
   private CountingStore store;
   private KeyRing keyRing;
@@ -44,11 +43,14 @@ class KeyRingTest {
   void dataKeyFor_firstUse_createsVersionOneWrappedUnderPrimaryKek() {
     int version = keyRing.dataKeyFor("pat-1").version();
     assertThat(version).isEqualTo(1);
-    assertThat(store.all()).singleElement().satisfies(k -> {
-      assertThat(k.keyId()).isEqualTo("pat-1");
-      assertThat(k.kekVersion()).isEqualTo(1);
-      assertThat(k.wrapped()).hasSize(60);
-    });
+    assertThat(store.all())
+        .singleElement()
+        .satisfies(
+            k -> {
+              assertThat(k.keyId()).isEqualTo("pat-1");
+              assertThat(k.kekVersion()).isEqualTo(1);
+              assertThat(k.wrapped()).hasSize(60);
+            });
   }
 
   @Test
@@ -75,10 +77,8 @@ class KeyRingTest {
     assertThat(store.all()).hasSize(3).allSatisfy(k -> assertThat(k.kekVersion()).isEqualTo(2));
     // a fresh process: nothing cached, keystore reopened from the file
     MasterKeystore reopened = MasterKeystore.open(masterKeys.file(), TestKeys.PASSPHRASE);
-    AesGcmFieldCipher fresh =
-        new AesGcmFieldCipher(KeyRing.builder(reopened, store).build());
-    assertThat(fresh.decrypt(before, ctx)).asString(StandardCharsets.UTF_8)
-        .isEqualTo("1970-01-01");
+    AesGcmFieldCipher fresh = new AesGcmFieldCipher(KeyRing.builder(reopened, store).build());
+    assertThat(fresh.decrypt(before, ctx)).asString(StandardCharsets.UTF_8).isEqualTo("1970-01-01");
     assertThat(keyRing.rewrapAll(kek)).isZero();
   }
 
@@ -86,14 +86,12 @@ class KeyRingTest {
   void rotateKek_newDataKeysAreWrappedUnderNewPrimary() {
     keyRing.rotateKek();
     keyRing.dataKeyFor("pat-3");
-    assertThat(store.find("pat-3", 1)).get().extracting(WrappedDataKey::kekVersion)
-        .isEqualTo(2);
+    assertThat(store.find("pat-3", 1)).get().extracting(WrappedDataKey::kekVersion).isEqualTo(2);
   }
 
   @Test
   void rewrapAll_unknownKekVersion_isRejected() {
-    assertThatThrownBy(() -> keyRing.rewrapAll(7))
-        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> keyRing.rewrapAll(7)).isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
@@ -117,8 +115,8 @@ class KeyRingTest {
   void destroy_onAnotherNode_isSeenAfterInvalidateOrTimeToLive() {
     TestClock clock = new TestClock();
     KeyRing nodeA = KeyRing.builder(masterKeys, store).clock(clock).build();
-    KeyRing nodeB = KeyRing.builder(masterKeys, store).clock(clock)
-        .cacheTtl(Duration.ofMinutes(5)).build();
+    KeyRing nodeB =
+        KeyRing.builder(masterKeys, store).clock(clock).cacheTtl(Duration.ofMinutes(5)).build();
     FieldContext ctx = ctx("pat-1", "Patient.birthDate");
     byte[] ct = new AesGcmFieldCipher(nodeA).encrypt(utf8("a"), ctx);
     AesGcmFieldCipher onB = new AesGcmFieldCipher(nodeB);
@@ -163,10 +161,12 @@ class KeyRingTest {
       CountDownLatch start = new CountDownLatch(1);
       for (int i = 0; i < 8; i++) {
         KeyRing node = KeyRing.builder(masterKeys, store).build(); // one ring per "node"
-        results.add(pool.submit(() -> {
-          start.await();
-          return node.dataKeyFor("pat-race").key().getEncoded();
-        }));
+        results.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  return node.dataKeyFor("pat-race").key().getEncoded();
+                }));
       }
       start.countDown();
       byte[] first = results.get(0).get(30, TimeUnit.SECONDS);
@@ -188,19 +188,22 @@ class KeyRingTest {
       List<Future<?>> done = new ArrayList<>();
       for (int t = 0; t < threads; t++) {
         int thread = t;
-        done.add(pool.submit(() -> {
-          for (int i = 0; i < 2_000; i++) {
-            String patient = "pat-" + (i % 37);
-            FieldContext ctx = ctx(patient, "Observation.value[" + thread + "]");
-            String value = thread + ":" + i;
-            if (i % 500 == 0 && thread == 0) {
-              keyRing.rotateDataKey(patient);
-            }
-            if (!value.equals(cipher.decryptString(cipher.encryptString(value, ctx), ctx))) {
-              failures.incrementAndGet();
-            }
-          }
-        }));
+        done.add(
+            pool.submit(
+                () -> {
+                  for (int i = 0; i < 2_000; i++) {
+                    String patient = "pat-" + (i % 37);
+                    FieldContext ctx = ctx(patient, "Observation.value[" + thread + "]");
+                    String value = thread + ":" + i;
+                    if (i % 500 == 0 && thread == 0) {
+                      keyRing.rotateDataKey(patient);
+                    }
+                    if (!value.equals(
+                        cipher.decryptString(cipher.encryptString(value, ctx), ctx))) {
+                      failures.incrementAndGet();
+                    }
+                  }
+                }));
       }
       for (Future<?> f : done) {
         f.get(60, TimeUnit.SECONDS);
@@ -209,10 +212,12 @@ class KeyRingTest {
       pool.shutdownNow();
     }
     assertThat(failures).hasValue(0);
-    assertThat(store.all()).extracting(k -> k.keyId() + "/v" + k.version())
+    assertThat(store.all())
+        .extracting(k -> k.keyId() + "/v" + k.version())
         // thread 0 rotates pat-0 four times (i = 0, 500, 1000, 1500); the first rotation adds a
         // version only if another thread created pat-0's key before it, so 3 or 4 extra versions
-        .doesNotHaveDuplicates().hasSizeBetween(37 + 3, 37 + 4);
+        .doesNotHaveDuplicates()
+        .hasSizeBetween(37 + 3, 37 + 4);
     assertThat(store.all().stream().map(WrappedDataKey::keyId).distinct()).hasSize(37);
   }
 

@@ -12,8 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class MasterKeystoreTest {
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void open_ofCreated_hasSameKeys() {
@@ -21,7 +20,8 @@ class MasterKeystoreTest {
     MasterKeystore opened = MasterKeystore.open(dir.resolve("keys.bcfks"), TestKeys.PASSPHRASE);
     assertThat(opened.versions()).containsExactly(1);
     assertThat(opened.kek(1).getEncoded()).isEqualTo(created.kek(1).getEncoded());
-    assertThat(opened.indexSecret().getEncoded()).isEqualTo(created.indexSecret().getEncoded())
+    assertThat(opened.indexSecret().getEncoded())
+        .isEqualTo(created.indexSecret().getEncoded())
         .isNotEqualTo(created.kek(1).getEncoded());
   }
 
@@ -49,12 +49,17 @@ class MasterKeystoreTest {
   @Test
   void open_wrongPassphrase_saysPassphraseWithoutShowingIt() {
     TestKeys.newKeystore(dir, "keys");
-    assertThatThrownBy(() -> MasterKeystore.open(dir.resolve("keys.bcfks"),
-        "wrong passphrase 123".toCharArray()))
+    assertThatThrownBy(
+            () ->
+                MasterKeystore.open(
+                    dir.resolve("keys.bcfks"), "wrong passphrase 123".toCharArray()))
         .isInstanceOf(MasterKeystoreException.class)
         .hasMessageContaining("passphrase is wrong")
-        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("wrong passphrase 123")
-            .doesNotContain(new String(TestKeys.PASSPHRASE)));
+        .satisfies(
+            e ->
+                assertThat(e.getMessage())
+                    .doesNotContain("wrong passphrase 123")
+                    .doesNotContain(new String(TestKeys.PASSPHRASE)));
   }
 
   @Test

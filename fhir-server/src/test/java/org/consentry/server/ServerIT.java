@@ -3,6 +3,7 @@ package org.consentry.server;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
+import ca.uhn.fhir.rest.client.interceptor.BearerTokenAuthInterceptor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -11,7 +12,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import ca.uhn.fhir.rest.client.interceptor.BearerTokenAuthInterceptor;
 import org.consentry.server.identity.TokenClient;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -21,119 +21,141 @@ import org.springframework.test.context.DynamicPropertySource;
 /**
  * Base of the integration tests: the whole server on a random port, storing in the test run's
  * PostgreSQL through {@code consentry.db.url} (the production path). Every subclass shares one
- * Spring context, so keep per-class configuration out of here; tests create their own data and
- * must not assume an empty database.
+ * Spring context, so keep per-class configuration out of here; tests create their own data and must
+ * not assume an empty database.
  */
 @SpringBootTest(
-		classes = ConsentryApplication.class,
-		webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		// application.yaml sets INFO for the running server; tests print warnings only
-		properties = {"logging.level.root=WARN", "logging.level.ca.uhn.fhir=WARN", "logging.level.org.consentry=WARN"})
+    classes = ConsentryApplication.class,
+    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+    // application.yaml sets INFO for the running server; tests print warnings only
+    properties = {
+      "logging.level.root=WARN",
+      "logging.level.ca.uhn.fhir=WARN",
+      "logging.level.org.consentry=WARN"
+    })
 public abstract class ServerIT {
 
-	protected static final FhirContext FHIR = FhirContext.forR4Cached();
-	protected static final HttpClient HTTP = HttpClient.newHttpClient();
+  protected static final FhirContext FHIR = FhirContext.forR4Cached();
+  protected static final HttpClient HTTP = HttpClient.newHttpClient();
 
-	@LocalServerPort
-	protected int port;
+  @LocalServerPort protected int port;
 
-	@DynamicPropertySource
-	static void storage(DynamicPropertyRegistry registry) throws IOException {
-		Path home = Files.createTempDirectory("consentry-it");
-		registry.add("consentry.home", home::toString);
-		// field-level encryption: a master keystore made for this run (./consentry keys init in production)
-		Path keys = Files.createDirectories(home.resolve("keys"));
-		org.consentry.crypto.MasterKeystore.create(keys.resolve("master.bcfks"), "test-keystore-passphrase".toCharArray());
-		Files.writeString(keys.resolve("passphrase"), "test-keystore-passphrase");
-		registry.add("consentry.crypto.keystore", () -> keys.resolve("master.bcfks").toString());
-		registry.add("consentry.crypto.passphrase-file", () -> keys.resolve("passphrase").toString());
-		registry.add("consentry.db.url", TestDatabase::jdbcUrl);
-		registry.add("consentry.db.username", () -> "postgres");
-		registry.add("consentry.db.password", () -> "");
-		registry.add("consentry.security.issuer", TestKeycloak::issuer);
-		// tests sign expired tokens themselves; a small skew keeps them short
-		registry.add("consentry.security.clock-skew", () -> "5s");
-	}
+  @DynamicPropertySource
+  static void storage(DynamicPropertyRegistry registry) throws IOException {
+    Path home = Files.createTempDirectory("consentry-it");
+    registry.add("consentry.home", home::toString);
+    // field-level encryption: a master keystore made for this run (./consentry keys init in
+    // production)
+    Path keys = Files.createDirectories(home.resolve("keys"));
+    org.consentry.crypto.MasterKeystore.create(
+        keys.resolve("master.bcfks"), "test-keystore-passphrase".toCharArray());
+    Files.writeString(keys.resolve("passphrase"), "test-keystore-passphrase");
+    registry.add("consentry.crypto.keystore", () -> keys.resolve("master.bcfks").toString());
+    registry.add("consentry.crypto.passphrase-file", () -> keys.resolve("passphrase").toString());
+    registry.add("consentry.db.url", TestDatabase::jdbcUrl);
+    registry.add("consentry.db.username", () -> "postgres");
+    registry.add("consentry.db.password", () -> "");
+    registry.add("consentry.security.issuer", TestKeycloak::issuer);
+    // tests sign expired tokens themselves; a small skew keeps them short
+    registry.add("consentry.security.clock-skew", () -> "5s");
+  }
 
-	private static String ehrToken;
+  private static String ehrToken;
 
-	/** A token of the EHR system client (system/*.*), cached: it lives an hour. */
-	protected static synchronized String ehrToken() {
-		if (ehrToken == null) {
-			String secret = TestKeycloak.users().clientSecret(TokenClient.EHR_CLIENT);
-			ehrToken = new TokenClient(TestKeycloak.admin().issuer()).clientCredentials(TokenClient.EHR_CLIENT, secret, null);
-		}
-		return ehrToken;
-	}
+  /** A token of the EHR system client (system/*.*), cached: it lives an hour. */
+  protected static synchronized String ehrToken() {
+    if (ehrToken == null) {
+      String secret = TestKeycloak.users().clientSecret(TokenClient.EHR_CLIENT);
+      ehrToken =
+          new TokenClient(TestKeycloak.admin().issuer())
+              .clientCredentials(TokenClient.EHR_CLIENT, secret, null);
+    }
+    return ehrToken;
+  }
 
-	/** A token of a user through the app client, with optional extra scopes. */
-	protected static String userToken(String username, String password, String scope) {
-		return new TokenClient(TestKeycloak.admin().issuer()).password(username, password, scope);
-	}
+  /** A token of a user through the app client, with optional extra scopes. */
+  protected static String userToken(String username, String password, String scope) {
+    return new TokenClient(TestKeycloak.admin().issuer()).password(username, password, scope);
+  }
 
-	protected String base() {
-		return "http://127.0.0.1:" + port + "/fhir";
-	}
+  protected String base() {
+    return "http://127.0.0.1:" + port + "/fhir";
+  }
 
-	/** A FHIR client acting as the EHR system. */
-	protected IGenericClient client() {
-		return client(ehrToken());
-	}
+  /** A FHIR client acting as the EHR system. */
+  protected IGenericClient client() {
+    return client(ehrToken());
+  }
 
-	/** A FHIR client sending the given token (none if null). */
-	protected IGenericClient client(String token) {
-		FHIR.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
-		FHIR.getRestfulClientFactory().setSocketTimeout(120_000);
-		IGenericClient client = FHIR.newRestfulGenericClient(base());
-		if (token != null) {
-			client.registerInterceptor(new BearerTokenAuthInterceptor(token));
-		}
-		return client;
-	}
+  /** A FHIR client sending the given token (none if null). */
+  protected IGenericClient client(String token) {
+    FHIR.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
+    FHIR.getRestfulClientFactory().setSocketTimeout(120_000);
+    IGenericClient client = FHIR.newRestfulGenericClient(base());
+    if (token != null) {
+      client.registerInterceptor(new BearerTokenAuthInterceptor(token));
+    }
+    return client;
+  }
 
-	/** Sends a raw request to a path under the FHIR base (or an absolute URL) and returns the response. */
-	protected HttpResponse<String> send(String method, String path, String contentType, String body) {
-		return sendAs(ehrToken(), method, path, contentType, body);
-	}
+  /**
+   * Sends a raw request to a path under the FHIR base (or an absolute URL) and returns the
+   * response.
+   */
+  protected HttpResponse<String> send(String method, String path, String contentType, String body) {
+    return sendAs(ehrToken(), method, path, contentType, body);
+  }
 
-	/** Sends a raw request with the given token (none if null). */
-	protected HttpResponse<String> sendAs(String token, String method, String path, String contentType, String body) {
-		return sendWith(token, method, path, contentType, body, java.util.Map.of());
-	}
+  /** Sends a raw request with the given token (none if null). */
+  protected HttpResponse<String> sendAs(
+      String token, String method, String path, String contentType, String body) {
+    return sendWith(token, method, path, contentType, body, java.util.Map.of());
+  }
 
-	/** Sends a raw request with the given token (none if null) and extra headers. */
-	protected HttpResponse<String> sendWith(
-			String token, String method, String path, String contentType, String body, java.util.Map<String, String> headers) {
-		String url = path.startsWith("http") ? path : base() + path;
-		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
-				.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
-				.header("Accept", "application/fhir+json");
-		if (contentType != null) {
-			request.header("Content-Type", contentType);
-		}
-		if (token != null) {
-			request.header("Authorization", "Bearer " + token);
-		}
-		headers.forEach((name, value) -> {
-			if (!name.equalsIgnoreCase("Content-Type")) {
-				request.header(name, value);
-			}
-		});
-		try {
-			return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-		} catch (IOException e) {
-			throw new UncheckedIOException(e);
-		} catch (InterruptedException e) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException(e);
-		}
-	}
+  /** Sends a raw request with the given token (none if null) and extra headers. */
+  protected HttpResponse<String> sendWith(
+      String token,
+      String method,
+      String path,
+      String contentType,
+      String body,
+      java.util.Map<String, String> headers) {
+    String url = path.startsWith("http") ? path : base() + path;
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(url))
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body))
+            .header("Accept", "application/fhir+json");
+    if (contentType != null) {
+      request.header("Content-Type", contentType);
+    }
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    headers.forEach(
+        (name, value) -> {
+          if (!name.equalsIgnoreCase("Content-Type")) {
+            request.header(name, value);
+          }
+        });
+    try {
+      return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
 
-	protected HttpResponse<String> get(String path) {
-		return send("GET", path, null, null);
-	}
+  protected HttpResponse<String> get(String path) {
+    return send("GET", path, null, null);
+  }
 
-	protected HttpResponse<String> postJson(String path, String body) {
-		return send("POST", path, "application/fhir+json", body);
-	}
+  protected HttpResponse<String> postJson(String path, String body) {
+    return send("POST", path, "application/fhir+json", body);
+  }
 }

@@ -21,134 +21,152 @@ import org.consentry.server.identity.RealmProvisioner;
 import org.consentry.server.identity.UserDirectory;
 
 /**
- * One real Keycloak for the whole test run: the official distribution that the build unpacked
- * into {@code target/keycloak} (see fhir-server/pom.xml), built once, started on free loopback
- * ports with a fresh database and a generated admin password, provisioned with the realm
- * definition through the admin client, and stopped when the JVM exits.
+ * One real Keycloak for the whole test run: the official distribution that the build unpacked into
+ * {@code target/keycloak} (see fhir-server/pom.xml), built once, started on free loopback ports
+ * with a fresh database and a generated admin password, provisioned with the realm definition
+ * through the admin client, and stopped when the JVM exits.
  */
 public final class TestKeycloak {
 
-	private static KeycloakAdmin admin;
-	private static Process process;
+  private static KeycloakAdmin admin;
+  private static Process process;
 
-	private TestKeycloak() {}
+  private TestKeycloak() {}
 
-	public static synchronized KeycloakAdmin admin() {
-		if (admin == null) {
-			try {
-				admin = start();
-			} catch (IOException e) {
-				throw new UncheckedIOException("could not start Keycloak for the tests", e);
-			} catch (InterruptedException e) {
-				Thread.currentThread().interrupt();
-				throw new IllegalStateException(e);
-			}
-			new RealmProvisioner(admin, line -> {}).provision();
-		}
-		return admin;
-	}
+  public static synchronized KeycloakAdmin admin() {
+    if (admin == null) {
+      try {
+        admin = start();
+      } catch (IOException e) {
+        throw new UncheckedIOException("could not start Keycloak for the tests", e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+      new RealmProvisioner(admin, line -> {}).provision();
+    }
+    return admin;
+  }
 
-	public static String issuer() {
-		return admin().issuer().toString();
-	}
+  public static String issuer() {
+    return admin().issuer().toString();
+  }
 
-	public static UserDirectory users() {
-		return new UserDirectory(admin());
-	}
+  public static UserDirectory users() {
+    return new UserDirectory(admin());
+  }
 
-	private static KeycloakAdmin start() throws IOException, InterruptedException {
-		Path home = home();
-		Path log = home.getParent().resolve("keycloak.log");
-		if (!Files.exists(home.resolve(".consentry-built"))) {
-			run(home, log, List.of("build", "--db=dev-file", "--health-enabled=true"), Duration.ofMinutes(3));
-			Files.createFile(home.resolve(".consentry-built"));
-		}
-		deleteTree(home.resolve("data"));
-		int port = freePort();
-		int management = freePort();
-		String password = java.util.UUID.randomUUID().toString();
-		ProcessBuilder builder = new ProcessBuilder(kc(home), "start", "--optimized", "--cache=local",
-				"--http-enabled=true", "--http-host=127.0.0.1", "--http-port=" + port,
-				"--hostname=http://127.0.0.1:" + port, "--http-management-port=" + management)
-				.redirectErrorStream(true)
-				.redirectOutput(log.toFile());
-		builder.environment().put("KC_BOOTSTRAP_ADMIN_USERNAME", "admin");
-		builder.environment().put("KC_BOOTSTRAP_ADMIN_PASSWORD", password);
-		process = builder.start();
-		Process started = process;
-		Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(started)));
-		waitReady(URI.create("http://127.0.0.1:" + management + "/health/ready"), log);
-		return new KeycloakAdmin(URI.create("http://127.0.0.1:" + port), "consentry", "admin", password);
-	}
+  private static KeycloakAdmin start() throws IOException, InterruptedException {
+    Path home = home();
+    Path log = home.getParent().resolve("keycloak.log");
+    if (!Files.exists(home.resolve(".consentry-built"))) {
+      run(
+          home,
+          log,
+          List.of("build", "--db=dev-file", "--health-enabled=true"),
+          Duration.ofMinutes(3));
+      Files.createFile(home.resolve(".consentry-built"));
+    }
+    deleteTree(home.resolve("data"));
+    int port = freePort();
+    int management = freePort();
+    String password = java.util.UUID.randomUUID().toString();
+    ProcessBuilder builder =
+        new ProcessBuilder(
+                kc(home),
+                "start",
+                "--optimized",
+                "--cache=local",
+                "--http-enabled=true",
+                "--http-host=127.0.0.1",
+                "--http-port=" + port,
+                "--hostname=http://127.0.0.1:" + port,
+                "--http-management-port=" + management)
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile());
+    builder.environment().put("KC_BOOTSTRAP_ADMIN_USERNAME", "admin");
+    builder.environment().put("KC_BOOTSTRAP_ADMIN_PASSWORD", password);
+    process = builder.start();
+    Process started = process;
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(started)));
+    waitReady(URI.create("http://127.0.0.1:" + management + "/health/ready"), log);
+    return new KeycloakAdmin(
+        URI.create("http://127.0.0.1:" + port), "consentry", "admin", password);
+  }
 
-	private static Path home() {
-		String configured = System.getProperty("consentry.test.keycloak-home");
-		Path home = configured != null ? Path.of(configured) : null;
-		if (home == null || !Files.isExecutable(home.resolve("bin/kc.sh"))) {
-			throw new IllegalStateException("no Keycloak distribution at " + home
-					+ ": run the ITs through Maven (mvn verify), which unpacks it into fhir-server/target/keycloak");
-		}
-		return home;
-	}
+  private static Path home() {
+    String configured = System.getProperty("consentry.test.keycloak-home");
+    Path home = configured != null ? Path.of(configured) : null;
+    if (home == null || !Files.isExecutable(home.resolve("bin/kc.sh"))) {
+      throw new IllegalStateException(
+          "no Keycloak distribution at "
+              + home
+              + ": run the ITs through Maven (mvn verify), which unpacks it into fhir-server/target/keycloak");
+    }
+    return home;
+  }
 
-	private static String kc(Path home) {
-		return home.resolve("bin/kc.sh").toString();
-	}
+  private static String kc(Path home) {
+    return home.resolve("bin/kc.sh").toString();
+  }
 
-	private static void run(Path home, Path log, List<String> args, Duration timeout)
-			throws IOException, InterruptedException {
-		List<String> command = Stream.concat(Stream.of(kc(home)), args.stream()).toList();
-		Process build = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-		if (!build.waitFor(timeout.toSeconds(), TimeUnit.SECONDS) || build.exitValue() != 0) {
-			build.destroyForcibly();
-			throw new IllegalStateException("kc.sh " + args + " failed; see " + log);
-		}
-	}
+  private static void run(Path home, Path log, List<String> args, Duration timeout)
+      throws IOException, InterruptedException {
+    List<String> command = Stream.concat(Stream.of(kc(home)), args.stream()).toList();
+    Process build =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    if (!build.waitFor(timeout.toSeconds(), TimeUnit.SECONDS) || build.exitValue() != 0) {
+      build.destroyForcibly();
+      throw new IllegalStateException("kc.sh " + args + " failed; see " + log);
+    }
+  }
 
-	private static void waitReady(URI health, Path log) throws IOException, InterruptedException {
-		HttpClient http = HttpClient.newHttpClient();
-		Instant deadline = Instant.now().plus(Duration.ofMinutes(3));
-		while (Instant.now().isBefore(deadline)) {
-			if (!process.isAlive()) {
-				throw new IllegalStateException("Keycloak exited while starting; see " + log);
-			}
-			try {
-				HttpResponse<Void> response = http.send(HttpRequest.newBuilder(health).timeout(Duration.ofSeconds(2)).build(),
-						HttpResponse.BodyHandlers.discarding());
-				if (response.statusCode() == 200) {
-					return;
-				}
-			} catch (IOException notYet) {
-				// still starting
-			}
-			Thread.sleep(500);
-		}
-		throw new IllegalStateException("Keycloak did not become ready within 3 minutes; see " + log);
-	}
+  private static void waitReady(URI health, Path log) throws IOException, InterruptedException {
+    HttpClient http = HttpClient.newHttpClient();
+    Instant deadline = Instant.now().plus(Duration.ofMinutes(3));
+    while (Instant.now().isBefore(deadline)) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException("Keycloak exited while starting; see " + log);
+      }
+      try {
+        HttpResponse<Void> response =
+            http.send(
+                HttpRequest.newBuilder(health).timeout(Duration.ofSeconds(2)).build(),
+                HttpResponse.BodyHandlers.discarding());
+        if (response.statusCode() == 200) {
+          return;
+        }
+      } catch (IOException notYet) {
+        // still starting
+      }
+      Thread.sleep(500);
+    }
+    throw new IllegalStateException("Keycloak did not become ready within 3 minutes; see " + log);
+  }
 
-	/** Its database is thrown away, so there is nothing to shut down gracefully: kill it, quickly. */
-	private static void stop(Process kc) {
-		kc.descendants().forEach(ProcessHandle::destroyForcibly);
-		kc.destroyForcibly();
-		try {
-			kc.waitFor(5, TimeUnit.SECONDS);
-		} catch (InterruptedException e) {
-			Thread.currentThread().interrupt();
-		}
-	}
+  /** Its database is thrown away, so there is nothing to shut down gracefully: kill it, quickly. */
+  private static void stop(Process kc) {
+    kc.descendants().forEach(ProcessHandle::destroyForcibly);
+    kc.destroyForcibly();
+    try {
+      kc.waitFor(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
 
-	private static int freePort() throws IOException {
-		try (ServerSocket socket = new ServerSocket(0)) {
-			return socket.getLocalPort();
-		}
-	}
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
 
-	private static void deleteTree(Path dir) throws IOException {
-		if (!Files.exists(dir)) {
-			return;
-		}
-		try (Stream<Path> walk = Files.walk(dir)) {
-			walk.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
-		}
-	}
+  private static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(dir)) {
+      walk.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+    }
+  }
 }

@@ -4,8 +4,8 @@ import java.util.Optional;
 import org.hl7.fhir.r4.model.Coding;
 
 /**
- * An HL7 v3 Confidentiality level, declared in increasing order U &lt; L &lt; M &lt; N &lt; R &lt; V,
- * so {@link #compareTo} says which of two levels is the more restrictive. The labeler puts R on
+ * An HL7 v3 Confidentiality level, declared in increasing order U &lt; L &lt; M &lt; N &lt; R &lt;
+ * V, so {@link #compareTo} says which of two levels is the more restrictive. The labeler puts R on
  * sensitive data and N on the rest, and never lowers a level a resource already carries.
  */
 public enum Confidentiality {

@@ -13,22 +13,24 @@ import org.hl7.fhir.r4.model.ValueSet;
 /**
  * Entry point: the bundled terminology resources and the sensitivity labelers built from them.
  *
- * <p>Bundled, as HAPI R4 resources (sources and purpose in each description, and in
- * {@code terminology/SOURCES.md}): the HL7 code systems v3-Confidentiality, v3-ActCode
- * (information sensitivity subset), v3-ActReason (purpose of use subset), consentscope and
- * consentcategorycodes; one value set per bundled sensitivity category
- * ({@code http://consentry.org/fhir/ValueSet/sensitivity-<category>}); and the ConceptMap
- * {@code http://consentry.org/fhir/ConceptMap/sensitivity-to-confidentiality}.
+ * <p>Bundled, as HAPI R4 resources (sources and purpose in each description, and in {@code
+ * terminology/SOURCES.md}): the HL7 code systems v3-Confidentiality, v3-ActCode (information
+ * sensitivity subset), v3-ActReason (purpose of use subset), consentscope and consentcategorycodes;
+ * one value set per bundled sensitivity category ({@code
+ * http://consentry.org/fhir/ValueSet/sensitivity-<category>}); and the ConceptMap {@code
+ * http://consentry.org/fhir/ConceptMap/sensitivity-to-confidentiality}.
  *
  * <p>A sensitivity value set declares its category with one extension at the root:
+ *
  * <pre>{@code
  * "extension": [{
  *   "url": "http://consentry.org/fhir/StructureDefinition/sensitivity-category",
  *   "valueCoding": {"system": "http://terminology.hl7.org/CodeSystem/v3-ActCode", "code": "ETH"}
  * }]
  * }</pre>
- * and lists its codes in {@code compose.include.concept} (no filters, no imported value sets:
- * the labeler looks codes up, it does not search). It must have a {@code url}.
+ *
+ * and lists its codes in {@code compose.include.concept} (no filters, no imported value sets: the
+ * labeler looks codes up, it does not search). It must have a {@code url}.
  */
 public final class Terminology {
 

@@ -2,6 +2,7 @@ package org.consentry.terminology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ca.uhn.fhir.parser.IParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -17,15 +18,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import ca.uhn.fhir.parser.IParser;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Resource;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Labels the sample data and checks every resource against labels computed independently: from
- * the raw JSON (every system/code pair outside meta, found by Jackson, not by HAPI's model or the
+ * Labels the sample data and checks every resource against labels computed independently: from the
+ * raw JSON (every system/code pair outside meta, found by Jackson, not by HAPI's model or the
  * module's readers) and the hand-written table sample-sensitive-codes.tsv (not the module's value
  * sets).
  */
@@ -39,20 +39,23 @@ class SampleDataLabelingTest {
   @BeforeAll
   static void readTable() throws IOException {
     table = new HashMap<>();
-    try (InputStream in = SampleDataLabelingTest.class.getResourceAsStream("sample-sensitive-codes.tsv")) {
+    try (InputStream in =
+        SampleDataLabelingTest.class.getResourceAsStream("sample-sensitive-codes.tsv")) {
       for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
         if (line.isBlank() || line.startsWith("#")) {
           continue;
         }
         String[] columns = line.split("\t");
-        table.computeIfAbsent(columns[0] + "|" + columns[1], key -> new TreeSet<>())
+        table
+            .computeIfAbsent(columns[0] + "|" + columns[1], key -> new TreeSet<>())
             .add(SensitivityCategory.valueOf(columns[2]));
       }
     }
   }
 
   @Test
-  void synthea10_everyResourceGetsTheLabelsItsCodesCall_andTheCountsPerCategoryMatch() throws IOException {
+  void synthea10_everyResourceGetsTheLabelsItsCodesCall_andTheCountsPerCategoryMatch()
+      throws IOException {
     List<String> resources = SampleData.syntheaJson();
 
     Tally tally = label(resources);
@@ -61,12 +64,17 @@ class SampleDataLabelingTest {
     assertThat(resources).hasSize(9022);
     assertThat(tally.mismatches).isEmpty();
     assertThat(tally.actual).isEqualTo(tally.expected);
-    assertThat(tally.expected).containsKeys(SensitivityCategory.PSY, SensitivityCategory.ETH,
-        SensitivityCategory.SDV, SensitivityCategory.SEX);
+    assertThat(tally.expected)
+        .containsKeys(
+            SensitivityCategory.PSY,
+            SensitivityCategory.ETH,
+            SensitivityCategory.SDV,
+            SensitivityCategory.SEX);
   }
 
   @Test
-  void sampleBundles_everyEntryGetsTheLabelsItsCodesCall_andTheCountsPerCategoryMatch() throws IOException {
+  void sampleBundles_everyEntryGetsTheLabelsItsCodesCall_andTheCountsPerCategoryMatch()
+      throws IOException {
     List<String> resources = new ArrayList<>();
     for (Path file : SampleData.files(SampleData.SAMPLE_BUNDLES, ".json")) {
       for (JsonNode entry : JSON.readTree(Files.readString(file)).path("entry")) {
@@ -79,8 +87,12 @@ class SampleDataLabelingTest {
     report("sample-bundles", tally);
     assertThat(tally.mismatches).isEmpty();
     assertThat(tally.actual).isEqualTo(tally.expected);
-    assertThat(tally.expected).containsKeys(SensitivityCategory.SEX, SensitivityCategory.HIV,
-        SensitivityCategory.STD, SensitivityCategory.GDIS);
+    assertThat(tally.expected)
+        .containsKeys(
+            SensitivityCategory.SEX,
+            SensitivityCategory.HIV,
+            SensitivityCategory.STD,
+            SensitivityCategory.GDIS);
   }
 
   private Tally label(List<String> resources) throws IOException {
@@ -101,11 +113,19 @@ class SampleDataLabelingTest {
       expected.forEach(category -> expectedLabels.add(SensitivityCategory.SYSTEM + "|" + category));
       expectedLabels.add(Confidentiality.SYSTEM + "|" + (expected.isEmpty() ? "N" : "R"));
       if (!actualLabels.equals(expectedLabels)) {
-        tally.mismatches.add(resource.fhirType() + "/" + resource.getIdPart() + ": expected "
-            + expectedLabels + " but got " + actualLabels);
+        tally.mismatches.add(
+            resource.fhirType()
+                + "/"
+                + resource.getIdPart()
+                + ": expected "
+                + expectedLabels
+                + " but got "
+                + actualLabels);
       }
       expected.forEach(category -> tally.expected.merge(category, 1, Integer::sum));
-      labeler.categories(resource).forEach(category -> tally.actual.merge(category, 1, Integer::sum));
+      labeler
+          .categories(resource)
+          .forEach(category -> tally.actual.merge(category, 1, Integer::sum));
       tally.restricted += expected.isEmpty() ? 0 : 1;
       tally.total++;
     }
@@ -122,7 +142,9 @@ class SampleDataLabelingTest {
       return;
     }
     if (node.path("system").isTextual() && node.path("code").isTextual()) {
-      into.addAll(table.getOrDefault(node.get("system").asText() + "|" + node.get("code").asText(), Set.of()));
+      into.addAll(
+          table.getOrDefault(
+              node.get("system").asText() + "|" + node.get("code").asText(), Set.of()));
     }
     boolean resource = node.has("resourceType");
     for (Iterator<Map.Entry<String, JsonNode>> fields = node.fields(); fields.hasNext(); ) {
@@ -134,8 +156,15 @@ class SampleDataLabelingTest {
   }
 
   private static void report(String data, Tally tally) {
-    System.out.println("[labeling " + data + "] resources=" + tally.total + " restricted=" + tally.restricted
-        + " per category=" + tally.actual);
+    System.out.println(
+        "[labeling "
+            + data
+            + "] resources="
+            + tally.total
+            + " restricted="
+            + tally.restricted
+            + " per category="
+            + tally.actual);
   }
 
   private static final class Tally {

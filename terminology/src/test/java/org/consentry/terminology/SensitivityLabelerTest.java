@@ -3,12 +3,12 @@ package org.consentry.terminology;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ca.uhn.fhir.context.FhirVersionEnum;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
-import ca.uhn.fhir.context.FhirVersionEnum;
 import org.hl7.fhir.instance.model.api.IBaseMetaType;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.instance.model.api.IIdType;
@@ -46,56 +46,72 @@ class SensitivityLabelerTest {
   enum Shape {
     CONDITION_CODE(c -> new Condition().setCode(concept(c))),
     OBSERVATION_CODE(c -> new Observation().setCode(concept(c))),
-    OBSERVATION_VALUE(c -> new Observation().setCode(concept(new Coding(LOINC, "72166-2", null)))
-        .setValue(concept(c))),
-    OBSERVATION_COMPONENT(c -> {
-      Observation observation = new Observation().setCode(concept(new Coding(LOINC, "93025-5", null)));
-      observation.addComponent().setCode(concept(c));
-      return observation;
-    }),
+    OBSERVATION_VALUE(
+        c ->
+            new Observation()
+                .setCode(concept(new Coding(LOINC, "72166-2", null)))
+                .setValue(concept(c))),
+    OBSERVATION_COMPONENT(
+        c -> {
+          Observation observation =
+              new Observation().setCode(concept(new Coding(LOINC, "93025-5", null)));
+          observation.addComponent().setCode(concept(c));
+          return observation;
+        }),
     PROCEDURE_CODE(c -> new Procedure().setCode(concept(c))),
     MEDICATION_REQUEST(c -> new MedicationRequest().setMedication(concept(c))),
     MEDICATION_STATEMENT(c -> new MedicationStatement().setMedication(concept(c))),
     ENCOUNTER_REASON(c -> new Encounter().addReasonCode(concept(c))),
     ENCOUNTER_TYPE(c -> new Encounter().addType(concept(c))),
     REPORT_CODE(c -> new DiagnosticReport().setCode(concept(c))),
-    REPORT_CONCLUSION(c -> new DiagnosticReport().setCode(concept(new Coding(LOINC, "34117-2", null)))
-        .addConclusionCode(concept(c))),
-    CARE_PLAN_ACTIVITY(c -> {
-      CarePlan plan = new CarePlan();
-      plan.addActivity().getDetail().setCode(concept(c));
-      return plan;
-    }),
-    CLAIM_ITEM(c -> {
-      Claim claim = new Claim();
-      claim.addItem().setProductOrService(concept(c));
-      return claim;
-    }),
-    CLAIM_DIAGNOSIS(c -> {
-      Claim claim = new Claim();
-      claim.addDiagnosis().setDiagnosis(concept(c));
-      return claim;
-    }),
-    EOB_ITEM(c -> {
-      ExplanationOfBenefit eob = new ExplanationOfBenefit();
-      eob.addItem().setProductOrService(concept(c));
-      return eob;
-    }),
-    CONTAINED_IN_REPORT(c -> {
-      DiagnosticReport report = new DiagnosticReport().setCode(concept(new Coding(LOINC, "34117-2", null)));
-      report.addContained(new Observation().setCode(concept(c)).setId("inner"));
-      return report;
-    }),
-    QUESTIONNAIRE_ANSWER(c -> {
-      QuestionnaireResponse response = new QuestionnaireResponse();
-      response.addItem().setLinkId("1").addAnswer().setValue(c);
-      return response;
-    }),
-    PATIENT_EXTENSION(c -> {
-      Patient patient = new Patient();
-      patient.addExtension("http://example.org/fhir/StructureDefinition/some-coding", c);
-      return patient;
-    });
+    REPORT_CONCLUSION(
+        c ->
+            new DiagnosticReport()
+                .setCode(concept(new Coding(LOINC, "34117-2", null)))
+                .addConclusionCode(concept(c))),
+    CARE_PLAN_ACTIVITY(
+        c -> {
+          CarePlan plan = new CarePlan();
+          plan.addActivity().getDetail().setCode(concept(c));
+          return plan;
+        }),
+    CLAIM_ITEM(
+        c -> {
+          Claim claim = new Claim();
+          claim.addItem().setProductOrService(concept(c));
+          return claim;
+        }),
+    CLAIM_DIAGNOSIS(
+        c -> {
+          Claim claim = new Claim();
+          claim.addDiagnosis().setDiagnosis(concept(c));
+          return claim;
+        }),
+    EOB_ITEM(
+        c -> {
+          ExplanationOfBenefit eob = new ExplanationOfBenefit();
+          eob.addItem().setProductOrService(concept(c));
+          return eob;
+        }),
+    CONTAINED_IN_REPORT(
+        c -> {
+          DiagnosticReport report =
+              new DiagnosticReport().setCode(concept(new Coding(LOINC, "34117-2", null)));
+          report.addContained(new Observation().setCode(concept(c)).setId("inner"));
+          return report;
+        }),
+    QUESTIONNAIRE_ANSWER(
+        c -> {
+          QuestionnaireResponse response = new QuestionnaireResponse();
+          response.addItem().setLinkId("1").addAnswer().setValue(c);
+          return response;
+        }),
+    PATIENT_EXTENSION(
+        c -> {
+          Patient patient = new Patient();
+          patient.addExtension("http://example.org/fhir/StructureDefinition/some-coding", c);
+          return patient;
+        });
 
     final Function<Coding, Resource> build;
 
@@ -112,7 +128,10 @@ class SensitivityLabelerTest {
   class Categories {
 
     @ParameterizedTest(name = "{0} {2} -> [{3}]")
-    @CsvSource(delimiter = '|', textBlock = """
+    @CsvSource(
+        delimiter = '|',
+        textBlock =
+            """
         # shape                 | system                                    | code              | categories
         CONDITION_CODE          | http://snomed.info/sct                    | 73595000          | PSY
         CONDITION_CODE          | http://snomed.info/sct                    | 80583007          | PSY
@@ -161,13 +180,16 @@ class SensitivityLabelerTest {
     void categories_followTheValueSets(Shape shape, String system, String code, String categories) {
       Resource resource = shape.with(system, code);
 
-      assertThat(labeler.categories(resource)).containsExactlyInAnyOrderElementsOf(parse(categories));
+      assertThat(labeler.categories(resource))
+          .containsExactlyInAnyOrderElementsOf(parse(categories));
     }
 
     @Test
     void categories_ofAResourceWithCodesOfSeveralCategories_isTheirUnion() {
-      Observation observation = new Observation().setCode(concept(new Coding(LOINC, "75626-2", null)))
-          .setValue(concept(new Coding(SNOMED, "706893006", null)));
+      Observation observation =
+          new Observation()
+              .setCode(concept(new Coding(LOINC, "75626-2", null)))
+              .setValue(concept(new Coding(SNOMED, "706893006", null)));
 
       assertThat(labeler.categories(observation))
           .containsExactlyInAnyOrder(SensitivityCategory.ETH, SensitivityCategory.SDV);
@@ -193,8 +215,8 @@ class SensitivityLabelerTest {
       boolean changed = labeler.apply(condition);
 
       assertThat(changed).isTrue();
-      assertThat(labels(condition)).containsExactly(
-          SensitivityCategory.SYSTEM + "|ETH", Confidentiality.SYSTEM + "|R");
+      assertThat(labels(condition))
+          .containsExactly(SensitivityCategory.SYSTEM + "|ETH", Confidentiality.SYSTEM + "|R");
     }
 
     @Test
@@ -224,8 +246,9 @@ class SensitivityLabelerTest {
 
       labeler.apply(condition);
 
-      assertThat(labels(condition)).containsExactlyInAnyOrder(
-          Confidentiality.SYSTEM + "|V", SensitivityCategory.SYSTEM + "|ETH");
+      assertThat(labels(condition))
+          .containsExactlyInAnyOrder(
+              Confidentiality.SYSTEM + "|V", SensitivityCategory.SYSTEM + "|ETH");
     }
 
     @Test
@@ -246,22 +269,27 @@ class SensitivityLabelerTest {
 
       labeler.apply(condition);
 
-      assertThat(labels(condition)).containsExactlyInAnyOrder(
-          Confidentiality.SYSTEM + "|R", SensitivityCategory.SYSTEM + "|PSY");
+      assertThat(labels(condition))
+          .containsExactlyInAnyOrder(
+              Confidentiality.SYSTEM + "|R", SensitivityCategory.SYSTEM + "|PSY");
     }
 
     @Test
     void apply_withClientLabels_keepsThemAll() {
       Condition condition = condition("38341003");
       condition.getMeta().addSecurity(SensitivityCategory.HIV.toCoding());
-      condition.getMeta().addSecurity(new Coding("http://terminology.hl7.org/CodeSystem/v3-ActReason", "HTEST", null));
+      condition
+          .getMeta()
+          .addSecurity(
+              new Coding("http://terminology.hl7.org/CodeSystem/v3-ActReason", "HTEST", null));
 
       labeler.apply(condition);
 
-      assertThat(labels(condition)).containsExactlyInAnyOrder(
-          SensitivityCategory.SYSTEM + "|HIV",
-          "http://terminology.hl7.org/CodeSystem/v3-ActReason|HTEST",
-          Confidentiality.SYSTEM + "|R");
+      assertThat(labels(condition))
+          .containsExactlyInAnyOrder(
+              SensitivityCategory.SYSTEM + "|HIV",
+              "http://terminology.hl7.org/CodeSystem/v3-ActReason|HTEST",
+              Confidentiality.SYSTEM + "|R");
     }
 
     @Test
@@ -271,19 +299,22 @@ class SensitivityLabelerTest {
 
       labeler.apply(condition);
 
-      assertThat(labels(condition)).containsExactly(
-          SensitivityCategory.SYSTEM + "|ETH", Confidentiality.SYSTEM + "|R");
+      assertThat(labels(condition))
+          .containsExactly(SensitivityCategory.SYSTEM + "|ETH", Confidentiality.SYSTEM + "|R");
     }
 
     @Test
     void apply_withLegacyConfidentialitySystem_doesNotLowerIt() {
       Condition condition = condition("7200002");
-      condition.getMeta().addSecurity(new Coding("http://hl7.org/fhir/v3/Confidentiality", "V", null));
+      condition
+          .getMeta()
+          .addSecurity(new Coding("http://hl7.org/fhir/v3/Confidentiality", "V", null));
 
       labeler.apply(condition);
 
-      assertThat(labels(condition)).containsExactlyInAnyOrder(
-          "http://hl7.org/fhir/v3/Confidentiality|V", SensitivityCategory.SYSTEM + "|ETH");
+      assertThat(labels(condition))
+          .containsExactlyInAnyOrder(
+              "http://hl7.org/fhir/v3/Confidentiality|V", SensitivityCategory.SYSTEM + "|ETH");
     }
 
     @Test
@@ -299,20 +330,23 @@ class SensitivityLabelerTest {
 
     @Test
     void apply_withACodeFromAnUnknownSystem_labelsFromTheCodesItKnows() {
-      Observation observation = new Observation()
-          .setCode(concept(new Coding("http://example.org/local-codes", "MOOD-7", "Mood check")))
-          .setValue(concept(new Coding(SNOMED, "73595000", null)));
+      Observation observation =
+          new Observation()
+              .setCode(
+                  concept(new Coding("http://example.org/local-codes", "MOOD-7", "Mood check")))
+              .setValue(concept(new Coding(SNOMED, "73595000", null)));
 
       labeler.apply(observation);
 
-      assertThat(labels(observation)).containsExactlyInAnyOrder(
-          SensitivityCategory.SYSTEM + "|PSY", Confidentiality.SYSTEM + "|R");
+      assertThat(labels(observation))
+          .containsExactlyInAnyOrder(
+              SensitivityCategory.SYSTEM + "|PSY", Confidentiality.SYSTEM + "|R");
     }
 
     @Test
     void apply_withOnlyUnknownCodes_labelsNormal() {
-      Condition condition = new Condition()
-          .setCode(concept(new Coding("urn:oid:1.2.3.4.5", "7200002", null)));
+      Condition condition =
+          new Condition().setCode(concept(new Coding("urn:oid:1.2.3.4.5", "7200002", null)));
       condition.getCode().addCoding(new Coding(null, "7200002", null));
 
       labeler.apply(condition);
@@ -323,7 +357,8 @@ class SensitivityLabelerTest {
     @Test
     void categories_ofASensitiveCodeUnderAnotherSystem_isEmpty() {
       Patient patient = new Patient();
-      patient.addExtension("http://hl7.org/fhir/us/core/StructureDefinition/us-core-race",
+      patient.addExtension(
+          "http://hl7.org/fhir/us/core/StructureDefinition/us-core-race",
           new Coding("urn:oid:2.16.840.1.113883.6.238", "2106-3", "White"));
 
       assertThat(labeler.categories(patient)).isEmpty();
@@ -335,33 +370,43 @@ class SensitivityLabelerTest {
 
     @Test
     void withValueSet_forANewCategory_labelsTheCodesItLists() {
-      ValueSet sickleCell = valueSet("http://example.org/fhir/ValueSet/sickle-cell", "SCA",
-          "http://example.org/codes", "SC-1");
+      ValueSet sickleCell =
+          valueSet(
+              "http://example.org/fhir/ValueSet/sickle-cell",
+              "SCA",
+              "http://example.org/codes",
+              "SC-1");
 
       SensitivityLabeler extended = labeler.withValueSet(sickleCell);
 
-      Condition condition = new Condition().setCode(concept(new Coding("http://example.org/codes", "SC-1", null)));
+      Condition condition =
+          new Condition().setCode(concept(new Coding("http://example.org/codes", "SC-1", null)));
       assertThat(extended.categories(condition)).containsExactly(SensitivityCategory.SCA);
       assertThat(labeler.categories(condition)).isEmpty();
     }
 
     @Test
     void withValueSet_withTheUrlOfABundledOne_replacesIt() {
-      ValueSet narrower = valueSet(SensitivityCategory.PSY.valueSetUrl(), "PSY", SNOMED, "80583007");
+      ValueSet narrower =
+          valueSet(SensitivityCategory.PSY.valueSetUrl(), "PSY", SNOMED, "80583007");
 
       SensitivityLabeler replaced = labeler.withValueSet(narrower);
 
       assertThat(replaced.categories(condition("73595000"))).isEmpty();
-      assertThat(replaced.categories(condition("80583007"))).containsExactly(SensitivityCategory.PSY);
-      assertThat(replaced.categories(condition("7200002"))).containsExactly(SensitivityCategory.ETH);
+      assertThat(replaced.categories(condition("80583007")))
+          .containsExactly(SensitivityCategory.PSY);
+      assertThat(replaced.categories(condition("7200002")))
+          .containsExactly(SensitivityCategory.ETH);
     }
 
     @Test
     void labelerFromValueSets_usesExactlyThoseValueSets() {
-      SensitivityLabeler onlyEth = Terminology.labeler(List.of(
-          valueSet("http://example.org/fhir/ValueSet/eth", "ETH", SNOMED, "38341003")));
+      SensitivityLabeler onlyEth =
+          Terminology.labeler(
+              List.of(valueSet("http://example.org/fhir/ValueSet/eth", "ETH", SNOMED, "38341003")));
 
-      assertThat(onlyEth.categories(condition("38341003"))).containsExactly(SensitivityCategory.ETH);
+      assertThat(onlyEth.categories(condition("38341003")))
+          .containsExactly(SensitivityCategory.ETH);
       assertThat(onlyEth.categories(condition("7200002"))).isEmpty();
     }
 
@@ -390,17 +435,58 @@ class SensitivityLabelerTest {
   /** Stands for a resource of another FHIR version (no other structures are on the classpath). */
   @SuppressWarnings("serial")
   static final class NotR4Resource implements IBaseResource {
-    @Override public IBaseMetaType getMeta() { return null; }
-    @Override public IIdType getIdElement() { return null; }
-    @Override public IBaseResource setId(String id) { return this; }
-    @Override public IBaseResource setId(IIdType id) { return this; }
-    @Override public FhirVersionEnum getStructureFhirVersionEnum() { return FhirVersionEnum.DSTU3; }
-    @Override public boolean isEmpty() { return true; }
-    @Override public boolean hasFormatComment() { return false; }
-    @Override public List<String> getFormatCommentsPre() { return List.of(); }
-    @Override public List<String> getFormatCommentsPost() { return List.of(); }
-    @Override public Object getUserData(String name) { return null; }
-    @Override public void setUserData(String name, Object value) {}
+    @Override
+    public IBaseMetaType getMeta() {
+      return null;
+    }
+
+    @Override
+    public IIdType getIdElement() {
+      return null;
+    }
+
+    @Override
+    public IBaseResource setId(String id) {
+      return this;
+    }
+
+    @Override
+    public IBaseResource setId(IIdType id) {
+      return this;
+    }
+
+    @Override
+    public FhirVersionEnum getStructureFhirVersionEnum() {
+      return FhirVersionEnum.DSTU3;
+    }
+
+    @Override
+    public boolean isEmpty() {
+      return true;
+    }
+
+    @Override
+    public boolean hasFormatComment() {
+      return false;
+    }
+
+    @Override
+    public List<String> getFormatCommentsPre() {
+      return List.of();
+    }
+
+    @Override
+    public List<String> getFormatCommentsPost() {
+      return List.of();
+    }
+
+    @Override
+    public Object getUserData(String name) {
+      return null;
+    }
+
+    @Override
+    public void setUserData(String name, Object value) {}
   }
 
   static Condition condition(String snomedCode) {
@@ -413,7 +499,8 @@ class SensitivityLabelerTest {
 
   static ValueSet valueSet(String url, String category, String system, String... codes) {
     ValueSet valueSet = new ValueSet().setUrl(url);
-    valueSet.addExtension(Terminology.SENSITIVITY_CATEGORY_EXTENSION,
+    valueSet.addExtension(
+        Terminology.SENSITIVITY_CATEGORY_EXTENSION,
         new Coding(SensitivityCategory.SYSTEM, category, null));
     ValueSet.ConceptSetComponent include = valueSet.getCompose().addInclude().setSystem(system);
     for (String code : codes) {
@@ -424,13 +511,16 @@ class SensitivityLabelerTest {
 
   static List<String> labels(Resource resource) {
     return resource.getMeta().getSecurity().stream()
-        .map(label -> label.getSystem() + "|" + label.getCode()).toList();
+        .map(label -> label.getSystem() + "|" + label.getCode())
+        .toList();
   }
 
   private static Set<SensitivityCategory> parse(String categories) {
     Set<SensitivityCategory> set = new TreeSet<>();
     if (categories != null) {
-      Arrays.stream(categories.trim().split("\\s+")).map(SensitivityCategory::valueOf).forEach(set::add);
+      Arrays.stream(categories.trim().split("\\s+"))
+          .map(SensitivityCategory::valueOf)
+          .forEach(set::add);
     }
     return set;
   }

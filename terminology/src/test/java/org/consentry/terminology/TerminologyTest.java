@@ -22,20 +22,25 @@ class TerminologyTest {
 
   @Test
   void bundled_codeSystems_areTheHl7OnesAtTheirOfficialUrls() {
-    assertThat(terminology.codeSystems()).extracting(CodeSystem::getUrl).containsExactly(
-        "http://terminology.hl7.org/CodeSystem/v3-Confidentiality",
-        "http://terminology.hl7.org/CodeSystem/v3-ActCode",
-        "http://terminology.hl7.org/CodeSystem/v3-ActReason",
-        "http://terminology.hl7.org/CodeSystem/consentscope",
-        "http://terminology.hl7.org/CodeSystem/consentcategorycodes");
+    assertThat(terminology.codeSystems())
+        .extracting(CodeSystem::getUrl)
+        .containsExactly(
+            "http://terminology.hl7.org/CodeSystem/v3-Confidentiality",
+            "http://terminology.hl7.org/CodeSystem/v3-ActCode",
+            "http://terminology.hl7.org/CodeSystem/v3-ActReason",
+            "http://terminology.hl7.org/CodeSystem/consentscope",
+            "http://terminology.hl7.org/CodeSystem/consentcategorycodes");
   }
 
   @Test
   void bundled_largeHl7CodeSystems_areMarkedAsFragments() {
     Map<String, CodeSystem.CodeSystemContentMode> content = new LinkedHashMap<>();
-    terminology.codeSystems().forEach(system -> content.put(system.getIdPart(), system.getContent()));
+    terminology
+        .codeSystems()
+        .forEach(system -> content.put(system.getIdPart(), system.getContent()));
 
-    assertThat(content).containsEntry("v3-ActCode", CodeSystem.CodeSystemContentMode.FRAGMENT)
+    assertThat(content)
+        .containsEntry("v3-ActCode", CodeSystem.CodeSystemContentMode.FRAGMENT)
         .containsEntry("v3-ActReason", CodeSystem.CodeSystemContentMode.FRAGMENT)
         .containsEntry("v3-Confidentiality", CodeSystem.CodeSystemContentMode.FRAGMENT)
         .containsEntry("consentscope", CodeSystem.CodeSystemContentMode.COMPLETE);
@@ -48,8 +53,14 @@ class TerminologyTest {
     all.addAll(terminology.valueSets());
     all.addAll(terminology.conceptMaps());
 
-    assertThat(all).hasSize(13).allSatisfy(resource -> assertThat(resource.getDescription())
-        .as(resource.getUrl()).contains("Source").contains("Purpose"));
+    assertThat(all)
+        .hasSize(13)
+        .allSatisfy(
+            resource ->
+                assertThat(resource.getDescription())
+                    .as(resource.getUrl())
+                    .contains("Source")
+                    .contains("Purpose"));
   }
 
   @Test
@@ -68,7 +79,10 @@ class TerminologyTest {
   void bundled_confidentiality_holdsTheSixLevelsInTheirOrder() {
     assertThat(codeSystem("v3-Confidentiality").getConcept())
         .extracting(ConceptDefinitionComponent::getCode)
-        .containsExactly(Arrays.stream(Confidentiality.values()).map(Confidentiality::code).toArray(String[]::new));
+        .containsExactly(
+            Arrays.stream(Confidentiality.values())
+                .map(Confidentiality::code)
+                .toArray(String[]::new));
   }
 
   @Test
@@ -76,7 +90,8 @@ class TerminologyTest {
     Map<String, String> parents = new LinkedHashMap<>();
     parents(codeSystem("v3-ActReason").getConcept(), null, parents);
 
-    assertThat(parents).containsKeys("TREAT", "ETREAT", "BTG", "HRESCH", "HPAYMT", "PUBHLTH", "HOPERAT")
+    assertThat(parents)
+        .containsKeys("TREAT", "ETREAT", "BTG", "HRESCH", "HPAYMT", "PUBHLTH", "HOPERAT")
         .containsEntry("ETREAT", "TREAT")
         .containsEntry("BTG", "ETREAT");
   }
@@ -85,33 +100,46 @@ class TerminologyTest {
   void bundled_valueSets_oneForEachBundledCategory_atItsConsentryUrl() {
     List<ValueSet> valueSets = terminology.valueSets();
 
-    assertThat(valueSets).extracting(ValueSet::getUrl).containsExactlyInAnyOrder(
-        "http://consentry.org/fhir/ValueSet/sensitivity-psy",
-        "http://consentry.org/fhir/ValueSet/sensitivity-eth",
-        "http://consentry.org/fhir/ValueSet/sensitivity-sdv",
-        "http://consentry.org/fhir/ValueSet/sensitivity-sex",
-        "http://consentry.org/fhir/ValueSet/sensitivity-hiv",
-        "http://consentry.org/fhir/ValueSet/sensitivity-std",
-        "http://consentry.org/fhir/ValueSet/sensitivity-gdis");
-    assertThat(valueSets).allSatisfy(valueSet -> assertThat(
-        Terminology.declaredCategory(valueSet).map(SensitivityCategory::valueSetUrl))
-        .contains(valueSet.getUrl()));
+    assertThat(valueSets)
+        .extracting(ValueSet::getUrl)
+        .containsExactlyInAnyOrder(
+            "http://consentry.org/fhir/ValueSet/sensitivity-psy",
+            "http://consentry.org/fhir/ValueSet/sensitivity-eth",
+            "http://consentry.org/fhir/ValueSet/sensitivity-sdv",
+            "http://consentry.org/fhir/ValueSet/sensitivity-sex",
+            "http://consentry.org/fhir/ValueSet/sensitivity-hiv",
+            "http://consentry.org/fhir/ValueSet/sensitivity-std",
+            "http://consentry.org/fhir/ValueSet/sensitivity-gdis");
+    assertThat(valueSets)
+        .allSatisfy(
+            valueSet ->
+                assertThat(
+                        Terminology.declaredCategory(valueSet)
+                            .map(SensitivityCategory::valueSetUrl))
+                    .contains(valueSet.getUrl()));
   }
 
   @Test
   void bundled_conceptMap_mapsEveryCategoryToRestricted_asTheLabelerDoes() {
     ConceptMap map = terminology.conceptMaps().get(0);
     Map<String, String> targets = new LinkedHashMap<>();
-    map.getGroupFirstRep().getElement().forEach(element -> {
-      assertThat(element.getTargetFirstRep().getEquivalence()).isEqualTo(ConceptMapEquivalence.WIDER);
-      targets.put(element.getCode(), element.getTargetFirstRep().getCode());
-    });
+    map.getGroupFirstRep()
+        .getElement()
+        .forEach(
+            element -> {
+              assertThat(element.getTargetFirstRep().getEquivalence())
+                  .isEqualTo(ConceptMapEquivalence.WIDER);
+              targets.put(element.getCode(), element.getTargetFirstRep().getCode());
+            });
 
     for (SensitivityCategory category : SensitivityCategory.values()) {
       Condition labeledByClient = new Condition();
       labeledByClient.getMeta().addSecurity(category.toCoding());
       terminology.labeler().apply(labeledByClient);
-      String level = Confidentiality.fromCoding(labeledByClient.getMeta().getSecurity().get(1)).orElseThrow().code();
+      String level =
+          Confidentiality.fromCoding(labeledByClient.getMeta().getSecurity().get(1))
+              .orElseThrow()
+              .code();
       assertThat(targets.get(category.code())).as(category.code()).isEqualTo(level).isEqualTo("R");
     }
     assertThat(targets).hasSize(SensitivityCategory.values().length);
@@ -134,7 +162,10 @@ class TerminologyTest {
   }
 
   private CodeSystem codeSystem(String id) {
-    return terminology.codeSystems().stream().filter(s -> s.getIdPart().equals(id)).findFirst().orElseThrow();
+    return terminology.codeSystems().stream()
+        .filter(s -> s.getIdPart().equals(id))
+        .findFirst()
+        .orElseThrow();
   }
 
   private static void flatten(List<ConceptDefinitionComponent> concepts, Map<String, String> into) {
@@ -144,7 +175,8 @@ class TerminologyTest {
     }
   }
 
-  private static void parents(List<ConceptDefinitionComponent> concepts, String parent, Map<String, String> into) {
+  private static void parents(
+      List<ConceptDefinitionComponent> concepts, String parent, Map<String, String> into) {
     for (ConceptDefinitionComponent concept : concepts) {
       into.put(concept.getCode(), parent);
       parents(concept.getConcept(), concept.getCode(), into);

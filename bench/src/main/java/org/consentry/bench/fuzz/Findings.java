@@ -15,80 +15,83 @@ import java.util.Set;
  */
 final class Findings {
 
-	/** One distinct finding. */
-	static final class Finding {
-		final String signature;
-		final String status;
-		final String message;
-		final List<String> reasons;
-		final FuzzRequest first;
-		final Requester requester;
-		long count;
-		final Set<String> requesters = new LinkedHashSet<>();
-		final Set<String> shapes = new LinkedHashSet<>();
-		FuzzRequest minimal;
-		boolean reproduced;
-		int shrinkAttempts;
+  /** One distinct finding. */
+  static final class Finding {
+    final String signature;
+    final String status;
+    final String message;
+    final List<String> reasons;
+    final FuzzRequest first;
+    final Requester requester;
+    long count;
+    final Set<String> requesters = new LinkedHashSet<>();
+    final Set<String> shapes = new LinkedHashSet<>();
+    FuzzRequest minimal;
+    boolean reproduced;
+    int shrinkAttempts;
 
-		Finding(Oracle.Verdict verdict, FuzzRequest first, Requester requester) {
-			this.signature = verdict.signature();
-			this.status = verdict.status();
-			this.message = verdict.message();
-			this.reasons = verdict.reasons();
-			this.first = first;
-			this.requester = requester;
-			this.minimal = first;
-		}
-	}
+    Finding(Oracle.Verdict verdict, FuzzRequest first, Requester requester) {
+      this.signature = verdict.signature();
+      this.status = verdict.status();
+      this.message = verdict.message();
+      this.reasons = verdict.reasons();
+      this.first = first;
+      this.requester = requester;
+      this.minimal = first;
+    }
+  }
 
-	/** A request the server did not answer. */
-	record NoAnswer(String shape, String failure, FuzzRequest request, Requester requester) {}
+  /** A request the server did not answer. */
+  record NoAnswer(String shape, String failure, FuzzRequest request, Requester requester) {}
 
-	private static final int MAX_SHAPES = 8;
-	private static final int MAX_NO_ANSWERS = 50;
+  private static final int MAX_SHAPES = 8;
+  private static final int MAX_NO_ANSWERS = 50;
 
-	private final Map<String, Finding> bySignature = new LinkedHashMap<>();
-	private final Map<String, NoAnswer> noAnswers = new LinkedHashMap<>();
+  private final Map<String, Finding> bySignature = new LinkedHashMap<>();
+  private final Map<String, NoAnswer> noAnswers = new LinkedHashMap<>();
 
-	/** Counts the verdict; returns the finding if it is new (the caller then shrinks it), else null. */
-	synchronized Finding record(Oracle.Verdict verdict, FuzzRequest request, Requester requester) {
-		Finding finding = bySignature.get(verdict.signature());
-		boolean isNew = finding == null;
-		if (isNew) {
-			finding = new Finding(verdict, request, requester);
-			bySignature.put(verdict.signature(), finding);
-		}
-		finding.count++;
-		finding.requesters.add(requester.name());
-		if (finding.shapes.size() < MAX_SHAPES) {
-			finding.shapes.add(request.shape());
-		}
-		return isNew ? finding : null;
-	}
+  /**
+   * Counts the verdict; returns the finding if it is new (the caller then shrinks it), else null.
+   */
+  synchronized Finding record(Oracle.Verdict verdict, FuzzRequest request, Requester requester) {
+    Finding finding = bySignature.get(verdict.signature());
+    boolean isNew = finding == null;
+    if (isNew) {
+      finding = new Finding(verdict, request, requester);
+      bySignature.put(verdict.signature(), finding);
+    }
+    finding.count++;
+    finding.requesters.add(requester.name());
+    if (finding.shapes.size() < MAX_SHAPES) {
+      finding.shapes.add(request.shape());
+    }
+    return isNew ? finding : null;
+  }
 
-	synchronized void shrunk(Finding finding, Shrinker.Result result) {
-		finding.minimal = result.minimal();
-		finding.reproduced = result.reproduced();
-		finding.shrinkAttempts = result.attempts();
-	}
+  synchronized void shrunk(Finding finding, Shrinker.Result result) {
+    finding.minimal = result.minimal();
+    finding.reproduced = result.reproduced();
+    finding.shrinkAttempts = result.attempts();
+  }
 
-	synchronized void noAnswer(FuzzRequest request, Requester requester, Response response) {
-		String failure = response.failure().replaceAll("\\d+", "#");
-		String key = request.shape() + " " + failure;
-		if (noAnswers.size() < MAX_NO_ANSWERS) {
-			noAnswers.putIfAbsent(key, new NoAnswer(request.shape(), response.failure(), request, requester));
-		}
-	}
+  synchronized void noAnswer(FuzzRequest request, Requester requester, Response response) {
+    String failure = response.failure().replaceAll("\\d+", "#");
+    String key = request.shape() + " " + failure;
+    if (noAnswers.size() < MAX_NO_ANSWERS) {
+      noAnswers.putIfAbsent(
+          key, new NoAnswer(request.shape(), response.failure(), request, requester));
+    }
+  }
 
-	synchronized List<Finding> all() {
-		return new ArrayList<>(bySignature.values());
-	}
+  synchronized List<Finding> all() {
+    return new ArrayList<>(bySignature.values());
+  }
 
-	synchronized List<NoAnswer> noAnswers() {
-		return new ArrayList<>(noAnswers.values());
-	}
+  synchronized List<NoAnswer> noAnswers() {
+    return new ArrayList<>(noAnswers.values());
+  }
 
-	synchronized int size() {
-		return bySignature.size();
-	}
+  synchronized int size() {
+    return bySignature.size();
+  }
 }

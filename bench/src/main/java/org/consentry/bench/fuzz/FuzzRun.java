@@ -19,151 +19,180 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class FuzzRun {
 
-	/** What a run needs besides its collaborators: seed, workers, time, budget. */
-	record Settings(long seed, int clients, long seconds, long maxRequests) {}
+  /** What a run needs besides its collaborators: seed, workers, time, budget. */
+  record Settings(long seed, int clients, long seconds, long maxRequests) {}
 
-	private final Settings settings;
-	private final Sender sender;
-	private final List<Requester> requesters;
-	private final Surface surface;
-	private final Corpus corpus;
-	private final URI base;
-	private final Oracle oracle = new Oracle();
-	private final Findings findings = new Findings();
-	private final Tally tally = new Tally();
-	private final Shrinker shrinker;
-	private final int shrinkBudget;
-	private double fuzzSeconds;
-	private double shrinkSeconds;
+  private final Settings settings;
+  private final Sender sender;
+  private final List<Requester> requesters;
+  private final Surface surface;
+  private final Corpus corpus;
+  private final URI base;
+  private final Oracle oracle = new Oracle();
+  private final Findings findings = new Findings();
+  private final Tally tally = new Tally();
+  private final Shrinker shrinker;
+  private final int shrinkBudget;
+  private double fuzzSeconds;
+  private double shrinkSeconds;
 
-	FuzzRun(Settings settings, Sender sender, List<Requester> requesters, Surface surface, Corpus corpus,
-			URI base, int shrinkBudget) {
-		this.settings = settings;
-		this.sender = sender;
-		this.requesters = List.copyOf(requesters);
-		this.surface = surface;
-		this.corpus = corpus;
-		this.base = base;
-		this.shrinkBudget = shrinkBudget;
-		this.shrinker = new Shrinker(sender, oracle, tally, shrinkBudget);
-	}
+  FuzzRun(
+      Settings settings,
+      Sender sender,
+      List<Requester> requesters,
+      Surface surface,
+      Corpus corpus,
+      URI base,
+      int shrinkBudget) {
+    this.settings = settings;
+    this.sender = sender;
+    this.requesters = List.copyOf(requesters);
+    this.surface = surface;
+    this.corpus = corpus;
+    this.base = base;
+    this.shrinkBudget = shrinkBudget;
+    this.shrinker = new Shrinker(sender, oracle, tally, shrinkBudget);
+  }
 
-	Findings findings() {
-		return findings;
-	}
+  Findings findings() {
+    return findings;
+  }
 
-	Tally tally() {
-		return tally;
-	}
+  Tally tally() {
+    return tally;
+  }
 
-	double shrinkSecondsSpent() {
-		return shrinkSeconds;
-	}
+  double shrinkSecondsSpent() {
+    return shrinkSeconds;
+  }
 
-	/** Fuzzes until the time or the request budget is spent, then shrinks the findings; returns the seconds spent fuzzing. */
-	double run() {
-		long start = System.nanoTime();
-		long deadline = start + settings.seconds() * 1_000_000_000L;
-		AtomicLong remaining = new AtomicLong(settings.maxRequests());
-		XmlBodies xml = new XmlBodies();
-		ExecutorService pool = Executors.newFixedThreadPool(settings.clients() + 1);
-		try {
-			List<Future<?>> workers = new ArrayList<>();
-			for (int i = 0; i < settings.clients(); i++) {
-				Dice dice = new Dice(settings.seed() * 1_000_003L + i);
-				RequestGenerator generator = new RequestGenerator(surface, corpus, xml, new PageLinks(base), dice);
-				workers.add(pool.submit(() -> work(generator, deadline, remaining)));
-			}
-			Future<?> progress = pool.submit(() -> progress(start, deadline));
-			await(workers);
-			progress.cancel(true);
-			fuzzSeconds = (System.nanoTime() - start) / 1e9;
-			long shrinkStart = System.nanoTime();
-			shrinkAll(pool);
-			shrinkSeconds = (System.nanoTime() - shrinkStart) / 1e9;
-		} finally {
-			pool.shutdownNow();
-		}
-		return fuzzSeconds;
-	}
+  /**
+   * Fuzzes until the time or the request budget is spent, then shrinks the findings; returns the
+   * seconds spent fuzzing.
+   */
+  double run() {
+    long start = System.nanoTime();
+    long deadline = start + settings.seconds() * 1_000_000_000L;
+    AtomicLong remaining = new AtomicLong(settings.maxRequests());
+    XmlBodies xml = new XmlBodies();
+    ExecutorService pool = Executors.newFixedThreadPool(settings.clients() + 1);
+    try {
+      List<Future<?>> workers = new ArrayList<>();
+      for (int i = 0; i < settings.clients(); i++) {
+        Dice dice = new Dice(settings.seed() * 1_000_003L + i);
+        RequestGenerator generator =
+            new RequestGenerator(surface, corpus, xml, new PageLinks(base), dice);
+        workers.add(pool.submit(() -> work(generator, deadline, remaining)));
+      }
+      Future<?> progress = pool.submit(() -> progress(start, deadline));
+      await(workers);
+      progress.cancel(true);
+      fuzzSeconds = (System.nanoTime() - start) / 1e9;
+      long shrinkStart = System.nanoTime();
+      shrinkAll(pool);
+      shrinkSeconds = (System.nanoTime() - shrinkStart) / 1e9;
+    } finally {
+      pool.shutdownNow();
+    }
+    return fuzzSeconds;
+  }
 
-	private void work(RequestGenerator generator, long deadline, AtomicLong remaining) {
-		while (System.nanoTime() < deadline && remaining.getAndDecrement() > 0) {
-			Requester requester = generator.requester(requesters);
-			FuzzRequest request;
-			try {
-				request = generator.next(requester);
-			} catch (RuntimeException | StackOverflowError e) {
-				// a bug of the fuzzer, not of the server: say so once, count it, go on
-				if (tally.generatorError() == 1) {
-					System.err.println("fuzz: the generator failed (counted in the report; the run goes on):");
-					e.printStackTrace();
-				}
-				continue;
-			}
-			Response response = sender.send(request, requester.token());
-			tally.add(requester.name(), request.kind(), response);
-			generator.pages().remember(response);
-			if (!response.answered()) {
-				findings.noAnswer(request, requester, response);
-				continue;
-			}
-			Oracle.Verdict verdict = oracle.judge(request, response);
-			if (verdict != null && findings.record(verdict, request, requester) != null) {
-				System.out.printf(Locale.ROOT, "fuzz: finding %d: %s (%s)%n", findings.size(),
-						Oracle.abbreviate(verdict.signature(), 140), request.shape());
-			}
-		}
-	}
+  private void work(RequestGenerator generator, long deadline, AtomicLong remaining) {
+    while (System.nanoTime() < deadline && remaining.getAndDecrement() > 0) {
+      Requester requester = generator.requester(requesters);
+      FuzzRequest request;
+      try {
+        request = generator.next(requester);
+      } catch (RuntimeException | StackOverflowError e) {
+        // a bug of the fuzzer, not of the server: say so once, count it, go on
+        if (tally.generatorError() == 1) {
+          System.err.println(
+              "fuzz: the generator failed (counted in the report; the run goes on):");
+          e.printStackTrace();
+        }
+        continue;
+      }
+      Response response = sender.send(request, requester.token());
+      tally.add(requester.name(), request.kind(), response);
+      generator.pages().remember(response);
+      if (!response.answered()) {
+        findings.noAnswer(request, requester, response);
+        continue;
+      }
+      Oracle.Verdict verdict = oracle.judge(request, response);
+      if (verdict != null && findings.record(verdict, request, requester) != null) {
+        System.out.printf(
+            Locale.ROOT,
+            "fuzz: finding %d: %s (%s)%n",
+            findings.size(),
+            Oracle.abbreviate(verdict.signature(), 140),
+            request.shape());
+      }
+    }
+  }
 
-	/**
-	 * Shrinks every finding after the fuzzing, in parallel, within {@link #shrinkSeconds()}: shrinking
-	 * during the run would spend its time re-sending instead of exploring.
-	 */
-	private void shrinkAll(ExecutorService pool) {
-		List<Findings.Finding> all = findings.all();
-		if (all.isEmpty() || shrinkBudget == 0) {
-			return;
-		}
-		long shrinkDeadline = System.nanoTime() + shrinkSeconds() * 1_000_000_000L;
-		System.out.printf(Locale.ROOT, "fuzz: shrinking %d findings (at most %d re-sends each, %d s in all)%n", all.size(),
-				shrinkBudget, shrinkSeconds());
-		List<Future<?>> jobs = new ArrayList<>();
-		for (Findings.Finding finding : all) {
-			jobs.add(pool.submit(() -> findings.shrunk(finding,
-					shrinker.shrink(finding.first, finding.requester, finding.signature, shrinkDeadline))));
-		}
-		await(jobs);
-	}
+  /**
+   * Shrinks every finding after the fuzzing, in parallel, within {@link #shrinkSeconds()}:
+   * shrinking during the run would spend its time re-sending instead of exploring.
+   */
+  private void shrinkAll(ExecutorService pool) {
+    List<Findings.Finding> all = findings.all();
+    if (all.isEmpty() || shrinkBudget == 0) {
+      return;
+    }
+    long shrinkDeadline = System.nanoTime() + shrinkSeconds() * 1_000_000_000L;
+    System.out.printf(
+        Locale.ROOT,
+        "fuzz: shrinking %d findings (at most %d re-sends each, %d s in all)%n",
+        all.size(),
+        shrinkBudget,
+        shrinkSeconds());
+    List<Future<?>> jobs = new ArrayList<>();
+    for (Findings.Finding finding : all) {
+      jobs.add(
+          pool.submit(
+              () ->
+                  findings.shrunk(
+                      finding,
+                      shrinker.shrink(
+                          finding.first, finding.requester, finding.signature, shrinkDeadline))));
+    }
+    await(jobs);
+  }
 
-	long shrinkSeconds() {
-		return Math.max(120, settings.seconds() / 2);
-	}
+  long shrinkSeconds() {
+    return Math.max(120, settings.seconds() / 2);
+  }
 
-	private static void await(List<Future<?>> futures) {
-		try {
-			for (Future<?> future : futures) {
-				future.get();
-			}
-		} catch (InterruptedException e) {
-			Thread.currentThread().interrupt();
-			throw new FuzzException("interrupted");
-		} catch (ExecutionException e) {
-			Throwable cause = e.getCause();
-			throw cause instanceof FuzzException f ? f : new FuzzException("a worker failed: " + cause);
-		}
-	}
+  private static void await(List<Future<?>> futures) {
+    try {
+      for (Future<?> future : futures) {
+        future.get();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new FuzzException("interrupted");
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      throw cause instanceof FuzzException f ? f : new FuzzException("a worker failed: " + cause);
+    }
+  }
 
-	private void progress(long start, long deadline) {
-		try {
-			while (System.nanoTime() < deadline) {
-				TimeUnit.SECONDS.sleep(30);
-				double seconds = (System.nanoTime() - start) / 1e9;
-				System.out.printf(Locale.ROOT, "fuzz: %.0f s, %d requests (%.1f/s), %d findings%n", seconds, tally.total(),
-						tally.total() / seconds, findings.size());
-			}
-		} catch (InterruptedException e) {
-			Thread.currentThread().interrupt();
-		}
-	}
+  private void progress(long start, long deadline) {
+    try {
+      while (System.nanoTime() < deadline) {
+        TimeUnit.SECONDS.sleep(30);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        System.out.printf(
+            Locale.ROOT,
+            "fuzz: %.0f s, %d requests (%.1f/s), %d findings%n",
+            seconds,
+            tally.total(),
+            tally.total() / seconds,
+            findings.size());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
 }

@@ -33,9 +33,9 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
- * De-identification throughput on one thread, over the synthea-10 resources parsed once into
- * memory (each with its patient, for the date shift). The score is resources per second. Target:
- * at least 50,000/s. Parsing and encoding are not measured: only the de-identification step.
+ * De-identification throughput on one thread, over the synthea-10 resources parsed once into memory
+ * (each with its patient, for the date shift). The score is resources per second. Target: at least
+ * 50,000/s. Parsing and encoding are not measured: only the de-identification step.
  *
  * <ul>
  *   <li>{@code inPlace}: {@code deidentifyInPlace} on fresh copies of all 9,022 resources per
@@ -57,88 +57,95 @@ import org.openjdk.jmh.infra.Blackhole;
 @Measurement(iterations = 5, time = 2)
 public class DeidBenchmark {
 
-	private static final int RESOURCES = 9022;
-	private static final Pattern PATIENT = Pattern.compile("\"reference\":\"Patient/([^\"]+)\"");
+  private static final int RESOURCES = 9022;
+  private static final Pattern PATIENT = Pattern.compile("\"reference\":\"Patient/([^\"]+)\"");
 
-	/** The parsed resources, their patients and the de-identifier: made once per trial. */
-	@State(Scope.Thread)
-	public static class Data {
+  /** The parsed resources, their patients and the de-identifier: made once per trial. */
+  @State(Scope.Thread)
+  public static class Data {
 
-		@Param("data/synthea-10")
-		public String dataDir;
+    @Param("data/synthea-10")
+    public String dataDir;
 
-		@Param({"safeHarbor", "limitedDataSet"})
-		public String profile;
+    @Param({"safeHarbor", "limitedDataSet"})
+    public String profile;
 
-		Resource[] resources;
-		String[] patients;
-		Deidentifier deidentifier;
-		int cursor;
+    Resource[] resources;
+    String[] patients;
+    Deidentifier deidentifier;
+    int cursor;
 
-		@Setup(Level.Trial)
-		public void parse() throws IOException {
-			IParser parser = FhirContext.forR4Cached().newJsonParser();
-			List<Resource> parsed = new ArrayList<>();
-			List<String> owners = new ArrayList<>();
-			List<Path> files;
-			try (Stream<Path> list = Files.list(Path.of(dataDir))) {
-				files = list.filter(path -> path.toString().endsWith(".ndjson")).sorted().toList();
-			}
-			for (Path file : files) {
-				for (String line : Files.readAllLines(file)) {
-					if (!line.isBlank()) {
-						Resource resource = (Resource) parser.parseResource(line);
-						parsed.add(resource);
-						Matcher matcher = PATIENT.matcher(line);
-						owners.add(resource.fhirType().equals("Patient") ? resource.getIdPart()
-								: matcher.find() ? matcher.group(1) : null);
-					}
-				}
-			}
-			if (parsed.size() != RESOURCES) {
-				throw new IllegalStateException("expected " + RESOURCES + " resources under "
-						+ Path.of(dataDir).toAbsolutePath() + ", found " + parsed.size());
-			}
-			resources = parsed.toArray(Resource[]::new);
-			patients = owners.toArray(String[]::new);
-			DeidProfile chosen = profile.equals("safeHarbor")
-					? DeidProfile.safeHarbor() : DeidProfile.limitedDataSet();
-			byte[] secret = "a benchmark study secret, 32 B!".getBytes(StandardCharsets.US_ASCII);
-			deidentifier = new Deidentifier(chosen, StudyKey.fromSecret(secret));
-		}
-	}
+    @Setup(Level.Trial)
+    public void parse() throws IOException {
+      IParser parser = FhirContext.forR4Cached().newJsonParser();
+      List<Resource> parsed = new ArrayList<>();
+      List<String> owners = new ArrayList<>();
+      List<Path> files;
+      try (Stream<Path> list = Files.list(Path.of(dataDir))) {
+        files = list.filter(path -> path.toString().endsWith(".ndjson")).sorted().toList();
+      }
+      for (Path file : files) {
+        for (String line : Files.readAllLines(file)) {
+          if (!line.isBlank()) {
+            Resource resource = (Resource) parser.parseResource(line);
+            parsed.add(resource);
+            Matcher matcher = PATIENT.matcher(line);
+            owners.add(
+                resource.fhirType().equals("Patient")
+                    ? resource.getIdPart()
+                    : matcher.find() ? matcher.group(1) : null);
+          }
+        }
+      }
+      if (parsed.size() != RESOURCES) {
+        throw new IllegalStateException(
+            "expected "
+                + RESOURCES
+                + " resources under "
+                + Path.of(dataDir).toAbsolutePath()
+                + ", found "
+                + parsed.size());
+      }
+      resources = parsed.toArray(Resource[]::new);
+      patients = owners.toArray(String[]::new);
+      DeidProfile chosen =
+          profile.equals("safeHarbor") ? DeidProfile.safeHarbor() : DeidProfile.limitedDataSet();
+      byte[] secret = "a benchmark study secret, 32 B!".getBytes(StandardCharsets.US_ASCII);
+      deidentifier = new Deidentifier(chosen, StudyKey.fromSecret(secret));
+    }
+  }
 
-	/** Fresh copies of all the resources before each invocation of inPlace (not measured). */
-	@State(Scope.Thread)
-	public static class Fresh {
+  /** Fresh copies of all the resources before each invocation of inPlace (not measured). */
+  @State(Scope.Thread)
+  public static class Fresh {
 
-		Resource[] copies;
+    Resource[] copies;
 
-		@Setup(Level.Invocation)
-		public void copy(Data data) {
-			if (copies == null) {
-				copies = new Resource[data.resources.length];
-			}
-			for (int i = 0; i < copies.length; i++) {
-				copies[i] = data.resources[i].copy();
-			}
-		}
-	}
+    @Setup(Level.Invocation)
+    public void copy(Data data) {
+      if (copies == null) {
+        copies = new Resource[data.resources.length];
+      }
+      for (int i = 0; i < copies.length; i++) {
+        copies[i] = data.resources[i].copy();
+      }
+    }
+  }
 
-	@Benchmark
-	@OperationsPerInvocation(RESOURCES)
-	public void inPlace(Data data, Fresh fresh, Blackhole hole) {
-		Resource[] copies = fresh.copies;
-		for (int i = 0; i < copies.length; i++) {
-			data.deidentifier.deidentifyInPlace(copies[i], data.patients[i]);
-		}
-		hole.consume(copies);
-	}
+  @Benchmark
+  @OperationsPerInvocation(RESOURCES)
+  public void inPlace(Data data, Fresh fresh, Blackhole hole) {
+    Resource[] copies = fresh.copies;
+    for (int i = 0; i < copies.length; i++) {
+      data.deidentifier.deidentifyInPlace(copies[i], data.patients[i]);
+    }
+    hole.consume(copies);
+  }
 
-	@Benchmark
-	public Resource copy(Data data) {
-		int i = data.cursor;
-		data.cursor = i + 1 == data.resources.length ? 0 : i + 1;
-		return data.deidentifier.deidentify(data.resources[i], data.patients[i]);
-	}
+  @Benchmark
+  public Resource copy(Data data) {
+    int i = data.cursor;
+    data.cursor = i + 1 == data.resources.length ? 0 : i + 1;
+    return data.deidentifier.deidentify(data.resources[i], data.patients[i]);
+  }
 }

@@ -45,8 +45,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * </ul>
  *
  * <p>Target: fieldCipher / rawJca at least 0.5 at each size. How to run it: bench/README.md, or
- * {@code java -cp "bench/target/bench.jar:$(cat bench/target/classpath.txt)"
- * org.openjdk.jmh.Main FieldCipherBenchmark}.
+ * {@code java -cp "bench/target/bench.jar:$(cat bench/target/classpath.txt)" org.openjdk.jmh.Main
+ * FieldCipherBenchmark}.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -72,10 +72,12 @@ public class FieldCipherBenchmark {
   @Setup(Level.Trial)
   public void setUp() throws IOException, GeneralSecurityException {
     dir = Files.createTempDirectory("field-cipher-bench");
-    MasterKeystore keys = MasterKeystore.create(dir.resolve("bench.bcfks"),
-        "benchmark passphrase only".toCharArray());
+    MasterKeystore keys =
+        MasterKeystore.create(
+            dir.resolve("bench.bcfks"), "benchmark passphrase only".toCharArray());
     cipher = new AesGcmFieldCipher(KeyRing.builder(keys, new InMemoryDataKeyStore()).build());
-    context = new FieldContext("patient-1234", "Observation", "obs-5678", "Observation.valueString");
+    context =
+        new FieldContext("patient-1234", "Observation", "obs-5678", "Observation.valueString");
     random = new SecureRandom();
     plaintext = new byte[size];
     random.nextBytes(plaintext);

@@ -51,62 +51,62 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 2)
 public class LabelerBenchmark {
 
-	@Param("data/synthea-10")
-	public String dataDir;
+  @Param("data/synthea-10")
+  public String dataDir;
 
-	private Resource[] resources;
-	private Resource[] labeled;
-	private SensitivityLabeler labeler;
-	private int cursor;
-	private int labeledCursor;
+  private Resource[] resources;
+  private Resource[] labeled;
+  private SensitivityLabeler labeler;
+  private int cursor;
+  private int labeledCursor;
 
-	@Setup(Level.Trial)
-	public void parse() throws IOException {
-		IParser parser = FhirContext.forR4Cached().newJsonParser();
-		List<Resource> parsed = new ArrayList<>();
-		List<Path> files;
-		try (Stream<Path> list = Files.list(Path.of(dataDir))) {
-			files = list.filter(path -> path.toString().endsWith(".ndjson")).sorted().toList();
-		}
-		for (Path file : files) {
-			for (String line : Files.readAllLines(file)) {
-				if (!line.isBlank()) {
-					parsed.add((Resource) parser.parseResource(line));
-				}
-			}
-		}
-		if (parsed.isEmpty()) {
-			throw new IllegalStateException("no resources under " + Path.of(dataDir).toAbsolutePath());
-		}
-		labeler = Terminology.bundled().labeler();
-		resources = parsed.toArray(Resource[]::new);
-		labeled = parsed.stream().map(Resource::copy).toArray(Resource[]::new);
-		for (Resource resource : labeled) {
-			labeler.apply(resource);
-		}
-	}
+  @Setup(Level.Trial)
+  public void parse() throws IOException {
+    IParser parser = FhirContext.forR4Cached().newJsonParser();
+    List<Resource> parsed = new ArrayList<>();
+    List<Path> files;
+    try (Stream<Path> list = Files.list(Path.of(dataDir))) {
+      files = list.filter(path -> path.toString().endsWith(".ndjson")).sorted().toList();
+    }
+    for (Path file : files) {
+      for (String line : Files.readAllLines(file)) {
+        if (!line.isBlank()) {
+          parsed.add((Resource) parser.parseResource(line));
+        }
+      }
+    }
+    if (parsed.isEmpty()) {
+      throw new IllegalStateException("no resources under " + Path.of(dataDir).toAbsolutePath());
+    }
+    labeler = Terminology.bundled().labeler();
+    resources = parsed.toArray(Resource[]::new);
+    labeled = parsed.stream().map(Resource::copy).toArray(Resource[]::new);
+    for (Resource resource : labeled) {
+      labeler.apply(resource);
+    }
+  }
 
-	@Benchmark
-	public boolean apply() {
-		Resource resource = resources[cursor];
-		cursor = cursor + 1 == resources.length ? 0 : cursor + 1;
-		if (resource.hasMeta()) {
-			resource.getMeta().getSecurity().clear();
-		}
-		return labeler.apply(resource);
-	}
+  @Benchmark
+  public boolean apply() {
+    Resource resource = resources[cursor];
+    cursor = cursor + 1 == resources.length ? 0 : cursor + 1;
+    if (resource.hasMeta()) {
+      resource.getMeta().getSecurity().clear();
+    }
+    return labeler.apply(resource);
+  }
 
-	@Benchmark
-	public boolean applyAlreadyLabeled() {
-		Resource resource = labeled[labeledCursor];
-		labeledCursor = labeledCursor + 1 == labeled.length ? 0 : labeledCursor + 1;
-		return labeler.apply(resource);
-	}
+  @Benchmark
+  public boolean applyAlreadyLabeled() {
+    Resource resource = labeled[labeledCursor];
+    labeledCursor = labeledCursor + 1 == labeled.length ? 0 : labeledCursor + 1;
+    return labeler.apply(resource);
+  }
 
-	@Benchmark
-	public Set<SensitivityCategory> categories() {
-		Resource resource = resources[cursor];
-		cursor = cursor + 1 == resources.length ? 0 : cursor + 1;
-		return labeler.categories(resource);
-	}
+  @Benchmark
+  public Set<SensitivityCategory> categories() {
+    Resource resource = resources[cursor];
+    cursor = cursor + 1 == resources.length ? 0 : cursor + 1;
+    return labeler.categories(resource);
+  }
 }

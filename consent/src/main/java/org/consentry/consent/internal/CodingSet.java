@@ -9,8 +9,8 @@ import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 
 /**
- * Codings indexed by system then code, so a lookup allocates nothing. A coding without system
- * (key {@code ""}) matches that code in any system.
+ * Codings indexed by system then code, so a lookup allocates nothing. A coding without system (key
+ * {@code ""}) matches that code in any system.
  */
 final class CodingSet {
 
@@ -37,8 +37,14 @@ final class CodingSet {
   /** The codings of this set; a coding without system stands for that code in any system. */
   List<Coding> codings() {
     List<Coding> all = new java.util.ArrayList<>();
-    codesBySystem.forEach((system, codes) -> codes.forEach(
-        code -> all.add(new Coding().setSystem(ANY_SYSTEM.equals(system) ? null : system).setCode(code))));
+    codesBySystem.forEach(
+        (system, codes) ->
+            codes.forEach(
+                code ->
+                    all.add(
+                        new Coding()
+                            .setSystem(ANY_SYSTEM.equals(system) ? null : system)
+                            .setCode(code))));
     return all;
   }
 

@@ -12,8 +12,8 @@ import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Consent;
 
 /**
- * Selects the Consents that can apply to access decisions and compiles them. Not API: use
- * {@code ConsentEngine.compile}.
+ * Selects the Consents that can apply to access decisions and compiles them. Not API: use {@code
+ * ConsentEngine.compile}.
  */
 public final class ConsentCompiler {
 
@@ -49,18 +49,19 @@ public final class ConsentCompiler {
       if (scope == Scope.NOT_ACCESS_CONTROL) {
         continue;
       }
-      String id = consent.hasIdElement() && consent.getIdElement().hasIdPart()
-          ? "Consent/" + consent.getIdElement().getIdPart()
-          : "Consent/(no id)";
+      String id =
+          consent.hasIdElement() && consent.getIdElement().hasIdPart()
+              ? "Consent/" + consent.getIdElement().getIdPart()
+              : "Consent/(no id)";
       ProvisionRule.Effect ruleEffect = policyRuleEffect(consent);
-      Consent.ProvisionComponent root = consent.hasProvision()
-          ? consent.getProvision()
-          : new Consent.ProvisionComponent();
+      Consent.ProvisionComponent root =
+          consent.hasProvision() ? consent.getProvision() : new Consent.ProvisionComponent();
       if (!consent.hasProvision() && ruleEffect == ProvisionRule.Effect.NONE) {
         continue;
       }
       ProvisionRule compiled =
-          new ProvisionCompiler(id, obligationExtension, purposes, resolver).compileRoot(root, ruleEffect);
+          new ProvisionCompiler(id, obligationExtension, purposes, resolver)
+              .compileRoot(root, ruleEffect);
       long dateTime = consent.hasDateTime() ? consent.getDateTime().getTime() : Long.MIN_VALUE;
       kept.add(new CompiledConsent(id, scope == Scope.RESEARCH, dateTime, compiled));
     }

@@ -7,8 +7,8 @@ import org.hl7.fhir.r4.model.ResourceType;
 
 /**
  * The criteria of one provision, compiled: {@code null} means the element was absent (no
- * constraint); an empty set means it was present with nothing usable, which matches nothing.
- * Checks run cheapest first; codes, dates and references are read only when reached.
+ * constraint); an empty set means it was present with nothing usable, which matches nothing. Checks
+ * run cheapest first; codes, dates and references are read only when reached.
  */
 final class Criteria {
 
@@ -39,7 +39,8 @@ final class Criteria {
     this.dataStart = builder.dataStart;
     this.dataEnd = builder.dataEnd;
     this.data = builder.data;
-    this.description = builder.description.isEmpty() ? "all data" : String.join("; ", builder.description);
+    this.description =
+        builder.description.isEmpty() ? "all data" : String.join("; ", builder.description);
   }
 
   boolean matches(DecisionContext context) {
@@ -51,7 +52,8 @@ final class Criteria {
       return false;
     }
     if (labels != null
-        && !(resource.hasMeta() && resource.getMeta().hasSecurity()
+        && !(resource.hasMeta()
+            && resource.getMeta().hasSecurity()
             && labels.containsAny(resource.getMeta().getSecurity()))) {
       return false;
     }

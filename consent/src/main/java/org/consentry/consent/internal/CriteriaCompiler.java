@@ -48,7 +48,8 @@ final class CriteriaCompiler {
       b.actions = new HashSet<>();
       for (CodeableConcept action : provision.getAction()) {
         for (Coding coding : action.getCoding()) {
-          if (coding.hasCode() && (!coding.hasSystem() || CONSENT_ACTION.equals(coding.getSystem()))) {
+          if (coding.hasCode()
+              && (!coding.hasSystem() || CONSENT_ACTION.equals(coding.getSystem()))) {
             b.actions.add(coding.getCode());
           }
         }
@@ -75,9 +76,8 @@ final class CriteriaCompiler {
       b.description.add("class " + codes(provision.getClass_()));
     }
     if (provision.hasCode()) {
-      List<Coding> codings = provision.getCode().stream()
-          .flatMap(concept -> concept.getCoding().stream())
-          .toList();
+      List<Coding> codings =
+          provision.getCode().stream().flatMap(concept -> concept.getCoding().stream()).toList();
       b.codes = CodingSet.of(codings);
       b.description.add("code " + codes(codings));
     }
@@ -103,7 +103,8 @@ final class CriteriaCompiler {
 
   private static List<String> listedPurposes(Consent.ProvisionComponent provision) {
     return provision.getPurpose().stream()
-        .filter(c -> c.hasCode() && (!c.hasSystem() || PurposeHierarchy.SYSTEM.equals(c.getSystem())))
+        .filter(
+            c -> c.hasCode() && (!c.hasSystem() || PurposeHierarchy.SYSTEM.equals(c.getSystem())))
         .map(Coding::getCode)
         .toList();
   }
@@ -120,7 +121,10 @@ final class CriteriaCompiler {
   }
 
   private static String codes(List<Coding> codings) {
-    return codings.stream().filter(Coding::hasCode).map(Coding::getCode).collect(Collectors.joining(", "));
+    return codings.stream()
+        .filter(Coding::hasCode)
+        .map(Coding::getCode)
+        .collect(Collectors.joining(", "));
   }
 
   private static String describe(Period period) {

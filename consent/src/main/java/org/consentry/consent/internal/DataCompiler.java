@@ -56,8 +56,11 @@ final class DataCompiler {
 
   static String describe(List<Consent.provisionDataComponent> entries) {
     return entries.stream()
-        .map(entry -> (entry.hasMeaning() ? entry.getMeaning().toCode() : "?")
-            + " " + (entry.hasReference() ? entry.getReference().getReference() : "?"))
+        .map(
+            entry ->
+                (entry.hasMeaning() ? entry.getMeaning().toCode() : "?")
+                    + " "
+                    + (entry.hasReference() ? entry.getReference().getReference() : "?"))
         .collect(Collectors.joining(", "));
   }
 }

@@ -4,6 +4,7 @@ import java.util.Set;
 
 /**
  * {@code provision.data}, compiled. Any entry may match:
+ *
  * <ul>
  *   <li>{@code instances}: the resource itself is one of these (meaning instance; related, with
  *       what the referenced resource refers to; dependents, the referenced resource itself);

@@ -5,8 +5,8 @@ import org.consentry.consent.Requester;
 import org.hl7.fhir.r4.model.Resource;
 
 /**
- * One decision's inputs, with the facts about the resource that provisions may need (clinical
- * span, identity, outgoing references) computed on first use and kept for the other provisions.
+ * One decision's inputs, with the facts about the resource that provisions may need (clinical span,
+ * identity, outgoing references) computed on first use and kept for the other provisions.
  */
 final class DecisionContext {
 
@@ -32,8 +32,9 @@ final class DecisionContext {
     this.now = now;
     String purpose = requester.purposeOfUse();
     this.research = purposes.isA(purpose, PurposeHierarchy.RESEARCH);
-    this.emergency = requester.kind() == Requester.Kind.PRACTITIONER
-        && purposes.isA(purpose, PurposeHierarchy.EMERGENCY);
+    this.emergency =
+        requester.kind() == Requester.Kind.PRACTITIONER
+            && purposes.isA(purpose, PurposeHierarchy.EMERGENCY);
     this.action = research || requester.kind() == Requester.Kind.RESEARCHER ? USE : ACCESS;
   }
 
@@ -63,9 +64,10 @@ final class DecisionContext {
   /** {@code "Observation/5"}, or null when the resource has no id. */
   String resourceKey() {
     if (!keyDone) {
-      resourceKey = resource.hasIdElement() && resource.getIdElement().hasIdPart()
-          ? resource.fhirType() + "/" + resource.getIdElement().getIdPart()
-          : null;
+      resourceKey =
+          resource.hasIdElement() && resource.getIdElement().hasIdPart()
+              ? resource.fhirType() + "/" + resource.getIdElement().getIdPart()
+              : null;
       keyDone = true;
     }
     return resourceKey;

@@ -2,17 +2,16 @@ package org.consentry.consent.internal;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.consentry.consent.ContentDependence;
 import org.consentry.consent.Requester;
 import org.hl7.fhir.r4.model.Coding;
 
 /**
- * Walks a patient's compiled provisions the way {@link Evaluator} does, but without a resource:
- * a provision is reachable when its requester-side criteria (period, purpose, action, actor)
- * match, and only reachable provisions (and their children) are examined for the content they
- * test. Not API: use {@code ConsentEngine.dependence}.
+ * Walks a patient's compiled provisions the way {@link Evaluator} does, but without a resource: a
+ * provision is reachable when its requester-side criteria (period, purpose, action, actor) match,
+ * and only reachable provisions (and their children) are examined for the content they test. Not
+ * API: use {@code ConsentEngine.dependence}.
  */
 public final class DependenceAnalysis {
 
@@ -30,7 +29,8 @@ public final class DependenceAnalysis {
       }
       walk.visit(consent.root());
     }
-    return new ContentDependence(new ArrayList<>(walk.labels.values()), walk.otherContent, walk.validUntil);
+    return new ContentDependence(
+        new ArrayList<>(walk.labels.values()), walk.otherContent, walk.validUntil);
   }
 
   private static final class Walk {

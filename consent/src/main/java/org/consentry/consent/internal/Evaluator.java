@@ -19,6 +19,7 @@ public final class Evaluator {
 
   private final ConsentPolicy policy;
   private final PurposeHierarchy purposes;
+
   /** Per purpose: {default decision, emergency override of a default deny}. */
   private final Map<String, Decision[]> defaults = new ConcurrentHashMap<>();
 
@@ -27,7 +28,8 @@ public final class Evaluator {
     this.purposes = PurposeHierarchy.bundled();
   }
 
-  public Decision decide(Requester requester, Resource resource, CompiledConsents consents, long now) {
+  public Decision decide(
+      Requester requester, Resource resource, CompiledConsents consents, long now) {
     if (requester.isPatient(consents.patientId())) {
       return consents.ownRecord();
     }
@@ -68,7 +70,9 @@ public final class Evaluator {
       return deny.emergencyOverride;
     }
     if (permit != null) {
-      return moreObligations == null ? permit.decision : withObligations(permit.decision, moreObligations);
+      return moreObligations == null
+          ? permit.decision
+          : withObligations(permit.decision, moreObligations);
     }
     Decision[] byDefault = defaults.get(requester.purposeOfUse());
     if (byDefault == null) {
@@ -81,9 +85,13 @@ public final class Evaluator {
   private static Decision withObligations(Decision decision, Set<Obligation> more) {
     Set<Obligation> all = new LinkedHashSet<>(decision.obligations());
     all.addAll(more);
-    return new Decision(decision.outcome(), decision.consentId(), decision.provisionPath(),
+    return new Decision(
+        decision.outcome(),
+        decision.consentId(),
+        decision.provisionPath(),
         decision.reason() + " (with obligations of other permitting Consents)",
-        decision.emergencyOverride(), all);
+        decision.emergencyOverride(),
+        all);
   }
 
   private Decision[] defaultDecisions(String purpose) {
@@ -95,11 +103,21 @@ public final class Evaluator {
         break;
       }
     }
-    String reason = "default policy for purpose " + purpose + ": "
-        + outcome.name().toLowerCase(java.util.Locale.ROOT) + " (no Consent applies)";
+    String reason =
+        "default policy for purpose "
+            + purpose
+            + ": "
+            + outcome.name().toLowerCase(java.util.Locale.ROOT)
+            + " (no Consent applies)";
     Decision normal = new Decision(outcome, null, null, reason, false, Set.of());
-    Decision override = new Decision(Decision.Outcome.PERMIT, null, null,
-        "emergency access (ETREAT) overrides the " + reason, true, Set.of());
+    Decision override =
+        new Decision(
+            Decision.Outcome.PERMIT,
+            null,
+            null,
+            "emergency access (ETREAT) overrides the " + reason,
+            true,
+            Set.of());
     return new Decision[] {normal, override};
   }
 }

@@ -6,10 +6,10 @@ import org.hl7.fhir.r4.model.Period;
 import org.hl7.fhir.r4.model.Type;
 
 /**
- * FHIR dates as epoch milliseconds. A date stands for the whole span its precision covers:
- * {@code 2024-03} starts at March 1st 00:00 and ends at March 31st 23:59:59.999, so bounds given
- * to day precision are inclusive. Dates without time zone are read in the JVM's default zone, as
- * HAPI does.
+ * FHIR dates as epoch milliseconds. A date stands for the whole span its precision covers: {@code
+ * 2024-03} starts at March 1st 00:00 and ends at March 31st 23:59:59.999, so bounds given to day
+ * precision are inclusive. Dates without time zone are read in the JVM's default zone, as HAPI
+ * does.
  */
 final class Instants {
 

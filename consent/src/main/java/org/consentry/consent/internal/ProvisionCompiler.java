@@ -13,9 +13,9 @@ import org.hl7.fhir.r4.model.Extension;
 import org.hl7.fhir.r4.model.Type;
 
 /**
- * Compiles the provision tree of one Consent, with the decisions and reasons each provision
- * yields. A provision without type inherits its parent's effect; the root's comes from the
- * Consent's policyRule when it has none.
+ * Compiles the provision tree of one Consent, with the decisions and reasons each provision yields.
+ * A provision without type inherits its parent's effect; the root's comes from the Consent's
+ * policyRule when it has none.
  */
 final class ProvisionCompiler {
 
@@ -24,13 +24,17 @@ final class ProvisionCompiler {
   private final CriteriaCompiler criteria;
 
   ProvisionCompiler(
-      String consentId, String obligationExtension, PurposeHierarchy purposes, ReferenceResolver resolver) {
+      String consentId,
+      String obligationExtension,
+      PurposeHierarchy purposes,
+      ReferenceResolver resolver) {
     this.consentId = consentId;
     this.obligationExtension = obligationExtension;
     this.criteria = new CriteriaCompiler(purposes, resolver);
   }
 
-  ProvisionRule compileRoot(Consent.ProvisionComponent root, ProvisionRule.Effect policyRuleEffect) {
+  ProvisionRule compileRoot(
+      Consent.ProvisionComponent root, ProvisionRule.Effect policyRuleEffect) {
     return compile(root, "provision", 0, policyRuleEffect, false);
   }
 
@@ -46,8 +50,9 @@ final class ProvisionCompiler {
         provision.hasProvision() ? provision.getProvision() : List.of();
     ProvisionRule[] children = new ProvisionRule[nested.size()];
     for (int i = 0; i < children.length; i++) {
-      children[i] = compile(
-          nested.get(i), path + ".provision[" + i + "]", depth + 1, effect, purposeExplicit);
+      children[i] =
+          compile(
+              nested.get(i), path + ".provision[" + i + "]", depth + 1, effect, purposeExplicit);
     }
     Criteria compiled = criteria.compile(provision);
     boolean explicitEmergency =
@@ -56,18 +61,43 @@ final class ProvisionCompiler {
     Decision emergencyOverride = null;
     String where = consentId + " " + path + " (" + compiled.description + ")";
     if (effect == ProvisionRule.Effect.PERMIT) {
-      decision = new Decision(Decision.Outcome.PERMIT, consentId, path,
-          "permitted by " + where, false, obligations(provision));
+      decision =
+          new Decision(
+              Decision.Outcome.PERMIT,
+              consentId,
+              path,
+              "permitted by " + where,
+              false,
+              obligations(provision));
     } else if (effect == ProvisionRule.Effect.DENY) {
-      decision = new Decision(Decision.Outcome.DENY, consentId, path,
-          "denied by " + where
-              + (explicitEmergency ? "; the patient refused emergency access" : ""),
-          false, Set.of());
-      emergencyOverride = new Decision(Decision.Outcome.PERMIT, consentId, path,
-          "emergency access (ETREAT) overrides the deny of " + where, true, Set.of());
+      decision =
+          new Decision(
+              Decision.Outcome.DENY,
+              consentId,
+              path,
+              "denied by "
+                  + where
+                  + (explicitEmergency ? "; the patient refused emergency access" : ""),
+              false,
+              Set.of());
+      emergencyOverride =
+          new Decision(
+              Decision.Outcome.PERMIT,
+              consentId,
+              path,
+              "emergency access (ETREAT) overrides the deny of " + where,
+              true,
+              Set.of());
     }
-    return new ProvisionRule(depth, effect, compiled, children, explicitEmergency,
-        purposeExplicit, decision, emergencyOverride);
+    return new ProvisionRule(
+        depth,
+        effect,
+        compiled,
+        children,
+        explicitEmergency,
+        purposeExplicit,
+        decision,
+        emergencyOverride);
   }
 
   private static ProvisionRule.Effect effect(

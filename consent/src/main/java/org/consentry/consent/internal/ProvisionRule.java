@@ -19,11 +19,15 @@ final class ProvisionRule {
   final Effect effect;
   final Criteria criteria;
   final ProvisionRule[] children;
+
   /** A deny that lists an emergency purpose: the patient refused break-the-glass access. */
   final boolean explicitEmergency;
+
   /** It or an ancestor has purpose criteria (a patient-privacy permit that can admit research). */
   final boolean purposeExplicit;
+
   final Decision decision;
+
   /** For a deny, the permit an emergency requester gets instead; null otherwise. */
   final Decision emergencyOverride;
 
@@ -69,9 +73,7 @@ final class ProvisionRule {
   }
 
   private boolean beats(ProvisionRule other) {
-    return other == null
-        || depth > other.depth
-        || depth == other.depth && rank() > other.rank();
+    return other == null || depth > other.depth || depth == other.depth && rank() > other.rank();
   }
 
   private int rank() {

@@ -30,6 +30,8 @@ final class References {
   }
 
   static String normalize(Reference reference) {
-    return reference == null || !reference.hasReference() ? null : normalize(reference.getReference());
+    return reference == null || !reference.hasReference()
+        ? null
+        : normalize(reference.getReference());
   }
 }

@@ -24,8 +24,8 @@ import org.hl7.fhir.r4.model.Type;
 
 /**
  * What a provision's {@code code} and {@code dataPeriod} are compared with: the codes that say what
- * a resource is, and its clinical date. Read through typed getters, each guarded by its
- * {@code hasX()} so that reading never adds empty elements to a shared resource.
+ * a resource is, and its clinical date. Read through typed getters, each guarded by its {@code
+ * hasX()} so that reading never adds empty elements to a shared resource.
  */
 final class ResourceFacts {
 
@@ -35,40 +35,49 @@ final class ResourceFacts {
    * Whether one of the resource's own codes is in the set: Observation, Condition, Procedure,
    * DiagnosticReport, AllergyIntolerance, ServiceRequest and Medication code; medication[x] of the
    * medication resources (the CodeableConcept choice only); Immunization.vaccineCode;
-   * Encounter.type; DocumentReference and Composition type; CarePlan.category. Other types have
-   * no code for this purpose and never match.
+   * Encounter.type; DocumentReference and Composition type; CarePlan.category. Other types have no
+   * code for this purpose and never match.
    */
   static boolean hasCode(Resource resource, CodingSet codes) {
     return switch (resource.getResourceType()) {
-      case Observation -> ((Observation) resource).hasCode()
-          && codes.containsAny(((Observation) resource).getCode());
-      case Condition -> ((Condition) resource).hasCode()
-          && codes.containsAny(((Condition) resource).getCode());
-      case Procedure -> ((Procedure) resource).hasCode()
-          && codes.containsAny(((Procedure) resource).getCode());
-      case DiagnosticReport -> ((DiagnosticReport) resource).hasCode()
-          && codes.containsAny(((DiagnosticReport) resource).getCode());
-      case AllergyIntolerance -> ((AllergyIntolerance) resource).hasCode()
-          && codes.containsAny(((AllergyIntolerance) resource).getCode());
-      case ServiceRequest -> ((ServiceRequest) resource).hasCode()
-          && codes.containsAny(((ServiceRequest) resource).getCode());
-      case Medication -> ((Medication) resource).hasCode()
-          && codes.containsAny(((Medication) resource).getCode());
+      case Observation ->
+          ((Observation) resource).hasCode()
+              && codes.containsAny(((Observation) resource).getCode());
+      case Condition ->
+          ((Condition) resource).hasCode() && codes.containsAny(((Condition) resource).getCode());
+      case Procedure ->
+          ((Procedure) resource).hasCode() && codes.containsAny(((Procedure) resource).getCode());
+      case DiagnosticReport ->
+          ((DiagnosticReport) resource).hasCode()
+              && codes.containsAny(((DiagnosticReport) resource).getCode());
+      case AllergyIntolerance ->
+          ((AllergyIntolerance) resource).hasCode()
+              && codes.containsAny(((AllergyIntolerance) resource).getCode());
+      case ServiceRequest ->
+          ((ServiceRequest) resource).hasCode()
+              && codes.containsAny(((ServiceRequest) resource).getCode());
+      case Medication ->
+          ((Medication) resource).hasCode() && codes.containsAny(((Medication) resource).getCode());
       case MedicationRequest -> medication(((MedicationRequest) resource).getMedication(), codes);
-      case MedicationStatement -> medication(((MedicationStatement) resource).getMedication(), codes);
+      case MedicationStatement ->
+          medication(((MedicationStatement) resource).getMedication(), codes);
       case MedicationAdministration ->
           medication(((MedicationAdministration) resource).getMedication(), codes);
       case MedicationDispense -> medication(((MedicationDispense) resource).getMedication(), codes);
-      case Immunization -> ((Immunization) resource).hasVaccineCode()
-          && codes.containsAny(((Immunization) resource).getVaccineCode());
-      case Encounter -> ((Encounter) resource).hasType()
-          && anyConcept(((Encounter) resource).getType(), codes);
-      case DocumentReference -> ((DocumentReference) resource).hasType()
-          && codes.containsAny(((DocumentReference) resource).getType());
-      case Composition -> ((Composition) resource).hasType()
-          && codes.containsAny(((Composition) resource).getType());
-      case CarePlan -> ((CarePlan) resource).hasCategory()
-          && anyConcept(((CarePlan) resource).getCategory(), codes);
+      case Immunization ->
+          ((Immunization) resource).hasVaccineCode()
+              && codes.containsAny(((Immunization) resource).getVaccineCode());
+      case Encounter ->
+          ((Encounter) resource).hasType() && anyConcept(((Encounter) resource).getType(), codes);
+      case DocumentReference ->
+          ((DocumentReference) resource).hasType()
+              && codes.containsAny(((DocumentReference) resource).getType());
+      case Composition ->
+          ((Composition) resource).hasType()
+              && codes.containsAny(((Composition) resource).getType());
+      case CarePlan ->
+          ((CarePlan) resource).hasCategory()
+              && anyConcept(((CarePlan) resource).getCategory(), codes);
       default -> false;
     };
   }

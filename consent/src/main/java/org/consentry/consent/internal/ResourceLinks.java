@@ -32,9 +32,9 @@ final class ResourceLinks {
    * DiagnosticReport performer (and resultsInterpreter); Condition, AllergyIntolerance and
    * Procedure recorder, asserter (and Procedure performer.actor); MedicationRequest requester,
    * recorder; ServiceRequest requester; MedicationStatement informationSource; Immunization,
-   * MedicationAdministration, MedicationDispense performer.actor; Encounter
-   * participant.individual; DocumentReference author, authenticator; Composition author; CarePlan
-   * author, contributor. Other types name no author and never match.
+   * MedicationAdministration, MedicationDispense performer.actor; Encounter participant.individual;
+   * DocumentReference author, authenticator; Composition author; CarePlan author, contributor.
+   * Other types name no author and never match.
    */
   static boolean authoredByAny(Resource resource, Set<String> authors) {
     switch (resource.getResourceType()) {
@@ -121,15 +121,16 @@ final class ResourceLinks {
   }
 
   /**
-   * Every resource this one refers to ({@code Type/id}), anywhere in it except contained
-   * resources' internal {@code #} references. A generic walk of the model: costly, so callers ask
-   * only when a provision needs it.
+   * Every resource this one refers to ({@code Type/id}), anywhere in it except contained resources'
+   * internal {@code #} references. A generic walk of the model: costly, so callers ask only when a
+   * provision needs it.
    */
   static Set<String> references(Resource resource) {
     Set<String> result = new HashSet<>();
-    List<Reference> references = FhirContext.forR4Cached()
-        .newTerser()
-        .getAllPopulatedChildElementsOfType(resource, Reference.class);
+    List<Reference> references =
+        FhirContext.forR4Cached()
+            .newTerser()
+            .getAllPopulatedChildElementsOfType(resource, Reference.class);
     for (Reference reference : references) {
       String normalized = References.normalize(reference);
       if (normalized != null) {

@@ -10,10 +10,10 @@ import javax.crypto.SecretKey;
 import javax.crypto.spec.GCMParameterSpec;
 
 /**
- * AES-GCM with a 96-bit nonce and a 128-bit tag through the JDK's own provider (SunJCE), which
- * uses AES-NI; BouncyCastle's GCM is about 20 times slower. One {@link Cipher} per thread, so no
- * {@code Cipher.getInstance} per call. Data goes to the cipher in slices of at most
- * {@value #MAX_UPDATE} bytes: one large {@code doFinal} on JDK 17 collapses to under 100 MB/s.
+ * AES-GCM with a 96-bit nonce and a 128-bit tag through the JDK's own provider (SunJCE), which uses
+ * AES-NI; BouncyCastle's GCM is about 20 times slower. One {@link Cipher} per thread, so no {@code
+ * Cipher.getInstance} per call. Data goes to the cipher in slices of at most {@value #MAX_UPDATE}
+ * bytes: one large {@code doFinal} on JDK 17 collapses to under 100 MB/s.
  *
  * <p>Internal: not part of the API.
  */
@@ -28,17 +28,29 @@ public final class Gcm {
   private Gcm() {}
 
   /**
-   * Encrypts {@code in[inOff, inOff+len)} into {@code out} at {@code outOff}, writing
-   * {@code len + TAG_BYTES} bytes. The nonce is read from {@code nonce[nonceOff, +12)}; the
-   * associated data is {@code aad1} followed by {@code aad2} (either may be empty).
+   * Encrypts {@code in[inOff, inOff+len)} into {@code out} at {@code outOff}, writing {@code len +
+   * TAG_BYTES} bytes. The nonce is read from {@code nonce[nonceOff, +12)}; the associated data is
+   * {@code aad1} followed by {@code aad2} (either may be empty).
    */
   public static void encrypt(
-      SecretKey key, byte[] nonce, int nonceOff, byte[] aad1, int aad1Off, int aad1Len,
-      byte[] aad2, byte[] in, int inOff, int len, byte[] out, int outOff) {
+      SecretKey key,
+      byte[] nonce,
+      int nonceOff,
+      byte[] aad1,
+      int aad1Off,
+      int aad1Len,
+      byte[] aad2,
+      byte[] in,
+      int inOff,
+      int len,
+      byte[] out,
+      int outOff) {
     Cipher cipher = CIPHER.get();
     try {
-      cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BYTES * 8, nonce, nonceOff,
-          NONCE_BYTES));
+      cipher.init(
+          Cipher.ENCRYPT_MODE,
+          key,
+          new GCMParameterSpec(TAG_BYTES * 8, nonce, nonceOff, NONCE_BYTES));
       run(cipher, aad1, aad1Off, aad1Len, aad2, in, inOff, len, out, outOff);
     } catch (GeneralSecurityException e) {
       // a fresh random nonce and a valid 256-bit key cannot fail here: a broken JDK can
@@ -53,13 +65,25 @@ public final class Gcm {
    * @throws AEADBadTagException if the tag does not verify (wrong key, nonce, data or AAD)
    */
   public static void decrypt(
-      SecretKey key, byte[] nonce, int nonceOff, byte[] aad1, int aad1Off, int aad1Len,
-      byte[] aad2, byte[] in, int inOff, int len, byte[] out, int outOff)
+      SecretKey key,
+      byte[] nonce,
+      int nonceOff,
+      byte[] aad1,
+      int aad1Off,
+      int aad1Len,
+      byte[] aad2,
+      byte[] in,
+      int inOff,
+      int len,
+      byte[] out,
+      int outOff)
       throws AEADBadTagException {
     Cipher cipher = CIPHER.get();
     try {
-      cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BYTES * 8, nonce, nonceOff,
-          NONCE_BYTES));
+      cipher.init(
+          Cipher.DECRYPT_MODE,
+          key,
+          new GCMParameterSpec(TAG_BYTES * 8, nonce, nonceOff, NONCE_BYTES));
       run(cipher, aad1, aad1Off, aad1Len, aad2, in, inOff, len, out, outOff);
     } catch (AEADBadTagException e) {
       throw e;
@@ -69,8 +93,17 @@ public final class Gcm {
   }
 
   private static void run(
-      Cipher cipher, byte[] aad1, int aad1Off, int aad1Len, byte[] aad2, byte[] in, int inOff,
-      int len, byte[] out, int outOff) throws GeneralSecurityException {
+      Cipher cipher,
+      byte[] aad1,
+      int aad1Off,
+      int aad1Len,
+      byte[] aad2,
+      byte[] in,
+      int inOff,
+      int len,
+      byte[] out,
+      int outOff)
+      throws GeneralSecurityException {
     if (aad1Len > 0) {
       cipher.updateAAD(aad1, aad1Off, aad1Len);
     }

@@ -11,8 +11,8 @@ import java.util.regex.Pattern;
  * to one space.
  *
  * <p>The case fold is {@code toUpperCase(ROOT).toLowerCase(ROOT)}, Java having no full case
- * folding: it maps "Straße" and "STRASSE" alike, and a word-final sigma written either way
- * alike, and it does not depend on the default locale (no Turkish dotless i surprises).
+ * folding: it maps "Straße" and "STRASSE" alike, and a word-final sigma written either way alike,
+ * and it does not depend on the default locale (no Turkish dotless i surprises).
  *
  * <p>Internal: not part of the API.
  */

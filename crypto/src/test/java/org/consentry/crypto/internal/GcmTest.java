@@ -27,8 +27,7 @@ class GcmTest {
   private static final HexFormat HEX = HexFormat.of();
   private static final byte[] NONE = new byte[0];
 
-  record Vector(String name, byte[] key, byte[] iv, byte[] pt, byte[] aad, byte[] ct,
-      byte[] tag) {
+  record Vector(String name, byte[] key, byte[] iv, byte[] pt, byte[] aad, byte[] ct, byte[] tag) {
     @Override
     public String toString() {
       return name;
@@ -37,8 +36,8 @@ class GcmTest {
 
   static Stream<Vector> nistVectors() throws IOException {
     List<Vector> vectors = new ArrayList<>();
-    try (InputStream in = GcmTest.class.getResourceAsStream(
-        "/kat/gcmEncryptExtIV256-selection.rsp")) {
+    try (InputStream in =
+        GcmTest.class.getResourceAsStream("/kat/gcmEncryptExtIV256-selection.rsp")) {
       String section = "";
       Map<String, String> fields = new HashMap<>();
       for (String raw : new String(in.readAllBytes(), StandardCharsets.US_ASCII).split("\n")) {
@@ -49,9 +48,15 @@ class GcmTest {
           String[] kv = line.split("=", 2);
           fields.put(kv[0].strip(), kv[1].strip());
           if (kv[0].strip().equals("Tag")) {
-            vectors.add(new Vector(section + " Count " + fields.get("Count"),
-                hex(fields.get("Key")), hex(fields.get("IV")), hex(fields.get("PT")),
-                hex(fields.get("AAD")), hex(fields.get("CT")), hex(fields.get("Tag"))));
+            vectors.add(
+                new Vector(
+                    section + " Count " + fields.get("Count"),
+                    hex(fields.get("Key")),
+                    hex(fields.get("IV")),
+                    hex(fields.get("PT")),
+                    hex(fields.get("AAD")),
+                    hex(fields.get("CT")),
+                    hex(fields.get("Tag"))));
             fields.clear();
           }
         }
@@ -83,8 +88,22 @@ class GcmTest {
   void decrypt_nistVectorWithFlippedTagBit_fails(Vector v) {
     byte[] in = concat(v.ct, v.tag);
     in[in.length - 1] ^= 1;
-    assertThatThrownBy(() -> Gcm.decrypt(key(v.key), v.iv, 0, v.aad, 0, v.aad.length, NONE, in,
-        0, in.length, new byte[v.pt.length], 0)).isInstanceOf(AEADBadTagException.class);
+    assertThatThrownBy(
+            () ->
+                Gcm.decrypt(
+                    key(v.key),
+                    v.iv,
+                    0,
+                    v.aad,
+                    0,
+                    v.aad.length,
+                    NONE,
+                    in,
+                    0,
+                    in.length,
+                    new byte[v.pt.length],
+                    0))
+        .isInstanceOf(AEADBadTagException.class);
   }
 
   @Test

@@ -10,12 +10,12 @@ package org.consentry.server.cli;
  */
 public interface FhirSender {
 
-	/** POSTs a transaction or batch {@code Bundle} (JSON) to the base URL. */
-	FhirResponse postBundle(String bundleJson);
+  /** POSTs a transaction or batch {@code Bundle} (JSON) to the base URL. */
+  FhirResponse postBundle(String bundleJson);
 
-	/** GETs a path relative to the base URL, such as {@code metadata}. */
-	FhirResponse get(String relativePath);
+  /** GETs a path relative to the base URL, such as {@code metadata}. */
+  FhirResponse get(String relativePath);
 
-	/** The base URL, for messages. */
-	String baseUrl();
+  /** The base URL, for messages. */
+  String baseUrl();
 }

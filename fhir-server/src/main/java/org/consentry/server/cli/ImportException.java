@@ -7,7 +7,7 @@ package org.consentry.server.cli;
  */
 public class ImportException extends RuntimeException {
 
-	public ImportException(String message) {
-		super(message);
-	}
+  public ImportException(String message) {
+    super(message);
+  }
 }

@@ -9,8 +9,8 @@ package org.consentry.server.cli;
  */
 public record ImportFailure(String location, String reason) {
 
-	@Override
-	public String toString() {
-		return location + ": " + reason;
-	}
+  @Override
+  public String toString() {
+    return location + ": " + reason;
+  }
 }

@@ -6,15 +6,15 @@ package org.consentry.server.cli;
  */
 public interface ImportListener {
 
-	/** A listener that ignores everything. */
-	ImportListener NONE = new ImportListener() {};
+  /** A listener that ignores everything. */
+  ImportListener NONE = new ImportListener() {};
 
-	/**
-	 * Resources done so far (loaded or failed for good) out of all found in the input. {@code total}
-	 * grows while the input is scanned and is final once loading starts.
-	 */
-	default void progress(long done, long total) {}
+  /**
+   * Resources done so far (loaded or failed for good) out of all found in the input. {@code total}
+   * grows while the input is scanned and is final once loading starts.
+   */
+  default void progress(long done, long total) {}
 
-	/** Something failed for good: reported once, as soon as it is known. */
-	default void failure(ImportFailure failure) {}
+  /** Something failed for good: reported once, as soon as it is known. */
+  default void failure(ImportFailure failure) {}
 }

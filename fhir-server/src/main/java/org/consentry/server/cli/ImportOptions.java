@@ -15,68 +15,93 @@ import java.util.Objects;
  *     one, a batch already in flight when the import stops still completes
  */
 public record ImportOptions(
-		int batchSize, long maxBatchBytes, OnError onError, String bearerToken, ImportListener listener, int parallel) {
+    int batchSize,
+    long maxBatchBytes,
+    OnError onError,
+    String bearerToken,
+    ImportListener listener,
+    int parallel) {
 
-	public static final int DEFAULT_BATCH_SIZE = 500;
-	public static final long DEFAULT_MAX_BATCH_BYTES = 8L * 1024 * 1024;
-	/** Two in flight: one transaction keeps about one server core busy (bench/README.md). */
-	public static final int DEFAULT_PARALLEL = 2;
+  public static final int DEFAULT_BATCH_SIZE = 500;
+  public static final long DEFAULT_MAX_BATCH_BYTES = 8L * 1024 * 1024;
 
-	/** What to do when a resource fails for good. */
-	public enum OnError {
-		/** report it, load nothing more, and end with failures */
-		STOP,
-		/** report it and go on with the rest */
-		SKIP
-	}
+  /** Two in flight: one transaction keeps about one server core busy (bench/README.md). */
+  public static final int DEFAULT_PARALLEL = 2;
 
-	public ImportOptions {
-		if (batchSize < 1 || batchSize > 10_000) {
-			throw new IllegalArgumentException("batch size must be between 1 and 10000, not " + batchSize);
-		}
-		if (maxBatchBytes < 1024) {
-			throw new IllegalArgumentException("batch bytes must be at least 1024, not " + maxBatchBytes);
-		}
-		if (parallel < 1 || parallel > 8) {
-			throw new IllegalArgumentException("parallel must be between 1 and 8, not " + parallel);
-		}
-		Objects.requireNonNull(onError, "onError");
-		Objects.requireNonNull(listener, "listener");
-	}
+  /** What to do when a resource fails for good. */
+  public enum OnError {
+    /** report it, load nothing more, and end with failures */
+    STOP,
+    /** report it and go on with the rest */
+    SKIP
+  }
 
-	/** 500 resources or 8 MiB per transaction, two at a time, stop at the first failure, no token, no listener. */
-	public static ImportOptions defaults() {
-		return new ImportOptions(
-				DEFAULT_BATCH_SIZE, DEFAULT_MAX_BATCH_BYTES, OnError.STOP, null, ImportListener.NONE, DEFAULT_PARALLEL);
-	}
+  public ImportOptions {
+    if (batchSize < 1 || batchSize > 10_000) {
+      throw new IllegalArgumentException(
+          "batch size must be between 1 and 10000, not " + batchSize);
+    }
+    if (maxBatchBytes < 1024) {
+      throw new IllegalArgumentException("batch bytes must be at least 1024, not " + maxBatchBytes);
+    }
+    if (parallel < 1 || parallel > 8) {
+      throw new IllegalArgumentException("parallel must be between 1 and 8, not " + parallel);
+    }
+    Objects.requireNonNull(onError, "onError");
+    Objects.requireNonNull(listener, "listener");
+  }
 
-	public ImportOptions withParallel(int transactions) {
-		return new ImportOptions(batchSize, maxBatchBytes, onError, bearerToken, listener, transactions);
-	}
+  /**
+   * 500 resources or 8 MiB per transaction, two at a time, stop at the first failure, no token, no
+   * listener.
+   */
+  public static ImportOptions defaults() {
+    return new ImportOptions(
+        DEFAULT_BATCH_SIZE,
+        DEFAULT_MAX_BATCH_BYTES,
+        OnError.STOP,
+        null,
+        ImportListener.NONE,
+        DEFAULT_PARALLEL);
+  }
 
-	public ImportOptions withBatchSize(int size) {
-		return new ImportOptions(size, maxBatchBytes, onError, bearerToken, listener, parallel);
-	}
+  public ImportOptions withParallel(int transactions) {
+    return new ImportOptions(
+        batchSize, maxBatchBytes, onError, bearerToken, listener, transactions);
+  }
 
-	public ImportOptions withMaxBatchBytes(long bytes) {
-		return new ImportOptions(batchSize, bytes, onError, bearerToken, listener, parallel);
-	}
+  public ImportOptions withBatchSize(int size) {
+    return new ImportOptions(size, maxBatchBytes, onError, bearerToken, listener, parallel);
+  }
 
-	public ImportOptions withOnError(OnError mode) {
-		return new ImportOptions(batchSize, maxBatchBytes, mode, bearerToken, listener, parallel);
-	}
+  public ImportOptions withMaxBatchBytes(long bytes) {
+    return new ImportOptions(batchSize, bytes, onError, bearerToken, listener, parallel);
+  }
 
-	public ImportOptions withBearerToken(String token) {
-		return new ImportOptions(batchSize, maxBatchBytes, onError, token, listener, parallel);
-	}
+  public ImportOptions withOnError(OnError mode) {
+    return new ImportOptions(batchSize, maxBatchBytes, mode, bearerToken, listener, parallel);
+  }
 
-	public ImportOptions withListener(ImportListener newListener) {
-		return new ImportOptions(batchSize, maxBatchBytes, onError, bearerToken, newListener, parallel);
-	}
+  public ImportOptions withBearerToken(String token) {
+    return new ImportOptions(batchSize, maxBatchBytes, onError, token, listener, parallel);
+  }
 
-	@Override
-	public String toString() {
-		return "ImportOptions[batchSize=" + batchSize + ", maxBatchBytes=" + maxBatchBytes + ", onError=" + onError
-				+ ", bearerToken=" + (bearerToken == null ? "none" : "(set)") + ", parallel=" + parallel + "]";
-	}
+  public ImportOptions withListener(ImportListener newListener) {
+    return new ImportOptions(batchSize, maxBatchBytes, onError, bearerToken, newListener, parallel);
+  }
+
+  @Override
+  public String toString() {
+    return "ImportOptions[batchSize="
+        + batchSize
+        + ", maxBatchBytes="
+        + maxBatchBytes
+        + ", onError="
+        + onError
+        + ", bearerToken="
+        + (bearerToken == null ? "none" : "(set)")
+        + ", parallel="
+        + parallel
+        + "]";
+  }
 }

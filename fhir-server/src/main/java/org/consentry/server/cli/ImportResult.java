@@ -18,40 +18,40 @@ import java.util.TreeMap;
  * @param elapsed wall time of the whole import, scanning included
  */
 public record ImportResult(
-		Map<String, Long> loadedByType,
-		Map<String, Long> failedByType,
-		List<ImportFailure> failures,
-		long total,
-		boolean stopped,
-		Duration elapsed) {
+    Map<String, Long> loadedByType,
+    Map<String, Long> failedByType,
+    List<ImportFailure> failures,
+    long total,
+    boolean stopped,
+    Duration elapsed) {
 
-	public ImportResult {
-		loadedByType = Collections.unmodifiableMap(new TreeMap<>(loadedByType));
-		failedByType = Collections.unmodifiableMap(new TreeMap<>(failedByType));
-		failures = List.copyOf(failures);
-	}
+  public ImportResult {
+    loadedByType = Collections.unmodifiableMap(new TreeMap<>(loadedByType));
+    failedByType = Collections.unmodifiableMap(new TreeMap<>(failedByType));
+    failures = List.copyOf(failures);
+  }
 
-	public long loaded() {
-		return loadedByType.values().stream().mapToLong(Long::longValue).sum();
-	}
+  public long loaded() {
+    return loadedByType.values().stream().mapToLong(Long::longValue).sum();
+  }
 
-	public long failed() {
-		return failedByType.values().stream().mapToLong(Long::longValue).sum();
-	}
+  public long failed() {
+    return failedByType.values().stream().mapToLong(Long::longValue).sum();
+  }
 
-	/** Resources never tried because the import stopped early. */
-	public long notAttempted() {
-		return Math.max(0, total - loaded() - failed());
-	}
+  /** Resources never tried because the import stopped early. */
+  public long notAttempted() {
+    return Math.max(0, total - loaded() - failed());
+  }
 
-	/** True when everything found in the input loaded. */
-	public boolean succeeded() {
-		return failures.isEmpty() && !stopped;
-	}
+  /** True when everything found in the input loaded. */
+  public boolean succeeded() {
+    return failures.isEmpty() && !stopped;
+  }
 
-	/** Loaded resources per second of elapsed time. */
-	public double resourcesPerSecond() {
-		double seconds = elapsed.toNanos() / 1e9;
-		return seconds <= 0 ? 0 : loaded() / seconds;
-	}
+  /** Loaded resources per second of elapsed time. */
+  public double resourcesPerSecond() {
+    double seconds = elapsed.toNanos() / 1e9;
+    return seconds <= 0 ? 0 : loaded() / seconds;
+  }
 }

@@ -15,19 +15,19 @@ import org.consentry.server.identity.UserDirectory;
  */
 final class KeycloakCommand implements CliCommand {
 
-	@Override
-	public String name() {
-		return "keycloak";
-	}
+  @Override
+  public String name() {
+    return "keycloak";
+  }
 
-	@Override
-	public String summary() {
-		return "provision | ehr-organization Organization/ID | ehr-purpose [CODE]...: set up the consentry realm";
-	}
+  @Override
+  public String summary() {
+    return "provision | ehr-organization Organization/ID | ehr-purpose [CODE]...: set up the consentry realm";
+  }
 
-	@Override
-	public String usage() {
-		return """
+  @Override
+  public String usage() {
+    return """
 				usage: consentry keycloak provision
 				       consentry keycloak ehr-organization Organization/ID
 				       consentry keycloak ehr-purpose [CODE]...
@@ -39,51 +39,68 @@ final class KeycloakCommand implements CliCommand {
 				  env: CONSENTRY_KEYCLOAK_URL (default http://127.0.0.1:8180), CONSENTRY_KEYCLOAK_REALM (consentry),
 				       CONSENTRY_KEYCLOAK_ADMIN (admin), CONSENTRY_KEYCLOAK_ADMIN_PASSWORD
 				Exit code: 0 done, 2 could not run.""";
-	}
+  }
 
-	@Override
-	public int run(List<String> args, Context context) {
-		if (args.size() == 1 && List.of("-h", "--help").contains(args.get(0))) {
-			context.out().println(usage());
-			return ConsentryCli.OK;
-		}
-		boolean provision = args.size() == 1 && args.get(0).equals("provision");
-		boolean organization = args.size() == 2 && args.get(0).equals("ehr-organization");
-		boolean purpose = !args.isEmpty() && args.get(0).equals("ehr-purpose");
-		if (!provision && !organization && !purpose) {
-			throw new UsageException("expected 'provision', 'ehr-organization Organization/ID' or 'ehr-purpose [CODE]...'");
-		}
-		IdentitySettings settings = IdentitySettings.from(context.env());
-		if (organization || purpose) {
-			try {
-				UserDirectory directory = new UserDirectory(settings.admin());
-				if (organization) {
-					directory.setClientOrganization(TokenClient.EHR_CLIENT, args.get(1));
-					context.out().printf("The %s client now acts for %s.%n", TokenClient.EHR_CLIENT, args.get(1));
-				} else {
-					Set<String> purposes = new TreeSet<>(args.subList(1, args.size()));
-					directory.setClientPurposes(TokenClient.EHR_CLIENT, purposes);
-					Set<String> actsFor = new TreeSet<>(purposes);
-					actsFor.add("TREAT");
-					context.out().printf("The %s client may now act for %s (new tokens only).%n", TokenClient.EHR_CLIENT,
-							String.join(", ", actsFor));
-				}
-				return ConsentryCli.OK;
-			} catch (IllegalArgumentException e) {
-				throw new UsageException(e.getMessage());
-			} catch (ProvisioningException | jakarta.ws.rs.ProcessingException | jakarta.ws.rs.WebApplicationException e) {
-				context.err().println("consentry keycloak: " + IdentityErrors.describe(e, settings.admin()));
-				return ConsentryCli.CANNOT_RUN;
-			}
-		}
-		try {
-			List<String> changes = new RealmProvisioner(settings.admin(), line -> context.err().println("  " + line)).provision();
-			context.out().printf("Realm %s at %s is provisioned (%d changes).%n",
-					settings.admin().realm(), settings.admin().baseUrl(), changes.size());
-			return ConsentryCli.OK;
-		} catch (ProvisioningException | jakarta.ws.rs.ProcessingException | jakarta.ws.rs.WebApplicationException e) {
-			context.err().println("consentry keycloak: " + IdentityErrors.describe(e, settings.admin()));
-			return ConsentryCli.CANNOT_RUN;
-		}
-	}
+  @Override
+  public int run(List<String> args, Context context) {
+    if (args.size() == 1 && List.of("-h", "--help").contains(args.get(0))) {
+      context.out().println(usage());
+      return ConsentryCli.OK;
+    }
+    boolean provision = args.size() == 1 && args.get(0).equals("provision");
+    boolean organization = args.size() == 2 && args.get(0).equals("ehr-organization");
+    boolean purpose = !args.isEmpty() && args.get(0).equals("ehr-purpose");
+    if (!provision && !organization && !purpose) {
+      throw new UsageException(
+          "expected 'provision', 'ehr-organization Organization/ID' or 'ehr-purpose [CODE]...'");
+    }
+    IdentitySettings settings = IdentitySettings.from(context.env());
+    if (organization || purpose) {
+      try {
+        UserDirectory directory = new UserDirectory(settings.admin());
+        if (organization) {
+          directory.setClientOrganization(TokenClient.EHR_CLIENT, args.get(1));
+          context
+              .out()
+              .printf("The %s client now acts for %s.%n", TokenClient.EHR_CLIENT, args.get(1));
+        } else {
+          Set<String> purposes = new TreeSet<>(args.subList(1, args.size()));
+          directory.setClientPurposes(TokenClient.EHR_CLIENT, purposes);
+          Set<String> actsFor = new TreeSet<>(purposes);
+          actsFor.add("TREAT");
+          context
+              .out()
+              .printf(
+                  "The %s client may now act for %s (new tokens only).%n",
+                  TokenClient.EHR_CLIENT, String.join(", ", actsFor));
+        }
+        return ConsentryCli.OK;
+      } catch (IllegalArgumentException e) {
+        throw new UsageException(e.getMessage());
+      } catch (ProvisioningException
+          | jakarta.ws.rs.ProcessingException
+          | jakarta.ws.rs.WebApplicationException e) {
+        context
+            .err()
+            .println("consentry keycloak: " + IdentityErrors.describe(e, settings.admin()));
+        return ConsentryCli.CANNOT_RUN;
+      }
+    }
+    try {
+      List<String> changes =
+          new RealmProvisioner(settings.admin(), line -> context.err().println("  " + line))
+              .provision();
+      context
+          .out()
+          .printf(
+              "Realm %s at %s is provisioned (%d changes).%n",
+              settings.admin().realm(), settings.admin().baseUrl(), changes.size());
+      return ConsentryCli.OK;
+    } catch (ProvisioningException
+        | jakarta.ws.rs.ProcessingException
+        | jakarta.ws.rs.WebApplicationException e) {
+      context.err().println("consentry keycloak: " + IdentityErrors.describe(e, settings.admin()));
+      return ConsentryCli.CANNOT_RUN;
+    }
+  }
 }

@@ -26,103 +26,116 @@ import org.hl7.fhir.r4.model.Resource;
  */
 final class ConsentCache {
 
-	/** More active Consents than this in one database is refused loudly rather than served partly. */
-	private static final int MAX_CONSENTS = 500_000;
+  /** More active Consents than this in one database is refused loudly rather than served partly. */
+  private static final int MAX_CONSENTS = 500_000;
 
-	private final ConsentEngine engine;
-	private final DaoRegistry daos;
-	private final ConsentGeneration generation;
-	private volatile Snapshot snapshot = new Snapshot(Long.MIN_VALUE, Map.of());
-	/** The empty compilation of patients without Consents, reused (their decision is the policy default). */
-	private final Map<String, PatientConsents> none = new java.util.concurrent.ConcurrentHashMap<>();
+  private final ConsentEngine engine;
+  private final DaoRegistry daos;
+  private final ConsentGeneration generation;
+  private volatile Snapshot snapshot = new Snapshot(Long.MIN_VALUE, Map.of());
 
-	/** The compiled Consents of every patient who has one, at a generation. */
-	record Snapshot(long generation, Map<String, PatientConsents> byPatient) {}
+  /**
+   * The empty compilation of patients without Consents, reused (their decision is the policy
+   * default).
+   */
+  private final Map<String, PatientConsents> none = new java.util.concurrent.ConcurrentHashMap<>();
 
-	ConsentCache(ConsentEngine engine, DaoRegistry daos, ConsentGeneration generation) {
-		this.engine = engine;
-		this.daos = daos;
-		this.generation = generation;
-	}
+  /** The compiled Consents of every patient who has one, at a generation. */
+  record Snapshot(long generation, Map<String, PatientConsents> byPatient) {}
 
-	/** The generation a request decides with: read once per request. */
-	long currentGeneration() {
-		return generation.current();
-	}
+  ConsentCache(ConsentEngine engine, DaoRegistry daos, ConsentGeneration generation) {
+    this.engine = engine;
+    this.daos = daos;
+    this.generation = generation;
+  }
 
-	/** The patient's compiled consents as of that generation. */
-	PatientConsents consentsOf(String patientId, long asOf) {
-		PatientConsents consents = snapshot(asOf).byPatient().get(patientId);
-		if (consents != null) {
-			return consents;
-		}
-		if (none.size() > 100_000) {
-			none.clear();
-		}
-		return none.computeIfAbsent(patientId, p -> engine.compile(p, List.of()));
-	}
+  /** The generation a request decides with: read once per request. */
+  long currentGeneration() {
+    return generation.current();
+  }
 
-	/** The patients who have active Consents, with them, as of that generation. */
-	Snapshot snapshot(long asOf) {
-		Snapshot current = snapshot;
-		if (current.generation() >= asOf) {
-			return current; // a request that read an older generation may decide with newer Consents
-		}
-		synchronized (this) {
-			current = snapshot;
-			if (current.generation() < asOf) {
-				current = new Snapshot(asOf, loadAll());
-				snapshot = current;
-			}
-			return current;
-		}
-	}
+  /** The patient's compiled consents as of that generation. */
+  PatientConsents consentsOf(String patientId, long asOf) {
+    PatientConsents consents = snapshot(asOf).byPatient().get(patientId);
+    if (consents != null) {
+      return consents;
+    }
+    if (none.size() > 100_000) {
+      none.clear();
+    }
+    return none.computeIfAbsent(patientId, p -> engine.compile(p, List.of()));
+  }
 
-	/** After a Consent change committed: every node sees a new generation on its next request. */
-	void invalidate() {
-		generation.bump();
-	}
+  /** The patients who have active Consents, with them, as of that generation. */
+  Snapshot snapshot(long asOf) {
+    Snapshot current = snapshot;
+    if (current.generation() >= asOf) {
+      return current; // a request that read an older generation may decide with newer Consents
+    }
+    synchronized (this) {
+      current = snapshot;
+      if (current.generation() < asOf) {
+        current = new Snapshot(asOf, loadAll());
+        snapshot = current;
+      }
+      return current;
+    }
+  }
 
-	private Map<String, PatientConsents> loadAll() {
-		IFhirResourceDao<Consent> dao = daos.getResourceDao(Consent.class);
-		SearchParameterMap query = SearchParameterMap.newSynchronous().add(Consent.SP_STATUS, new TokenParam("active"));
-		query.setLoadSynchronousUpTo(MAX_CONSENTS + 1);
-		IBundleProvider found = dao.search(query, new SystemRequestDetails());
-		List<IBaseResource> all = found.getAllResources();
-		if (all.size() > MAX_CONSENTS) {
-			throw new IllegalStateException("more than " + MAX_CONSENTS + " active Consents: raise MAX_CONSENTS");
-		}
-		Map<String, List<Consent>> byPatient = new HashMap<>();
-		for (IBaseResource resource : all) {
-			if (resource instanceof Consent consent && consent.getPatient().getReferenceElement().hasIdPart()) {
-				byPatient.computeIfAbsent(consent.getPatient().getReferenceElement().getIdPart(), p -> new ArrayList<>())
-						.add(consent);
-			}
-		}
-		Map<String, PatientConsents> compiled = new HashMap<>();
-		ReferenceResolver resolver = resolver();
-		byPatient.forEach((patient, consents) -> {
-			PatientConsents patientConsents = engine.compile(patient, consents, resolver);
-			if (patientConsents.size() > 0) {
-				compiled.put(patient, patientConsents);
-			}
-		});
-		return Map.copyOf(compiled);
-	}
+  /** After a Consent change committed: every node sees a new generation on its next request. */
+  void invalidate() {
+    generation.bump();
+  }
 
-	/** For Consents whose data references mean "related": reads the referenced resource as the server. */
-	private ReferenceResolver resolver() {
-		return reference -> {
-			try {
-				IdType id = new IdType(reference);
-				if (!id.hasResourceType() || !id.hasIdPart()) {
-					return Optional.empty();
-				}
-				IBaseResource read = daos.getResourceDao(id.getResourceType()).read(id, new SystemRequestDetails());
-				return Optional.of((Resource) read);
-			} catch (RuntimeException notFound) {
-				return Optional.empty();
-			}
-		};
-	}
+  private Map<String, PatientConsents> loadAll() {
+    IFhirResourceDao<Consent> dao = daos.getResourceDao(Consent.class);
+    SearchParameterMap query =
+        SearchParameterMap.newSynchronous().add(Consent.SP_STATUS, new TokenParam("active"));
+    query.setLoadSynchronousUpTo(MAX_CONSENTS + 1);
+    IBundleProvider found = dao.search(query, new SystemRequestDetails());
+    List<IBaseResource> all = found.getAllResources();
+    if (all.size() > MAX_CONSENTS) {
+      throw new IllegalStateException(
+          "more than " + MAX_CONSENTS + " active Consents: raise MAX_CONSENTS");
+    }
+    Map<String, List<Consent>> byPatient = new HashMap<>();
+    for (IBaseResource resource : all) {
+      if (resource instanceof Consent consent
+          && consent.getPatient().getReferenceElement().hasIdPart()) {
+        byPatient
+            .computeIfAbsent(
+                consent.getPatient().getReferenceElement().getIdPart(), p -> new ArrayList<>())
+            .add(consent);
+      }
+    }
+    Map<String, PatientConsents> compiled = new HashMap<>();
+    ReferenceResolver resolver = resolver();
+    byPatient.forEach(
+        (patient, consents) -> {
+          PatientConsents patientConsents = engine.compile(patient, consents, resolver);
+          if (patientConsents.size() > 0) {
+            compiled.put(patient, patientConsents);
+          }
+        });
+    return Map.copyOf(compiled);
+  }
+
+  /**
+   * For Consents whose data references mean "related": reads the referenced resource as the server.
+   */
+  private ReferenceResolver resolver() {
+    return reference -> {
+      try {
+        IdType id = new IdType(reference);
+        if (!id.hasResourceType() || !id.hasIdPart()) {
+          return Optional.empty();
+        }
+        IBaseResource read =
+            daos.getResourceDao(id.getResourceType()).read(id, new SystemRequestDetails());
+        return Optional.of((Resource) read);
+      } catch (RuntimeException notFound) {
+        return Optional.empty();
+      }
+    };
+  }
 }

@@ -26,113 +26,164 @@ import org.springframework.core.annotation.Order;
  * rules of {@link ConsentRules}, references in writes ({@link WriteReferenceRules}), Bulk Data
  * exports ({@link ExportConsent}; kick-off rules in {@link ExportKickOff}, jobs and files for their
  * requester only in {@link ExportJobAccess} and {@link ExportOutputAccess}), cache invalidation
- * ({@link ConsentWatcher}) and
- * {@code $consent-decision}.
+ * ({@link ConsentWatcher}) and {@code $consent-decision}.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(ConsentProperties.class)
 class ConsentConfig {
 
-	private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ConsentConfig.class);
+  private static final org.slf4j.Logger log =
+      org.slf4j.LoggerFactory.getLogger(ConsentConfig.class);
 
-	@Bean
-	ConsentEngine consentEngine(ConsentProperties properties) {
-		return new ConsentEngine(properties.policy(), Clock.systemUTC());
-	}
+  @Bean
+  ConsentEngine consentEngine(ConsentProperties properties) {
+    return new ConsentEngine(properties.policy(), Clock.systemUTC());
+  }
 
-	@Bean
-	ConsentCache consentCache(ConsentEngine engine, DaoRegistry daos, DataSource dataSource, IInterceptorService storage) {
-		ConsentCache cache = new ConsentCache(engine, daos, new ConsentGeneration(dataSource));
-		storage.registerInterceptor(new ConsentWatcher(cache));
-		return cache;
-	}
+  @Bean
+  ConsentCache consentCache(
+      ConsentEngine engine, DaoRegistry daos, DataSource dataSource, IInterceptorService storage) {
+    ConsentCache cache = new ConsentCache(engine, daos, new ConsentGeneration(dataSource));
+    storage.registerInterceptor(new ConsentWatcher(cache));
+    return cache;
+  }
 
-	@Bean
-	AccessLog accessLog(DaoRegistry daos) {
-		return new AccessLog(daos);
-	}
+  @Bean
+  AccessLog accessLog(DaoRegistry daos) {
+    return new AccessLog(daos);
+  }
 
-	@Bean
-	ConsentEnforcement consentEnforcement(
-			PatientCompartment compartment, ConsentEngine engine, ConsentCache cache, AccessLog accessLog,
-			IInterceptorService storage) {
-		ConsentEnforcement enforcement =
-				new ConsentEnforcement(compartment, new ReadAccess(), engine, cache, accessLog);
-		storage.registerInterceptor(new ExportConsent(enforcement));
-		return enforcement;
-	}
+  @Bean
+  ConsentEnforcement consentEnforcement(
+      PatientCompartment compartment,
+      ConsentEngine engine,
+      ConsentCache cache,
+      AccessLog accessLog,
+      IInterceptorService storage) {
+    ConsentEnforcement enforcement =
+        new ConsentEnforcement(compartment, new ReadAccess(), engine, cache, accessLog);
+    storage.registerInterceptor(new ExportConsent(enforcement));
+    return enforcement;
+  }
 
-	@Bean
-	ConsentViews consentViews(FhirContext fhir, ConsentEngine engine, ConsentCache cache, PatientCompartment compartment) {
-		return new ConsentViews(fhir, engine, generation -> cache.snapshot(generation).byPatient(), compartment,
-				Clock.systemUTC());
-	}
+  @Bean
+  ConsentViews consentViews(
+      FhirContext fhir, ConsentEngine engine, ConsentCache cache, PatientCompartment compartment) {
+    return new ConsentViews(
+        fhir,
+        engine,
+        generation -> cache.snapshot(generation).byPatient(),
+        compartment,
+        Clock.systemUTC());
+  }
 
-	@Bean
-	@Order(Pipeline.CONSENT_VIEW)
-	@ConditionalOnProperty(name = "consentry.consent.enabled", havingValue = "true", matchIfMissing = true)
-	ConsentViewNarrowing consentViewNarrowing(
-			FhirContext fhir, DaoRegistry daos, MatchUrlService matchUrls, ISearchParamRegistry searchParams,
-			ISearchParamExtractor extractor, ConsentEnforcement enforcement, ConsentViews views, ConsentCache cache) {
-		LinkedSearches linked = new LinkedSearches(
-				fhir, new ServerSearches(fhir, daos, matchUrls), searchParams, extractor, enforcement, views, cache);
-		return new ConsentViewNarrowing(views, cache, linked);
-	}
+  @Bean
+  @Order(Pipeline.CONSENT_VIEW)
+  @ConditionalOnProperty(
+      name = "consentry.consent.enabled",
+      havingValue = "true",
+      matchIfMissing = true)
+  ConsentViewNarrowing consentViewNarrowing(
+      FhirContext fhir,
+      DaoRegistry daos,
+      MatchUrlService matchUrls,
+      ISearchParamRegistry searchParams,
+      ISearchParamExtractor extractor,
+      ConsentEnforcement enforcement,
+      ConsentViews views,
+      ConsentCache cache) {
+    LinkedSearches linked =
+        new LinkedSearches(
+            fhir,
+            new ServerSearches(fhir, daos, matchUrls),
+            searchParams,
+            extractor,
+            enforcement,
+            views,
+            cache);
+    return new ConsentViewNarrowing(views, cache, linked);
+  }
 
-	@Bean
-	@Order(Pipeline.CONSENT)
-	@ConditionalOnProperty(name = "consentry.consent.enabled", havingValue = "true", matchIfMissing = true)
-	ConsentHooks consentHooks(FhirContext fhir, DaoRegistry daos, MatchUrlService matchUrls, ConsentEnforcement enforcement) {
-		return new ConsentHooks(enforcement, new ResidualCount(new ServerSearches(fhir, daos, matchUrls), enforcement));
-	}
+  @Bean
+  @Order(Pipeline.CONSENT)
+  @ConditionalOnProperty(
+      name = "consentry.consent.enabled",
+      havingValue = "true",
+      matchIfMissing = true)
+  ConsentHooks consentHooks(
+      FhirContext fhir,
+      DaoRegistry daos,
+      MatchUrlService matchUrls,
+      ConsentEnforcement enforcement) {
+    return new ConsentHooks(
+        enforcement, new ResidualCount(new ServerSearches(fhir, daos, matchUrls), enforcement));
+  }
 
-	@Bean
-	@Order(Pipeline.CONSENT_RULES)
-	@ConditionalOnProperty(name = "consentry.consent.enabled", havingValue = "true", matchIfMissing = true)
-	ConsentRules consentRules(ConsentEnforcement enforcement, AccessLog accessLog) {
-		return new ConsentRules(enforcement, accessLog);
-	}
+  @Bean
+  @Order(Pipeline.CONSENT_RULES)
+  @ConditionalOnProperty(
+      name = "consentry.consent.enabled",
+      havingValue = "true",
+      matchIfMissing = true)
+  ConsentRules consentRules(ConsentEnforcement enforcement, AccessLog accessLog) {
+    return new ConsentRules(enforcement, accessLog);
+  }
 
-	@Bean
-	@Order(Pipeline.WRITE_REFERENCES)
-	@ConditionalOnProperty(name = "consentry.consent.enabled", havingValue = "true", matchIfMissing = true)
-	WriteReferenceRules writeReferenceRules(FhirContext fhir, ServerReader reader, ConsentEnforcement enforcement) {
-		return new WriteReferenceRules(fhir, reader, enforcement);
-	}
+  @Bean
+  @Order(Pipeline.WRITE_REFERENCES)
+  @ConditionalOnProperty(
+      name = "consentry.consent.enabled",
+      havingValue = "true",
+      matchIfMissing = true)
+  WriteReferenceRules writeReferenceRules(
+      FhirContext fhir, ServerReader reader, ConsentEnforcement enforcement) {
+    return new WriteReferenceRules(fhir, reader, enforcement);
+  }
 
-	@Bean
-	@Order(Pipeline.EXPORT_JOBS)
-	@ConditionalOnProperty(name = "consentry.consent.enabled", havingValue = "true", matchIfMissing = true)
-	ExportKickOff exportKickOff(
-			FhirContext fhir, ISearchParamRegistry searchParams, DaoRegistry daos, ConsentEnforcement enforcement) {
-		return new ExportKickOff(new ExportFilters(fhir, searchParams), new ExportTargets(daos, enforcement));
-	}
+  @Bean
+  @Order(Pipeline.EXPORT_JOBS)
+  @ConditionalOnProperty(
+      name = "consentry.consent.enabled",
+      havingValue = "true",
+      matchIfMissing = true)
+  ExportKickOff exportKickOff(
+      FhirContext fhir,
+      ISearchParamRegistry searchParams,
+      DaoRegistry daos,
+      ConsentEnforcement enforcement) {
+    return new ExportKickOff(
+        new ExportFilters(fhir, searchParams), new ExportTargets(daos, enforcement));
+  }
 
-	/** With consent off no export remembers its requester, so there would be no owner to check. */
-	@Bean
-	@Order(Pipeline.EXPORT_JOBS)
-	@ConditionalOnProperty(name = "consentry.consent.enabled", havingValue = "true", matchIfMissing = true)
-	ExportJobAccess exportJobAccess(IJobCoordinator jobs) {
-		return new ExportJobAccess(jobs);
-	}
+  /** With consent off no export remembers its requester, so there would be no owner to check. */
+  @Bean
+  @Order(Pipeline.EXPORT_JOBS)
+  @ConditionalOnProperty(
+      name = "consentry.consent.enabled",
+      havingValue = "true",
+      matchIfMissing = true)
+  ExportJobAccess exportJobAccess(IJobCoordinator jobs) {
+    return new ExportJobAccess(jobs);
+  }
 
-	@Bean
-	@ConditionalOnProperty(name = "consentry.consent.enabled", havingValue = "false")
-	Object consentOffWarning() {
-		log.warn("consentry.consent.enabled=false: consent is NOT enforced and patient-scoped tokens are not"
-				+ " filtered per resource. For measuring its cost only; never with real data.");
-		return new Object();
-	}
+  @Bean
+  @ConditionalOnProperty(name = "consentry.consent.enabled", havingValue = "false")
+  Object consentOffWarning() {
+    log.warn(
+        "consentry.consent.enabled=false: consent is NOT enforced and patient-scoped tokens are not"
+            + " filtered per resource. For measuring its cost only; never with real data.");
+    return new Object();
+  }
 
-	@Bean
-	@Order(Pipeline.EXPORT_FILES)
-	ExportOutputAccess exportOutputAccess(FhirContext fhir) {
-		return new ExportOutputAccess(fhir);
-	}
+  @Bean
+  @Order(Pipeline.EXPORT_FILES)
+  ExportOutputAccess exportOutputAccess(FhirContext fhir) {
+    return new ExportOutputAccess(fhir);
+  }
 
-	@Bean
-	ConsentDecisionOperation consentDecisionOperation(
-			DaoRegistry daos, PatientCompartment compartment, ConsentEngine engine, ConsentCache cache) {
-		return new ConsentDecisionOperation(daos, compartment, engine, cache);
-	}
+  @Bean
+  ConsentDecisionOperation consentDecisionOperation(
+      DaoRegistry daos, PatientCompartment compartment, ConsentEngine engine, ConsentCache cache) {
+    return new ConsentDecisionOperation(daos, compartment, engine, cache);
+  }
 }

@@ -15,12 +15,13 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param fallback the decision for a purpose that has no default
  */
 @ConfigurationProperties("consentry.consent")
-record ConsentProperties(Map<String, Decision.Outcome> defaults, @DefaultValue("DENY") Decision.Outcome fallback) {
+record ConsentProperties(
+    Map<String, Decision.Outcome> defaults, @DefaultValue("DENY") Decision.Outcome fallback) {
 
-	ConsentPolicy policy() {
-		if (defaults == null || defaults.isEmpty()) {
-			return ConsentPolicy.defaults();
-		}
-		return new ConsentPolicy(defaults, fallback);
-	}
+  ConsentPolicy policy() {
+    if (defaults == null || defaults.isEmpty()) {
+      return ConsentPolicy.defaults();
+    }
+    return new ConsentPolicy(defaults, fallback);
+  }
 }

@@ -13,68 +13,75 @@ import org.consentry.server.fhir.ServerInterceptor;
 import org.consentry.server.security.Requesters;
 
 /**
- * Consent as part of the search: before HAPI turns a type search's parameters into its query
- * (and into the key of its search cache), chained parameters and {@code _has} are resolved through
- * what the requester may see ({@link LinkedSearches}), then the requester's {@link ConsentView} of
- * the type is added as parameters on the owner indexes. The database then pages and counts only
- * what the view admits, and requesters with the same view share cached searches. What the view
- * cannot express is still decided per resource ({@link ConsentHooks}).
+ * Consent as part of the search: before HAPI turns a type search's parameters into its query (and
+ * into the key of its search cache), chained parameters and {@code _has} are resolved through what
+ * the requester may see ({@link LinkedSearches}), then the requester's {@link ConsentView} of the
+ * type is added as parameters on the owner indexes. The database then pages and counts only what
+ * the view admits, and requesters with the same view share cached searches. What the view cannot
+ * express is still decided per resource ({@link ConsentHooks}).
  */
 @Interceptor
 final class ConsentViewNarrowing implements ServerInterceptor {
 
-	private final ConsentViews views;
-	private final ConsentCache cache;
-	private final LinkedSearches linked;
+  private final ConsentViews views;
+  private final ConsentCache cache;
+  private final LinkedSearches linked;
 
-	ConsentViewNarrowing(ConsentViews views, ConsentCache cache, LinkedSearches linked) {
-		this.views = views;
-		this.cache = cache;
-		this.linked = linked;
-	}
+  ConsentViewNarrowing(ConsentViews views, ConsentCache cache, LinkedSearches linked) {
+    this.views = views;
+    this.cache = cache;
+    this.linked = linked;
+  }
 
-	/** After the door admitted the search, before HAPI binds its parameters (which it does before PRE_HANDLED). */
-	@Hook(Pointcut.SERVER_INCOMING_REQUEST_POST_PROCESSED)
-	public boolean narrow(RequestDetails request) {
-		narrow(request, request.getRestOperationType());
-		return true;
-	}
+  /**
+   * After the door admitted the search, before HAPI binds its parameters (which it does before
+   * PRE_HANDLED).
+   */
+  @Hook(Pointcut.SERVER_INCOMING_REQUEST_POST_PROCESSED)
+  public boolean narrow(RequestDetails request) {
+    narrow(request, request.getRestOperationType());
+    return true;
+  }
 
-	private void narrow(RequestDetails request, RestOperationTypeEnum operation) {
-		if (operation != RestOperationTypeEnum.SEARCH_TYPE || request.getResourceName() == null) {
-			return;
-		}
-		Requester requester = Requesters.of(request).orElse(null);
-		if (requester == null) {
-			return;
-		}
-		Map<String, String[]> parameters = new LinkedHashMap<>(
-				request.getParameters() == null ? Map.of() : request.getParameters());
-		linked.resolve(request, requester, request.getResourceName(), parameters);
-		ConsentView view = views.view(requester, request.getResourceName(), RequestState.generation(request, cache));
-		view.parameters().forEach((name, value) -> parameters.merge(name, new String[] {value}, ConsentViewNarrowing::and));
-		RequestState.view(request, view);
-		RequestState.parameters(request, request.getParameters(), parameters);
-		request.setParameters(parameters);
-	}
+  private void narrow(RequestDetails request, RestOperationTypeEnum operation) {
+    if (operation != RestOperationTypeEnum.SEARCH_TYPE || request.getResourceName() == null) {
+      return;
+    }
+    Requester requester = Requesters.of(request).orElse(null);
+    if (requester == null) {
+      return;
+    }
+    Map<String, String[]> parameters =
+        new LinkedHashMap<>(request.getParameters() == null ? Map.of() : request.getParameters());
+    linked.resolve(request, requester, request.getResourceName(), parameters);
+    ConsentView view =
+        views.view(requester, request.getResourceName(), RequestState.generation(request, cache));
+    view.parameters()
+        .forEach(
+            (name, value) ->
+                parameters.merge(name, new String[] {value}, ConsentViewNarrowing::and));
+    RequestState.view(request, view);
+    RequestState.parameters(request, request.getParameters(), parameters);
+    request.setParameters(parameters);
+  }
 
-	/**
-	 * HAPI has bound the narrowed parameters by now; the request gets back the ones the client sent,
-	 * so that the links of the answer show the client's own search, never the view (which names
-	 * other patients).
-	 */
-	@Hook(Pointcut.SERVER_INCOMING_REQUEST_PRE_HANDLED)
-	public void restore(RequestDetails request) {
-		Map<String, String[]> sent = RequestState.sentParameters(request);
-		if (sent != null) {
-			request.setParameters(new LinkedHashMap<>(sent)); // HAPI edits them when it answers an error
-		}
-	}
+  /**
+   * HAPI has bound the narrowed parameters by now; the request gets back the ones the client sent,
+   * so that the links of the answer show the client's own search, never the view (which names other
+   * patients).
+   */
+  @Hook(Pointcut.SERVER_INCOMING_REQUEST_PRE_HANDLED)
+  public void restore(RequestDetails request) {
+    Map<String, String[]> sent = RequestState.sentParameters(request);
+    if (sent != null) {
+      request.setParameters(new LinkedHashMap<>(sent)); // HAPI edits them when it answers an error
+    }
+  }
 
-	/** Repeating a parameter name ANDs its values. */
-	private static String[] and(String[] existing, String[] added) {
-		String[] all = Arrays.copyOf(existing, existing.length + added.length);
-		System.arraycopy(added, 0, all, existing.length, added.length);
-		return all;
-	}
+  /** Repeating a parameter name ANDs its values. */
+  private static String[] and(String[] existing, String[] added) {
+    String[] all = Arrays.copyOf(existing, existing.length + added.length);
+    System.arraycopy(added, 0, all, existing.length, added.length);
+    return all;
+  }
 }

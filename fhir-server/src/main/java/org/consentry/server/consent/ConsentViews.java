@@ -20,14 +20,14 @@ import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Resource;
 
 /**
- * Computes and caches {@link ConsentView}s: per requester (what the consent engine looks at:
- * kind, patient, fhirUser, organization, memberships, purpose), resource type and Consent
- * generation. Only patients with active Consents can differ from the purpose's default, so a view
- * costs one pass over them, once per generation; every node recomputes after any Consent change,
- * as decisions do.
+ * Computes and caches {@link ConsentView}s: per requester (what the consent engine looks at: kind,
+ * patient, fhirUser, organization, memberships, purpose), resource type and Consent generation.
+ * Only patients with active Consents can differ from the purpose's default, so a view costs one
+ * pass over them, once per generation; every node recomputes after any Consent change, as decisions
+ * do.
  *
- * <p>For each such patient the engine says what its Consents test ({@link ContentDependence});
- * when that is only the type and a few security labels, the decision for each combination of those
+ * <p>For each such patient the engine says what its Consents test ({@link ContentDependence}); when
+ * that is only the type and a few security labels, the decision for each combination of those
  * labels is taken with {@link ConsentEngine#decide} on a stand-in resource of the type carrying
  * them, the same call that decides real resources. A patient hidden without labels is hidden
  * entirely; one hidden exactly when a resource carries any of some labels gets those owner-label
@@ -35,168 +35,205 @@ import org.hl7.fhir.r4.model.Resource;
  */
 final class ConsentViews {
 
-	/** More labels than this on one patient's applicable provisions: decided per resource. */
-	private static final int MAX_LABELS = 5;
-	private static final int MAX_VIEWS = 10_000;
+  /** More labels than this on one patient's applicable provisions: decided per resource. */
+  private static final int MAX_LABELS = 5;
 
-	private final FhirContext fhir;
-	private final ConsentEngine engine;
-	private final LongFunction<Map<String, PatientConsents>> consenting;
-	private final PatientCompartment compartment;
-	private final Clock clock;
-	private final Map<Key, ConsentView> views = new ConcurrentHashMap<>();
+  private static final int MAX_VIEWS = 10_000;
 
-	/** What a view depends on. */
-	private record Key(long generation, String type, Requester.Kind kind, String patientId, String fhirUser,
-			String organization, Set<String> actorReferences, String purpose) {}
+  private final FhirContext fhir;
+  private final ConsentEngine engine;
+  private final LongFunction<Map<String, PatientConsents>> consenting;
+  private final PatientCompartment compartment;
+  private final Clock clock;
+  private final Map<Key, ConsentView> views = new ConcurrentHashMap<>();
 
-	/**
-	 * @param consenting the compiled Consents of every patient who has any, as of a generation
-	 *     ({@link ConsentCache#snapshot})
-	 */
-	ConsentViews(FhirContext fhir, ConsentEngine engine, LongFunction<Map<String, PatientConsents>> consenting,
-			PatientCompartment compartment, Clock clock) {
-		this.fhir = fhir;
-		this.engine = engine;
-		this.consenting = consenting;
-		this.compartment = compartment;
-		this.clock = clock;
-	}
+  /** What a view depends on. */
+  private record Key(
+      long generation,
+      String type,
+      Requester.Kind kind,
+      String patientId,
+      String fhirUser,
+      String organization,
+      Set<String> actorReferences,
+      String purpose) {}
 
-	ConsentView view(Requester requester, String type, long generation) {
-		if (!compartment.mayHaveOwners(type)) {
-			return ConsentView.OPEN;
-		}
-		Key key = new Key(generation, type, requester.kind(), requester.patientId(), requester.fhirUser(),
-				requester.organization(), requester.actorReferences(), requester.purposeOfUse());
-		ConsentView view = views.get(key);
-		if (view != null && view.validUntil() > clock.millis()) {
-			return view;
-		}
-		if (views.size() > MAX_VIEWS) {
-			views.clear();
-		}
-		view = compute(requester, type, generation);
-		views.put(key, view);
-		return view;
-	}
+  /**
+   * @param consenting the compiled Consents of every patient who has any, as of a generation
+   *     ({@link ConsentCache#snapshot})
+   */
+  ConsentViews(
+      FhirContext fhir,
+      ConsentEngine engine,
+      LongFunction<Map<String, PatientConsents>> consenting,
+      PatientCompartment compartment,
+      Clock clock) {
+    this.fhir = fhir;
+    this.engine = engine;
+    this.consenting = consenting;
+    this.compartment = compartment;
+    this.clock = clock;
+  }
 
-	private ConsentView compute(Requester requester, String type, long generation) {
-		Map<String, PatientConsents> byPatient = consenting.apply(generation);
-		boolean defaultDeny = ConsentEnforcement.hides(engine.decide(requester, probe(type, List.of()),
-				engine.compile("~probe", List.of())));
-		Set<String> hidden = new TreeSet<>();
-		Set<String> hiddenLabels = new TreeSet<>();
-		Set<String> admitted = defaultDeny ? new TreeSet<>() : null;
-		// Bulk Data files are bound to their requester per resource
-		Set<String> perResource = "Binary".equals(type) ? null : new TreeSet<>();
-		long validUntil = Long.MAX_VALUE;
-		// what belongs to nobody: for system clients, directory data, and Bulk Data files (bound per resource)
-		boolean nobodysVisible = requester.kind() == Requester.Kind.SYSTEM || DirectoryTypes.contains(type)
-				|| perResource == null;
-		if (admitted != null) {
-			if (requester.kind() == Requester.Kind.PATIENT && requester.patientId() != null) {
-				admitted.add(ConsentView.escape(requester.patientId()));
-			}
-			if (nobodysVisible) {
-				admitted.add(OwnerIndex.NOBODY);
-			}
-		} else if (!nobodysVisible) {
-			hidden.add(OwnerIndex.NOBODY);
-		}
-		for (Map.Entry<String, PatientConsents> entry : byPatient.entrySet()) {
-			String patient = entry.getKey();
-			if (requester.isPatient(patient)) {
-				continue;
-			}
-			ContentDependence dependence = engine.dependence(requester, entry.getValue());
-			validUntil = Math.min(validUntil, dependence.validUntil());
-			String owner = ConsentView.escape(patient);
-			Outcome outcome = dependence.otherContent() || dependence.labels().size() > MAX_LABELS
-					? Outcome.PER_RESOURCE
-					: probeLabels(requester, type, entry.getValue(), dependence.labels(), patient, hiddenLabels);
-			switch (outcome) {
-				case HIDDEN -> {
-					if (admitted == null) {
-						hidden.add(owner);
-					}
-				}
-				case VISIBLE -> {
-					if (admitted != null) {
-						admitted.add(owner);
-					}
-				}
-				case PER_RESOURCE -> {
-					if (perResource != null) {
-						perResource.add(owner);
-					}
-					if (admitted != null) {
-						admitted.add(owner);
-					}
-				}
-			}
-		}
-		return new ConsentView(new ArrayList<>(hidden), new ArrayList<>(hiddenLabels),
-				admitted == null ? null : new ArrayList<>(admitted), perResource == null ? null : new ArrayList<>(perResource),
-				validUntil);
-	}
+  ConsentView view(Requester requester, String type, long generation) {
+    if (!compartment.mayHaveOwners(type)) {
+      return ConsentView.OPEN;
+    }
+    Key key =
+        new Key(
+            generation,
+            type,
+            requester.kind(),
+            requester.patientId(),
+            requester.fhirUser(),
+            requester.organization(),
+            requester.actorReferences(),
+            requester.purposeOfUse());
+    ConsentView view = views.get(key);
+    if (view != null && view.validUntil() > clock.millis()) {
+      return view;
+    }
+    if (views.size() > MAX_VIEWS) {
+      views.clear();
+    }
+    view = compute(requester, type, generation);
+    views.put(key, view);
+    return view;
+  }
 
-	private enum Outcome {
-		HIDDEN,
-		VISIBLE,
-		PER_RESOURCE
-	}
+  private ConsentView compute(Requester requester, String type, long generation) {
+    Map<String, PatientConsents> byPatient = consenting.apply(generation);
+    boolean defaultDeny =
+        ConsentEnforcement.hides(
+            engine.decide(requester, probe(type, List.of()), engine.compile("~probe", List.of())));
+    Set<String> hidden = new TreeSet<>();
+    Set<String> hiddenLabels = new TreeSet<>();
+    Set<String> admitted = defaultDeny ? new TreeSet<>() : null;
+    // Bulk Data files are bound to their requester per resource
+    Set<String> perResource = "Binary".equals(type) ? null : new TreeSet<>();
+    long validUntil = Long.MAX_VALUE;
+    // what belongs to nobody: for system clients, directory data, and Bulk Data files (bound per
+    // resource)
+    boolean nobodysVisible =
+        requester.kind() == Requester.Kind.SYSTEM
+            || DirectoryTypes.contains(type)
+            || perResource == null;
+    if (admitted != null) {
+      if (requester.kind() == Requester.Kind.PATIENT && requester.patientId() != null) {
+        admitted.add(ConsentView.escape(requester.patientId()));
+      }
+      if (nobodysVisible) {
+        admitted.add(OwnerIndex.NOBODY);
+      }
+    } else if (!nobodysVisible) {
+      hidden.add(OwnerIndex.NOBODY);
+    }
+    for (Map.Entry<String, PatientConsents> entry : byPatient.entrySet()) {
+      String patient = entry.getKey();
+      if (requester.isPatient(patient)) {
+        continue;
+      }
+      ContentDependence dependence = engine.dependence(requester, entry.getValue());
+      validUntil = Math.min(validUntil, dependence.validUntil());
+      String owner = ConsentView.escape(patient);
+      Outcome outcome =
+          dependence.otherContent() || dependence.labels().size() > MAX_LABELS
+              ? Outcome.PER_RESOURCE
+              : probeLabels(
+                  requester, type, entry.getValue(), dependence.labels(), patient, hiddenLabels);
+      switch (outcome) {
+        case HIDDEN -> {
+          if (admitted == null) {
+            hidden.add(owner);
+          }
+        }
+        case VISIBLE -> {
+          if (admitted != null) {
+            admitted.add(owner);
+          }
+        }
+        case PER_RESOURCE -> {
+          if (perResource != null) {
+            perResource.add(owner);
+          }
+          if (admitted != null) {
+            admitted.add(owner);
+          }
+        }
+      }
+    }
+    return new ConsentView(
+        new ArrayList<>(hidden),
+        new ArrayList<>(hiddenLabels),
+        admitted == null ? null : new ArrayList<>(admitted),
+        perResource == null ? null : new ArrayList<>(perResource),
+        validUntil);
+  }
 
-	/**
-	 * Decides every combination of the labels on a stand-in resource. Visible (with the labels that
-	 * hide added to {@code hiddenLabels}) when the resource is hidden exactly if it carries any
-	 * label of a set; hidden when every combination is; otherwise per resource.
-	 */
-	private Outcome probeLabels(Requester requester, String type, PatientConsents consents, List<Coding> labels,
-			String patient, Set<String> hiddenLabels) {
-		int combinations = 1 << labels.size();
-		boolean[] hides = new boolean[combinations];
-		boolean all = true;
-		for (int mask = 0; mask < combinations; mask++) {
-			List<Coding> carried = new ArrayList<>();
-			for (int i = 0; i < labels.size(); i++) {
-				if ((mask & (1 << i)) != 0) {
-					carried.add(labels.get(i));
-				}
-			}
-			hides[mask] = ConsentEnforcement.hides(engine.decide(requester, probe(type, carried), consents));
-			all &= hides[mask];
-		}
-		if (all) {
-			return Outcome.HIDDEN;
-		}
-		if (hides[0]) {
-			return Outcome.PER_RESOURCE; // hidden unless labelled: not a predicate on the owner-label index
-		}
-		int hiding = 0;
-		for (int i = 0; i < labels.size(); i++) {
-			if (hides[1 << i]) {
-				hiding |= 1 << i;
-			}
-		}
-		for (int mask = 0; mask < combinations; mask++) {
-			if (hides[mask] != ((mask & hiding) != 0)) {
-				return Outcome.PER_RESOURCE;
-			}
-		}
-		for (int i = 0; i < labels.size(); i++) {
-			if ((hiding & (1 << i)) != 0) {
-				Coding label = labels.get(i);
-				String value = ConsentView.escape(OwnerIndex.ownerLabel(patient, label.getCode()));
-				hiddenLabels.add(label.hasSystem() ? ConsentView.escape(label.getSystem()) + "|" + value : value);
-			}
-		}
-		return Outcome.VISIBLE;
-	}
+  private enum Outcome {
+    HIDDEN,
+    VISIBLE,
+    PER_RESOURCE
+  }
 
-	private Resource probe(String type, List<Coding> labels) {
-		Resource probe = (Resource) fhir.getResourceDefinition(type).newInstance();
-		labels.forEach(label -> probe.getMeta().addSecurity(label.copy()));
-		return probe;
-	}
+  /**
+   * Decides every combination of the labels on a stand-in resource. Visible (with the labels that
+   * hide added to {@code hiddenLabels}) when the resource is hidden exactly if it carries any label
+   * of a set; hidden when every combination is; otherwise per resource.
+   */
+  private Outcome probeLabels(
+      Requester requester,
+      String type,
+      PatientConsents consents,
+      List<Coding> labels,
+      String patient,
+      Set<String> hiddenLabels) {
+    int combinations = 1 << labels.size();
+    boolean[] hides = new boolean[combinations];
+    boolean all = true;
+    for (int mask = 0; mask < combinations; mask++) {
+      List<Coding> carried = new ArrayList<>();
+      for (int i = 0; i < labels.size(); i++) {
+        if ((mask & (1 << i)) != 0) {
+          carried.add(labels.get(i));
+        }
+      }
+      hides[mask] =
+          ConsentEnforcement.hides(engine.decide(requester, probe(type, carried), consents));
+      all &= hides[mask];
+    }
+    if (all) {
+      return Outcome.HIDDEN;
+    }
+    if (hides[0]) {
+      return Outcome
+          .PER_RESOURCE; // hidden unless labelled: not a predicate on the owner-label index
+    }
+    int hiding = 0;
+    for (int i = 0; i < labels.size(); i++) {
+      if (hides[1 << i]) {
+        hiding |= 1 << i;
+      }
+    }
+    for (int mask = 0; mask < combinations; mask++) {
+      if (hides[mask] != ((mask & hiding) != 0)) {
+        return Outcome.PER_RESOURCE;
+      }
+    }
+    for (int i = 0; i < labels.size(); i++) {
+      if ((hiding & (1 << i)) != 0) {
+        Coding label = labels.get(i);
+        String value = ConsentView.escape(OwnerIndex.ownerLabel(patient, label.getCode()));
+        hiddenLabels.add(
+            label.hasSystem() ? ConsentView.escape(label.getSystem()) + "|" + value : value);
+      }
+    }
+    return Outcome.VISIBLE;
+  }
+
+  private Resource probe(String type, List<Coding> labels) {
+    Resource probe = (Resource) fhir.getResourceDefinition(type).newInstance();
+    labels.forEach(label -> probe.getMeta().addSecurity(label.copy()));
+    return probe;
+  }
 }

@@ -14,77 +14,103 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
 
 /**
  * Consent for Bulk Data exports. An export runs later, as a job with no HTTP request, so the
- * requester who asked for it is stored with the job's parameters at kick-off
- * ({@link ConsentRules}); this interceptor, registered with HAPI's storage interceptors (the job
- * fires its hook there), applies that requester's decisions to every resource the job would
- * write. An export without a stored requester was started by the server itself.
+ * requester who asked for it is stored with the job's parameters at kick-off ({@link
+ * ConsentRules}); this interceptor, registered with HAPI's storage interceptors (the job fires its
+ * hook there), applies that requester's decisions to every resource the job would write. An export
+ * without a stored requester was started by the server itself.
  */
 @Interceptor
 final class ExportConsent {
 
-	private static final String KEY = "consentry.requester";
-	private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String KEY = "consentry.requester";
+  private static final ObjectMapper JSON = new ObjectMapper();
 
-	private final ConsentEnforcement enforcement;
+  private final ConsentEnforcement enforcement;
 
-	ExportConsent(ConsentEnforcement enforcement) {
-		this.enforcement = enforcement;
-	}
+  ExportConsent(ConsentEnforcement enforcement) {
+    this.enforcement = enforcement;
+  }
 
-	static void remember(BulkExportJobParameters parameters, Requester requester) {
-		try {
-			parameters.setUserData(KEY, JSON.writeValueAsString(StoredRequester.of(requester)));
-		} catch (JsonProcessingException e) {
-			throw new IllegalStateException("cannot store the export's requester", e);
-		}
-	}
+  static void remember(BulkExportJobParameters parameters, Requester requester) {
+    try {
+      parameters.setUserData(KEY, JSON.writeValueAsString(StoredRequester.of(requester)));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot store the export's requester", e);
+    }
+  }
 
-	/**
-	 * Whether the export was asked for by the requester with this subject; false for an export
-	 * without a stored requester (started by the server) or with an unreadable one.
-	 */
-	static boolean startedBy(BulkExportJobParameters parameters, String subject) {
-		Object stored = parameters == null || parameters.getUserData() == null ? null : parameters.getUserData().get(KEY);
-		if (stored == null) {
-			return false;
-		}
-		try {
-			return subject.equals(JSON.readValue(stored.toString(), StoredRequester.class).subject());
-		} catch (JsonProcessingException e) {
-			return false;
-		}
-	}
+  /**
+   * Whether the export was asked for by the requester with this subject; false for an export
+   * without a stored requester (started by the server) or with an unreadable one.
+   */
+  static boolean startedBy(BulkExportJobParameters parameters, String subject) {
+    Object stored =
+        parameters == null || parameters.getUserData() == null
+            ? null
+            : parameters.getUserData().get(KEY);
+    if (stored == null) {
+      return false;
+    }
+    try {
+      return subject.equals(JSON.readValue(stored.toString(), StoredRequester.class).subject());
+    } catch (JsonProcessingException e) {
+      return false;
+    }
+  }
 
-	@Hook(Pointcut.STORAGE_BULK_EXPORT_RESOURCE_INCLUSION)
-	public boolean include(BulkExportJobParameters parameters, IBaseResource resource) {
-		Object stored = parameters.getUserData() == null ? null : parameters.getUserData().get(KEY);
-		if (stored == null) {
-			return true;
-		}
-		Requester requester;
-		try {
-			requester = JSON.readValue(stored.toString(), StoredRequester.class).toRequester();
-		} catch (JsonProcessingException e) {
-			return false; // fail closed: an unreadable requester sees nothing
-		}
-		SystemRequestDetails request = new SystemRequestDetails();
-		Requesters.setOnInternalRequest(request, requester);
-		return enforcement.decide(request, requester, resource);
-	}
+  @Hook(Pointcut.STORAGE_BULK_EXPORT_RESOURCE_INCLUSION)
+  public boolean include(BulkExportJobParameters parameters, IBaseResource resource) {
+    Object stored = parameters.getUserData() == null ? null : parameters.getUserData().get(KEY);
+    if (stored == null) {
+      return true;
+    }
+    Requester requester;
+    try {
+      requester = JSON.readValue(stored.toString(), StoredRequester.class).toRequester();
+    } catch (JsonProcessingException e) {
+      return false; // fail closed: an unreadable requester sees nothing
+    }
+    SystemRequestDetails request = new SystemRequestDetails();
+    Requesters.setOnInternalRequest(request, requester);
+    return enforcement.decide(request, requester, resource);
+  }
 
-	/** The requester as JSON in the job parameters (no token, no secrets). */
-	record StoredRequester(
-			String kind, String subject, String patientId, String fhirUser, String organization,
-			Set<String> actorReferences, Set<String> scopes, String purposeOfUse, String clientId) {
+  /** The requester as JSON in the job parameters (no token, no secrets). */
+  record StoredRequester(
+      String kind,
+      String subject,
+      String patientId,
+      String fhirUser,
+      String organization,
+      Set<String> actorReferences,
+      Set<String> scopes,
+      String purposeOfUse,
+      String clientId) {
 
-		static StoredRequester of(Requester r) {
-			return new StoredRequester(r.kind().name(), r.subject(), r.patientId(), r.fhirUser(), r.organization(),
-					r.actorReferences(), r.scopes(), r.purposeOfUse(), r.clientId());
-		}
+    static StoredRequester of(Requester r) {
+      return new StoredRequester(
+          r.kind().name(),
+          r.subject(),
+          r.patientId(),
+          r.fhirUser(),
+          r.organization(),
+          r.actorReferences(),
+          r.scopes(),
+          r.purposeOfUse(),
+          r.clientId());
+    }
 
-		Requester toRequester() {
-			return new Requester(Requester.Kind.valueOf(kind), subject, patientId, fhirUser, organization,
-					actorReferences, scopes, purposeOfUse, clientId);
-		}
-	}
+    Requester toRequester() {
+      return new Requester(
+          Requester.Kind.valueOf(kind),
+          subject,
+          patientId,
+          fhirUser,
+          organization,
+          actorReferences,
+          scopes,
+          purposeOfUse,
+          clientId);
+    }
+  }
 }

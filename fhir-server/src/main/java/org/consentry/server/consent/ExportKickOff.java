@@ -15,9 +15,8 @@ import org.consentry.server.security.Requesters;
 import org.hl7.fhir.r4.model.Parameters;
 
 /**
- * The rules of a Bulk Data export kick-off ({@code $export} at system, Patient, Patient
- * instance and Group level), checked before HAPI looks anything up or starts a job, in this
- * order:
+ * The rules of a Bulk Data export kick-off ({@code $export} at system, Patient, Patient instance
+ * and Group level), checked before HAPI looks anything up or starts a job, in this order:
  *
  * <ol>
  *   <li>not under emergency access (purpose ETREAT): emergency access is per patient and audited
@@ -28,79 +27,83 @@ import org.hl7.fhir.r4.model.Parameters;
  *       hidden, deleted or missing one gets the one 404.
  * </ol>
  *
- * When HAPI is about to start the job ({@code STORAGE_INITIATE_BULK_EXPORT}), the first two
- * rules are applied again to the parameters as HAPI parsed them, so that no route to a job
- * escapes them.
+ * When HAPI is about to start the job ({@code STORAGE_INITIATE_BULK_EXPORT}), the first two rules
+ * are applied again to the parameters as HAPI parsed them, so that no route to a job escapes them.
  */
 @Interceptor
 final class ExportKickOff implements ServerInterceptor {
 
-	static final String EXPORT = "$export";
+  static final String EXPORT = "$export";
 
-	private final ExportFilters filters;
-	private final ExportTargets targets;
+  private final ExportFilters filters;
+  private final ExportTargets targets;
 
-	ExportKickOff(ExportFilters filters, ExportTargets targets) {
-		this.filters = filters;
-		this.targets = targets;
-	}
+  ExportKickOff(ExportFilters filters, ExportTargets targets) {
+    this.filters = filters;
+    this.targets = targets;
+  }
 
-	@Hook(Pointcut.SERVER_INCOMING_REQUEST_PRE_HANDLED)
-	public void checkRequest(RequestDetails request) {
-		if (!EXPORT.equals(request.getOperation())) {
-			return;
-		}
-		Requester requester = Requesters.of(request).orElse(null);
-		if (requester == null) {
-			return;
-		}
-		refuseEmergency(requester);
-		for (String parameter : ExportFilters.PARAMETERS) {
-			for (String value : values(request, parameter)) {
-				filters.check(parameter, value);
-			}
-		}
-		targets.requireVisible(request, requester);
-	}
+  @Hook(Pointcut.SERVER_INCOMING_REQUEST_PRE_HANDLED)
+  public void checkRequest(RequestDetails request) {
+    if (!EXPORT.equals(request.getOperation())) {
+      return;
+    }
+    Requester requester = Requesters.of(request).orElse(null);
+    if (requester == null) {
+      return;
+    }
+    refuseEmergency(requester);
+    for (String parameter : ExportFilters.PARAMETERS) {
+      for (String value : values(request, parameter)) {
+        filters.check(parameter, value);
+      }
+    }
+    targets.requireVisible(request, requester);
+  }
 
-	@Hook(Pointcut.STORAGE_INITIATE_BULK_EXPORT)
-	public void checkJob(RequestDetails request, BulkExportJobParameters parameters) {
-		Requester requester = Requesters.of(request).orElse(null);
-		if (requester == null) {
-			return;
-		}
-		refuseEmergency(requester);
-		checkAll(ExportFilters.TYPE, parameters.getResourceTypes());
-		checkAll(ExportFilters.TYPE_FILTER, parameters.getFilters());
-		checkAll(ExportFilters.POST_FETCH_FILTER, parameters.getPostFetchFilterUrls());
-	}
+  @Hook(Pointcut.STORAGE_INITIATE_BULK_EXPORT)
+  public void checkJob(RequestDetails request, BulkExportJobParameters parameters) {
+    Requester requester = Requesters.of(request).orElse(null);
+    if (requester == null) {
+      return;
+    }
+    refuseEmergency(requester);
+    checkAll(ExportFilters.TYPE, parameters.getResourceTypes());
+    checkAll(ExportFilters.TYPE_FILTER, parameters.getFilters());
+    checkAll(ExportFilters.POST_FETCH_FILTER, parameters.getPostFetchFilterUrls());
+  }
 
-	private void checkAll(String parameter, Collection<String> values) {
-		if (values != null) {
-			values.forEach(value -> filters.check(parameter, value));
-		}
-	}
+  private void checkAll(String parameter, Collection<String> values) {
+    if (values != null) {
+      values.forEach(value -> filters.check(parameter, value));
+    }
+  }
 
-	private static void refuseEmergency(Requester requester) {
-		if ("ETREAT".equals(requester.purposeOfUse())) {
-			throw new ForbiddenOperationException("bulk export is not available under emergency access (ETREAT):"
-					+ " emergency access is per patient and audited per request; read the resources you need, or use"
-					+ " Patient/ID/$everything, with X-Purpose-Of-Use: ETREAT");
-		}
-	}
+  private static void refuseEmergency(Requester requester) {
+    if ("ETREAT".equals(requester.purposeOfUse())) {
+      throw new ForbiddenOperationException(
+          "bulk export is not available under emergency access (ETREAT):"
+              + " emergency access is per patient and audited per request; read the resources you need, or use"
+              + " Patient/ID/$everything, with X-Purpose-Of-Use: ETREAT");
+    }
+  }
 
-	/** A parameter's values from the URL and from a POSTed Parameters body (HAPI reads one or the other). */
-	private static List<String> values(RequestDetails request, String name) {
-		List<String> values = new ArrayList<>();
-		String[] query = request.getParameters() == null ? null : request.getParameters().get(name);
-		if (query != null) {
-			values.addAll(List.of(query));
-		}
-		if (request.getResource() instanceof Parameters body) {
-			body.getParameter().stream()
-					.filter(p -> name.equals(p.getName()) && p.getValue() != null && p.getValue().isPrimitive())
-					.forEach(p -> values.add(p.getValue().primitiveValue()));
-		}
-		return values;
-	}
+  /**
+   * A parameter's values from the URL and from a POSTed Parameters body (HAPI reads one or the
+   * other).
+   */
+  private static List<String> values(RequestDetails request, String name) {
+    List<String> values = new ArrayList<>();
+    String[] query = request.getParameters() == null ? null : request.getParameters().get(name);
+    if (query != null) {
+      values.addAll(List.of(query));
+    }
+    if (request.getResource() instanceof Parameters body) {
+      body.getParameter().stream()
+          .filter(
+              p -> name.equals(p.getName()) && p.getValue() != null && p.getValue().isPrimitive())
+          .forEach(p -> values.add(p.getValue().primitiveValue()));
+    }
+    return values;
+  }
 }

@@ -8,82 +8,98 @@ import org.consentry.consent.Decision;
 /** What consent enforcement remembers during one request, kept in the request's user data. */
 final class RequestState {
 
-	private static final String GENERATION = RequestState.class.getName() + ".generation";
-	private static final String EMERGENCY = RequestState.class.getName() + ".emergency";
-	private static final String VIEW = RequestState.class.getName() + ".view";
-	private static final String HID = RequestState.class.getName() + ".hid";
-	private static final String SENT = RequestState.class.getName() + ".sent";
-	private static final String DECIDED = RequestState.class.getName() + ".decided";
-	private static final String NARROWED = RequestState.class.getName() + ".narrowed";
+  private static final String GENERATION = RequestState.class.getName() + ".generation";
+  private static final String EMERGENCY = RequestState.class.getName() + ".emergency";
+  private static final String VIEW = RequestState.class.getName() + ".view";
+  private static final String HID = RequestState.class.getName() + ".hid";
+  private static final String SENT = RequestState.class.getName() + ".sent";
+  private static final String DECIDED = RequestState.class.getName() + ".decided";
+  private static final String NARROWED = RequestState.class.getName() + ".narrowed";
 
-	private RequestState() {}
+  private RequestState() {}
 
-	/** The consent generation of this request: read from the database once per request. */
-	static long generation(RequestDetails request, ConsentCache cache) {
-		Object known = request.getUserData().get(GENERATION);
-		if (known instanceof Long generation) {
-			return generation;
-		}
-		long generation = cache.currentGeneration();
-		request.getUserData().put(GENERATION, generation);
-		return generation;
-	}
+  /** The consent generation of this request: read from the database once per request. */
+  static long generation(RequestDetails request, ConsentCache cache) {
+    Object known = request.getUserData().get(GENERATION);
+    if (known instanceof Long generation) {
+      return generation;
+    }
+    long generation = cache.currentGeneration();
+    request.getUserData().put(GENERATION, generation);
+    return generation;
+  }
 
-	static void emergency(RequestDetails request, String patientId, Decision decision) {
-		emergencies(request).putIfAbsent(patientId, decision);
-	}
+  static void emergency(RequestDetails request, String patientId, Decision decision) {
+    emergencies(request).putIfAbsent(patientId, decision);
+  }
 
-	/** Patients whose data this request reached through emergency access, with the overriding decision. */
-	@SuppressWarnings("unchecked")
-	static Map<String, Decision> emergencies(RequestDetails request) {
-		return (Map<String, Decision>) request.getUserData().computeIfAbsent(EMERGENCY, k -> new LinkedHashMap<>());
-	}
+  /**
+   * Patients whose data this request reached through emergency access, with the overriding
+   * decision.
+   */
+  @SuppressWarnings("unchecked")
+  static Map<String, Decision> emergencies(RequestDetails request) {
+    return (Map<String, Decision>)
+        request.getUserData().computeIfAbsent(EMERGENCY, k -> new LinkedHashMap<>());
+  }
 
-	/** The consent view this search was narrowed with. */
-	static void view(RequestDetails request, ConsentView view) {
-		request.getUserData().put(VIEW, view);
-	}
+  /** The consent view this search was narrowed with. */
+  static void view(RequestDetails request, ConsentView view) {
+    request.getUserData().put(VIEW, view);
+  }
 
-	static ConsentView view(RequestDetails request) {
-		return request.getUserData().get(VIEW) instanceof ConsentView view ? view : null;
-	}
+  static ConsentView view(RequestDetails request) {
+    return request.getUserData().get(VIEW) instanceof ConsentView view ? view : null;
+  }
 
-	/** Whether this request is a search narrowed in the database to exactly what its requester may see. */
-	static boolean exactView(RequestDetails request) {
-		ConsentView view = view(request);
-		return view != null && view.exact();
-	}
+  /**
+   * Whether this request is a search narrowed in the database to exactly what its requester may
+   * see.
+   */
+  static boolean exactView(RequestDetails request) {
+    ConsentView view = view(request);
+    return view != null && view.exact();
+  }
 
-	/** A resource was hidden as it was loaded or shown. */
-	static void hidOne(RequestDetails request) {
-		request.getUserData().put(HID, Boolean.TRUE);
-	}
+  /** A resource was hidden as it was loaded or shown. */
+  static void hidOne(RequestDetails request) {
+    request.getUserData().put(HID, Boolean.TRUE);
+  }
 
-	static boolean hidAny(RequestDetails request) {
-		return Boolean.TRUE.equals(request.getUserData().get(HID));
-	}
+  static boolean hidAny(RequestDetails request) {
+    return Boolean.TRUE.equals(request.getUserData().get(HID));
+  }
 
-	/** The parameters the client sent, and those the search ran with (chains resolved, the view added). */
-	static void parameters(RequestDetails request, Map<String, String[]> sent, Map<String, String[]> narrowed) {
-		request.getUserData().put(SENT, sent == null ? Map.of() : sent);
-		request.getUserData().put(NARROWED, narrowed);
-	}
+  /**
+   * The parameters the client sent, and those the search ran with (chains resolved, the view
+   * added).
+   */
+  static void parameters(
+      RequestDetails request, Map<String, String[]> sent, Map<String, String[]> narrowed) {
+    request.getUserData().put(SENT, sent == null ? Map.of() : sent);
+    request.getUserData().put(NARROWED, narrowed);
+  }
 
-	@SuppressWarnings("unchecked")
-	static Map<String, String[]> sentParameters(RequestDetails request) {
-		return (Map<String, String[]>) request.getUserData().get(SENT);
-	}
+  @SuppressWarnings("unchecked")
+  static Map<String, String[]> sentParameters(RequestDetails request) {
+    return (Map<String, String[]>) request.getUserData().get(SENT);
+  }
 
-	@SuppressWarnings("unchecked")
-	static Map<String, String[]> narrowedParameters(RequestDetails request) {
-		Object narrowed = request.getUserData().get(NARROWED);
-		return narrowed != null ? (Map<String, String[]>) narrowed : request.getParameters();
-	}
+  @SuppressWarnings("unchecked")
+  static Map<String, String[]> narrowedParameters(RequestDetails request) {
+    Object narrowed = request.getUserData().get(NARROWED);
+    return narrowed != null ? (Map<String, String[]>) narrowed : request.getParameters();
+  }
 
-	/** The resources decided in this request (by identity), so that none is decided twice. */
-	@SuppressWarnings("unchecked")
-	static java.util.Set<org.hl7.fhir.instance.model.api.IBaseResource> decided(RequestDetails request) {
-		return (java.util.Set<org.hl7.fhir.instance.model.api.IBaseResource>) request.getUserData().computeIfAbsent(
-				DECIDED, k -> java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>()));
-	}
+  /** The resources decided in this request (by identity), so that none is decided twice. */
+  @SuppressWarnings("unchecked")
+  static java.util.Set<org.hl7.fhir.instance.model.api.IBaseResource> decided(
+      RequestDetails request) {
+    return (java.util.Set<org.hl7.fhir.instance.model.api.IBaseResource>)
+        request
+            .getUserData()
+            .computeIfAbsent(
+                DECIDED,
+                k -> java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>()));
+  }
 }

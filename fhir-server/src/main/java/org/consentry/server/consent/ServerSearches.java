@@ -20,46 +20,47 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
  */
 final class ServerSearches {
 
-	private final FhirContext fhir;
-	private final DaoRegistry daos;
-	private final MatchUrlService matchUrls;
+  private final FhirContext fhir;
+  private final DaoRegistry daos;
+  private final MatchUrlService matchUrls;
 
-	ServerSearches(FhirContext fhir, DaoRegistry daos, MatchUrlService matchUrls) {
-		this.fhir = fhir;
-		this.daos = daos;
-		this.matchUrls = matchUrls;
-	}
+  ServerSearches(FhirContext fhir, DaoRegistry daos, MatchUrlService matchUrls) {
+    this.fhir = fhir;
+    this.daos = daos;
+    this.matchUrls = matchUrls;
+  }
 
-	/** {@code type?parameters} as HAPI's query, without the parameters named in {@code leftOut}. */
-	SearchParameterMap query(String type, Map<String, String[]> parameters, Set<String> leftOut) {
-		StringBuilder url = new StringBuilder(type).append('?');
-		parameters.forEach((name, values) -> {
-			if (!leftOut.contains(name)) {
-				for (String value : values) {
-					url.append(encode(name)).append('=').append(encode(value)).append('&');
-				}
-			}
-		});
-		return matchUrls.translateMatchUrl(url.toString(), fhir.getResourceDefinition(type));
-	}
+  /** {@code type?parameters} as HAPI's query, without the parameters named in {@code leftOut}. */
+  SearchParameterMap query(String type, Map<String, String[]> parameters, Set<String> leftOut) {
+    StringBuilder url = new StringBuilder(type).append('?');
+    parameters.forEach(
+        (name, values) -> {
+          if (!leftOut.contains(name)) {
+            for (String value : values) {
+              url.append(encode(name)).append('=').append(encode(value)).append('&');
+            }
+          }
+        });
+    return matchUrls.translateMatchUrl(url.toString(), fhir.getResourceDefinition(type));
+  }
 
-	/** The matches, at most {@code limit + 1} of them (so that a caller can tell it went over). */
-	List<IBaseResource> load(String type, SearchParameterMap query, int limit) {
-		query.setLoadSynchronous(true);
-		query.setLoadSynchronousUpTo(limit + 1);
-		return daos.getResourceDao(type).search(query, new SystemRequestDetails()).getAllResources();
-	}
+  /** The matches, at most {@code limit + 1} of them (so that a caller can tell it went over). */
+  List<IBaseResource> load(String type, SearchParameterMap query, int limit) {
+    query.setLoadSynchronous(true);
+    query.setLoadSynchronousUpTo(limit + 1);
+    return daos.getResourceDao(type).search(query, new SystemRequestDetails()).getAllResources();
+  }
 
-	/** The number of matches, counted in the database. */
-	int count(String type, SearchParameterMap query) {
-		query.setSummaryMode(SummaryEnum.COUNT);
-		query.setSearchTotalMode(SearchTotalModeEnum.ACCURATE);
-		query.setLoadSynchronous(true);
-		Integer counted = daos.getResourceDao(type).search(query, new SystemRequestDetails()).size();
-		return counted == null ? 0 : counted;
-	}
+  /** The number of matches, counted in the database. */
+  int count(String type, SearchParameterMap query) {
+    query.setSummaryMode(SummaryEnum.COUNT);
+    query.setSearchTotalMode(SearchTotalModeEnum.ACCURATE);
+    query.setLoadSynchronous(true);
+    Integer counted = daos.getResourceDao(type).search(query, new SystemRequestDetails()).size();
+    return counted == null ? 0 : counted;
+  }
 
-	private static String encode(String text) {
-		return URLEncoder.encode(text, StandardCharsets.UTF_8);
-	}
+  private static String encode(String text) {
+    return URLEncoder.encode(text, StandardCharsets.UTF_8);
+  }
 }

@@ -1,2 +1,4 @@
-/** Enforcement of patients' consent (and of token scopes) on every path that returns patient data. */
+/**
+ * Enforcement of patients' consent (and of token scopes) on every path that returns patient data.
+ */
 package org.consentry.server.consent;

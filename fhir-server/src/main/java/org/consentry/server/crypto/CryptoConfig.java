@@ -24,73 +24,93 @@ import org.springframework.core.env.Environment;
 @Configuration(proxyBeanMethods = false)
 class CryptoConfig {
 
-	@Bean
-	MasterKeystore masterKeystore(CryptoProperties properties, Environment environment) {
-		return KeystoreAccess.from(properties, environment).open();
-	}
+  @Bean
+  MasterKeystore masterKeystore(CryptoProperties properties, Environment environment) {
+    return KeystoreAccess.from(properties, environment).open();
+  }
 
-	@Bean
-	JdbcDataKeyStore dataKeyStore(DataSource dataSource) {
-		JdbcDataKeyStore store = new JdbcDataKeyStore(dataSource);
-		store.createTables();
-		return store;
-	}
+  @Bean
+  JdbcDataKeyStore dataKeyStore(DataSource dataSource) {
+    JdbcDataKeyStore store = new JdbcDataKeyStore(dataSource);
+    store.createTables();
+    return store;
+  }
 
-	@Bean
-	KeyRing keyRing(MasterKeystore masterKeys, JdbcDataKeyStore store) {
-		return KeyRing.builder(masterKeys, store).build();
-	}
+  @Bean
+  KeyRing keyRing(MasterKeystore masterKeys, JdbcDataKeyStore store) {
+    return KeyRing.builder(masterKeys, store).build();
+  }
 
-	@Bean
-	BlindIndexTokens blindIndexTokens(MasterKeystore masterKeys) {
-		return new BlindIndexTokens(HmacSha256BlindIndex.from(masterKeys));
-	}
+  @Bean
+  BlindIndexTokens blindIndexTokens(MasterKeystore masterKeys) {
+    return new BlindIndexTokens(HmacSha256BlindIndex.from(masterKeys));
+  }
 
-	@Bean
-	FieldEncryptor fieldEncryptor(FhirContext fhir, KeyRing keyRing, CryptoProperties properties) {
-		return new FieldEncryptor(fhir, new AesGcmFieldCipher(keyRing),
-				new EncryptionPolicy(properties.encrypt(), properties.encryptRestricted()));
-	}
+  @Bean
+  FieldEncryptor fieldEncryptor(FhirContext fhir, KeyRing keyRing, CryptoProperties properties) {
+    return new FieldEncryptor(
+        fhir,
+        new AesGcmFieldCipher(keyRing),
+        new EncryptionPolicy(properties.encrypt(), properties.encryptRestricted()));
+  }
 
-	@Bean
-	KeyOwners keyOwners(PatientCompartment compartment, DaoRegistry daos) {
-		return new KeyOwners(compartment, daos);
-	}
+  @Bean
+  KeyOwners keyOwners(PatientCompartment compartment, DaoRegistry daos) {
+    return new KeyOwners(compartment, daos);
+  }
 
-	/** Fields, Bundle entries under their own owners' keys, contained resources, a patient's Binary data. */
-	@Bean
-	ResourceEncryption resourceEncryption(FieldEncryptor fields, FhirContext fhir, KeyRing keyRing, KeyOwners owners) {
-		FieldEncryptor binaryData = new FieldEncryptor(fhir, new AesGcmFieldCipher(keyRing),
-				new EncryptionPolicy(List.of("Binary.data"), List.of()));
-		return new ResourceEncryption(fields, binaryData, owners);
-	}
+  /**
+   * Fields, Bundle entries under their own owners' keys, contained resources, a patient's Binary
+   * data.
+   */
+  @Bean
+  ResourceEncryption resourceEncryption(
+      FieldEncryptor fields, FhirContext fhir, KeyRing keyRing, KeyOwners owners) {
+    FieldEncryptor binaryData =
+        new FieldEncryptor(
+            fhir,
+            new AesGcmFieldCipher(keyRing),
+            new EncryptionPolicy(List.of("Binary.data"), List.of()));
+    return new ResourceEncryption(fields, binaryData, owners);
+  }
 
-	/**
-	 * Encryption is registered only when it is on; the guard against client-written markers and
-	 * decryption (below) always run, so stored ciphertext stays readable and cannot be replayed.
-	 */
-	@Bean
-	EncryptionInterceptor encryptionInterceptor(
-			ResourceEncryption encryption, BlindIndexTokens tokens, FhirContext fhir, CryptoProperties properties,
-			IInterceptorService interceptors, KeyOwners owners) {
-		EncryptionInterceptor interceptor = new EncryptionInterceptor(encryption, tokens, owners);
-		interceptors.registerInterceptor(new ServerMarkerGuard());
-		if (properties.enabled()) {
-			interceptors.registerInterceptor(interceptor);
-			interceptors.registerInterceptor(new EncryptedSearchRules(tokens, fhir));
-		}
-		return interceptor;
-	}
+  /**
+   * Encryption is registered only when it is on; the guard against client-written markers and
+   * decryption (below) always run, so stored ciphertext stays readable and cannot be replayed.
+   */
+  @Bean
+  EncryptionInterceptor encryptionInterceptor(
+      ResourceEncryption encryption,
+      BlindIndexTokens tokens,
+      FhirContext fhir,
+      CryptoProperties properties,
+      IInterceptorService interceptors,
+      KeyOwners owners) {
+    EncryptionInterceptor interceptor = new EncryptionInterceptor(encryption, tokens, owners);
+    interceptors.registerInterceptor(new ServerMarkerGuard());
+    if (properties.enabled()) {
+      interceptors.registerInterceptor(interceptor);
+      interceptors.registerInterceptor(new EncryptedSearchRules(tokens, fhir));
+    }
+    return interceptor;
+  }
 
-	@Bean
-	DecryptionInterceptor decryptionInterceptor(ResourceEncryption encryption, FhirContext fhir) {
-		return new DecryptionInterceptor(encryption, fhir);
-	}
+  @Bean
+  DecryptionInterceptor decryptionInterceptor(ResourceEncryption encryption, FhirContext fhir) {
+    return new DecryptionInterceptor(encryption, fhir);
+  }
 
-	@Bean(destroyMethod = "shutdown")
-	KeyOperations keyOperations(KeyRing keyRing, MasterKeystore masterKeys, DaoRegistry daos, JdbcDataKeyStore store,
-			ResourceEncryption encryption) {
-		return new KeyOperations(keyRing, masterKeys, daos,
-				keyIds -> new DataKeyRotationJob(daos, keyRing, store, encryption, keyIds));
-	}
+  @Bean(destroyMethod = "shutdown")
+  KeyOperations keyOperations(
+      KeyRing keyRing,
+      MasterKeystore masterKeys,
+      DaoRegistry daos,
+      JdbcDataKeyStore store,
+      ResourceEncryption encryption) {
+    return new KeyOperations(
+        keyRing,
+        masterKeys,
+        daos,
+        keyIds -> new DataKeyRotationJob(daos, keyRing, store, encryption, keyIds));
+  }
 }

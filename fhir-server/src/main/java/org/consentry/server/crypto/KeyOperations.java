@@ -34,10 +34,10 @@ import org.hl7.fhir.r4.model.StringType;
  *
  * <ul>
  *   <li>{@code POST Patient/ID/$erase}: crypto-shredding. Destroys the patient's data key, so every
- *       encrypted field of every version of every resource of the patient (and every export
- *       made or downloaded later) shows masked; the Patient is stored once more without its
- *       blind-index tokens. For the patient themself or a system client with
- *       {@code system/Patient.write} (or wider); anyone else 403.
+ *       encrypted field of every version of every resource of the patient (and every export made or
+ *       downloaded later) shows masked; the Patient is stored once more without its blind-index
+ *       tokens. For the patient themself or a system client with {@code system/Patient.write} (or
+ *       wider); anyone else 403.
  *   <li>{@code POST $rotate-keys}: a new master-key (KEK) version, every data key re-wrapped under
  *       it; no data is re-encrypted and the server keeps serving. System clients only.
  *   <li>{@code POST $rotate-data-keys [patient=ID...]}: new data-key versions and a background
@@ -46,97 +46,117 @@ import org.hl7.fhir.r4.model.StringType;
  */
 final class KeyOperations implements FhirOperations {
 
-	private final KeyRing keyRing;
-	private final MasterKeystore masterKeys;
-	private final DaoRegistry daos;
-	private final Function<Set<String>, DataKeyRotationJob> newJob;
-	private final Map<String, DataKeyRotationJob> jobs = new ConcurrentHashMap<>();
-	private final ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
-		Thread thread = new Thread(r, "consentry-data-key-rotation");
-		thread.setDaemon(true);
-		return thread;
-	});
+  private final KeyRing keyRing;
+  private final MasterKeystore masterKeys;
+  private final DaoRegistry daos;
+  private final Function<Set<String>, DataKeyRotationJob> newJob;
+  private final Map<String, DataKeyRotationJob> jobs = new ConcurrentHashMap<>();
+  private final ExecutorService executor =
+      Executors.newSingleThreadExecutor(
+          r -> {
+            Thread thread = new Thread(r, "consentry-data-key-rotation");
+            thread.setDaemon(true);
+            return thread;
+          });
 
-	KeyOperations(KeyRing keyRing, MasterKeystore masterKeys, DaoRegistry daos, Function<Set<String>, DataKeyRotationJob> newJob) {
-		this.keyRing = keyRing;
-		this.masterKeys = masterKeys;
-		this.daos = daos;
-		this.newJob = newJob;
-	}
+  KeyOperations(
+      KeyRing keyRing,
+      MasterKeystore masterKeys,
+      DaoRegistry daos,
+      Function<Set<String>, DataKeyRotationJob> newJob) {
+    this.keyRing = keyRing;
+    this.masterKeys = masterKeys;
+    this.daos = daos;
+    this.newJob = newJob;
+  }
 
-	@Operation(name = "$erase", type = Patient.class)
-	public Parameters erase(@IdParam IdType id, RequestDetails request) {
-		Requester requester = Requesters.of(request).orElseThrow(() -> new ForbiddenOperationException("$erase needs a requester"));
-		String patientId = id.getIdPart();
-		boolean admin = requester.kind() == Requester.Kind.SYSTEM
-				&& GrantedScopes.of(requester.scopes()).reach("Patient", Interaction.UPDATE) == GrantedScopes.Reach.ANY;
-		if (!requester.isPatient(patientId) && !admin) {
-			throw new ForbiddenOperationException("$erase is for the patient themself or a system client with system/Patient.write");
-		}
-		IFhirResourceDao<Patient> patients = daos.getResourceDao(Patient.class);
-		Patient patient = patients.read(id.toUnqualifiedVersionless(), new SystemRequestDetails());
-		keyRing.destroy(patientId);
-		// store the Patient once more: its fields now read masked and its blind-index tokens go,
-		// so the erased patient can no longer be found by name or identifier
-		patients.update(patient, new SystemRequestDetails());
-		Parameters result = new Parameters();
-		result.addParameter("erased", "Patient/" + patientId);
-		return result;
-	}
+  @Operation(name = "$erase", type = Patient.class)
+  public Parameters erase(@IdParam IdType id, RequestDetails request) {
+    Requester requester =
+        Requesters.of(request)
+            .orElseThrow(() -> new ForbiddenOperationException("$erase needs a requester"));
+    String patientId = id.getIdPart();
+    boolean admin =
+        requester.kind() == Requester.Kind.SYSTEM
+            && GrantedScopes.of(requester.scopes()).reach("Patient", Interaction.UPDATE)
+                == GrantedScopes.Reach.ANY;
+    if (!requester.isPatient(patientId) && !admin) {
+      throw new ForbiddenOperationException(
+          "$erase is for the patient themself or a system client with system/Patient.write");
+    }
+    IFhirResourceDao<Patient> patients = daos.getResourceDao(Patient.class);
+    Patient patient = patients.read(id.toUnqualifiedVersionless(), new SystemRequestDetails());
+    keyRing.destroy(patientId);
+    // store the Patient once more: its fields now read masked and its blind-index tokens go,
+    // so the erased patient can no longer be found by name or identifier
+    patients.update(patient, new SystemRequestDetails());
+    Parameters result = new Parameters();
+    result.addParameter("erased", "Patient/" + patientId);
+    return result;
+  }
 
-	@Operation(name = "$rotate-keys")
-	public Parameters rotateKeys(RequestDetails request) {
-		requireSystem(request, "$rotate-keys");
-		int version = masterKeys.rotate();
-		int rewrapped = keyRing.rewrapAll(version);
-		Parameters result = new Parameters();
-		result.addParameter("kekVersion", version);
-		result.addParameter("rewrapped", rewrapped);
-		return result;
-	}
+  @Operation(name = "$rotate-keys")
+  public Parameters rotateKeys(RequestDetails request) {
+    requireSystem(request, "$rotate-keys");
+    int version = masterKeys.rotate();
+    int rewrapped = keyRing.rewrapAll(version);
+    Parameters result = new Parameters();
+    result.addParameter("kekVersion", version);
+    result.addParameter("rewrapped", rewrapped);
+    return result;
+  }
 
-	@Operation(name = "$rotate-data-keys")
-	public Parameters rotateDataKeys(@OperationParam(name = "patient") List<StringType> patients, RequestDetails request) {
-		requireSystem(request, "$rotate-data-keys");
-		Set<String> keyIds = patients == null ? Set.of() : Set.copyOf(patients.stream().map(StringType::getValue).toList());
-		DataKeyRotationJob job = newJob.apply(keyIds);
-		jobs.put(job.id(), job);
-		executor.execute(job);
-		return status(job);
-	}
+  @Operation(name = "$rotate-data-keys")
+  public Parameters rotateDataKeys(
+      @OperationParam(name = "patient") List<StringType> patients, RequestDetails request) {
+    requireSystem(request, "$rotate-data-keys");
+    Set<String> keyIds =
+        patients == null
+            ? Set.of()
+            : Set.copyOf(patients.stream().map(StringType::getValue).toList());
+    DataKeyRotationJob job = newJob.apply(keyIds);
+    jobs.put(job.id(), job);
+    executor.execute(job);
+    return status(job);
+  }
 
-	@Operation(name = "$rotate-data-keys-status", idempotent = true)
-	public Parameters rotateDataKeysStatus(@OperationParam(name = "job", min = 1) StringType job, RequestDetails request) {
-		requireSystem(request, "$rotate-data-keys-status");
-		DataKeyRotationJob found = job == null ? null : jobs.get(job.getValue());
-		if (found == null) {
-			throw new ResourceNotFoundException("No data-key rotation job with id '" + (job == null ? "" : job.getValue()) + "'");
-		}
-		return status(found);
-	}
+  @Operation(name = "$rotate-data-keys-status", idempotent = true)
+  public Parameters rotateDataKeysStatus(
+      @OperationParam(name = "job", min = 1) StringType job, RequestDetails request) {
+    requireSystem(request, "$rotate-data-keys-status");
+    DataKeyRotationJob found = job == null ? null : jobs.get(job.getValue());
+    if (found == null) {
+      throw new ResourceNotFoundException(
+          "No data-key rotation job with id '" + (job == null ? "" : job.getValue()) + "'");
+    }
+    return status(found);
+  }
 
-	private static void requireSystem(RequestDetails request, String operation) {
-		Requester requester = Requesters.of(request).orElse(null);
-		if (requester != null && (requester.kind() != Requester.Kind.SYSTEM
-				|| GrantedScopes.of(requester.scopes()).reach("*", Interaction.UPDATE) != GrantedScopes.Reach.ANY)) {
-			throw new ForbiddenOperationException(operation + " is for system clients with system/*.write or system/*.*");
-		}
-	}
+  private static void requireSystem(RequestDetails request, String operation) {
+    Requester requester = Requesters.of(request).orElse(null);
+    if (requester != null
+        && (requester.kind() != Requester.Kind.SYSTEM
+            || GrantedScopes.of(requester.scopes()).reach("*", Interaction.UPDATE)
+                != GrantedScopes.Reach.ANY)) {
+      throw new ForbiddenOperationException(
+          operation + " is for system clients with system/*.write or system/*.*");
+    }
+  }
 
-	private static Parameters status(DataKeyRotationJob job) {
-		Parameters parameters = new Parameters();
-		parameters.addParameter("job", job.id());
-		parameters.addParameter("status", job.status().name().toLowerCase(Locale.ROOT));
-		parameters.addParameter("keys", (int) job.keys());
-		parameters.addParameter("scanned", (int) job.scanned());
-		parameters.addParameter("reencrypted", (int) job.reencrypted());
-		if (job.error() != null) {
-			parameters.addParameter("error", job.error());
-		}
-		return parameters;
-	}
+  private static Parameters status(DataKeyRotationJob job) {
+    Parameters parameters = new Parameters();
+    parameters.addParameter("job", job.id());
+    parameters.addParameter("status", job.status().name().toLowerCase(Locale.ROOT));
+    parameters.addParameter("keys", (int) job.keys());
+    parameters.addParameter("scanned", (int) job.scanned());
+    parameters.addParameter("reencrypted", (int) job.reencrypted());
+    if (job.error() != null) {
+      parameters.addParameter("error", job.error());
+    }
+    return parameters;
+  }
 
-	void shutdown() {
-		executor.shutdownNow();
-	}
+  void shutdown() {
+    executor.shutdownNow();
+  }
 }

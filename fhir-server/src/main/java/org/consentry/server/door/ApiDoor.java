@@ -15,178 +15,203 @@ import org.consentry.server.fhir.ServerInterceptor;
 import org.consentry.server.security.Requesters;
 
 /**
- * The door: the first step of every FHIR request after the token (see
- * {@link org.consentry.server.fhir.Pipeline}). It admits a request only if {@link ApiSurface}
- * lists its interaction or operation for the requester's kind, with parameters that
- * {@link SearchParameters} admits; anything else gets 403 (not on the list) or 400 (a parameter
- * or value not offered) before HAPI runs. An instance-level request is then admitted only for an
- * instance the requester may see ({@link Instances}), so that a hidden id answers exactly as a
- * missing one, and a page only for the requester who ran its search ({@link PageOwners}).
+ * The door: the first step of every FHIR request after the token (see {@link
+ * org.consentry.server.fhir.Pipeline}). It admits a request only if {@link ApiSurface} lists its
+ * interaction or operation for the requester's kind, with parameters that {@link SearchParameters}
+ * admits; anything else gets 403 (not on the list) or 400 (a parameter or value not offered) before
+ * HAPI runs. An instance-level request is then admitted only for an instance the requester may see
+ * ({@link Instances}), so that a hidden id answers exactly as a missing one, and a page only for
+ * the requester who ran its search ({@link PageOwners}).
  */
 @Interceptor
 final class ApiDoor implements ServerInterceptor {
 
-	private final SearchParameters parameters;
-	private final Instances instances;
-	private final PageOwners pages;
+  private final SearchParameters parameters;
+  private final Instances instances;
+  private final PageOwners pages;
 
-	ApiDoor(SearchParameters parameters, Instances instances, PageOwners pages) {
-		this.parameters = parameters;
-		this.instances = instances;
-		this.pages = pages;
-	}
+  ApiDoor(SearchParameters parameters, Instances instances, PageOwners pages) {
+    this.parameters = parameters;
+    this.instances = instances;
+    this.pages = pages;
+  }
 
-	/**
-	 * Before HAPI picks the method that serves the request (and converts its parameters, where a
-	 * malformed number would end in a 500): values that no parameter may hold.
-	 */
-	private static final String SCREENED = ApiDoor.class.getName() + ".screened";
+  /**
+   * Before HAPI picks the method that serves the request (and converts its parameters, where a
+   * malformed number would end in a 500): values that no parameter may hold.
+   */
+  private static final String SCREENED = ApiDoor.class.getName() + ".screened";
 
-	@Hook(value = Pointcut.SERVER_INCOMING_REQUEST_POST_PROCESSED, order = -1000)
-	public boolean screen(RequestDetails request) {
-		if (request.getParameters() != null) {
-			request.getParameters().forEach(parameters::checkValues);
-		}
-		RestOperationTypeEnum operation = request.getRestOperationType();
-		Requester requester = Requesters.of(request).orElse(null);
-		if (requester != null && (operation == RestOperationTypeEnum.SEARCH_TYPE
-				|| operation == RestOperationTypeEnum.SEARCH_SYSTEM)) {
-			// searches are admitted here, before HAPI binds their parameters: the consent step that
-			// follows adds its own (chains resolved, the consent view) to what was admitted
-			requireListed(requester, operation, request.getResourceName());
-			parameters.checkSearch(request.getResourceName(),
-					request.getParameters() == null ? Map.of() : request.getParameters(),
-					linked -> requireListed(requester, RestOperationTypeEnum.SEARCH_TYPE, linked));
-			request.getUserData().put(SCREENED, Boolean.TRUE);
-		}
-		return true;
-	}
+  @Hook(value = Pointcut.SERVER_INCOMING_REQUEST_POST_PROCESSED, order = -1000)
+  public boolean screen(RequestDetails request) {
+    if (request.getParameters() != null) {
+      request.getParameters().forEach(parameters::checkValues);
+    }
+    RestOperationTypeEnum operation = request.getRestOperationType();
+    Requester requester = Requesters.of(request).orElse(null);
+    if (requester != null
+        && (operation == RestOperationTypeEnum.SEARCH_TYPE
+            || operation == RestOperationTypeEnum.SEARCH_SYSTEM)) {
+      // searches are admitted here, before HAPI binds their parameters: the consent step that
+      // follows adds its own (chains resolved, the consent view) to what was admitted
+      requireListed(requester, operation, request.getResourceName());
+      parameters.checkSearch(
+          request.getResourceName(),
+          request.getParameters() == null ? Map.of() : request.getParameters(),
+          linked -> requireListed(requester, RestOperationTypeEnum.SEARCH_TYPE, linked));
+      request.getUserData().put(SCREENED, Boolean.TRUE);
+    }
+    return true;
+  }
 
-	/**
-	 * A search inside a batch or transaction: HAPI binds it without the hooks that resolve chains
-	 * and {@code _has} through what the requester may see, so those are refused there.
-	 */
-	private void admitEntrySearch(RequestDetails request, Requester requester, RestOperationTypeEnum operation,
-			Map<String, String[]> query) {
-		requireListed(requester, operation, request.getResourceName());
-		for (String name : query.keySet()) {
-			if (name.startsWith("_has") || !name.startsWith("_") && name.contains(".")) {
-				throw new ca.uhn.fhir.rest.server.exceptions.InvalidRequestException("Search parameter '" + name
-						+ "' is not supported inside a batch or transaction: send that search on its own");
-			}
-		}
-		parameters.checkSearch(request.getResourceName(), query, linked -> {});
-	}
+  /**
+   * A search inside a batch or transaction: HAPI binds it without the hooks that resolve chains and
+   * {@code _has} through what the requester may see, so those are refused there.
+   */
+  private void admitEntrySearch(
+      RequestDetails request,
+      Requester requester,
+      RestOperationTypeEnum operation,
+      Map<String, String[]> query) {
+    requireListed(requester, operation, request.getResourceName());
+    for (String name : query.keySet()) {
+      if (name.startsWith("_has") || !name.startsWith("_") && name.contains(".")) {
+        throw new ca.uhn.fhir.rest.server.exceptions.InvalidRequestException(
+            "Search parameter '"
+                + name
+                + "' is not supported inside a batch or transaction: send that search on its own");
+      }
+    }
+    parameters.checkSearch(request.getResourceName(), query, linked -> {});
+  }
 
-	@Hook(value = Pointcut.SERVER_INCOMING_REQUEST_PRE_HANDLED, order = -1000)
-	public void admit(RequestDetails request, RestOperationTypeEnum operation) {
-		Requester requester = Requesters.of(request).orElse(null);
-		if (requester == null) {
-			return; // the CapabilityStatement: open, and holds no patient data
-		}
-		Map<String, String[]> query = request.getParameters() == null ? Map.of() : request.getParameters();
-		String type = request.getResourceName();
-		switch (operation) {
-			case EXTENDED_OPERATION_SERVER, EXTENDED_OPERATION_TYPE, EXTENDED_OPERATION_INSTANCE -> admitOperation(
-					request, requester, operation, query);
-			case GET_PAGE -> {
-				requireListed(requester, operation, type);
-				parameters.checkOnly(SearchParameters.PAGE, query, "a page request");
-				pages.requireOwner(query.get("_getpages"), requester);
-			}
-			case SEARCH_TYPE, SEARCH_SYSTEM -> {
-				if (!Boolean.TRUE.equals(request.getUserData().get(SCREENED))) {
-					admitEntrySearch(request, requester, operation, query); // a batch entry: screen() did not run
-				}
-			}
-			case HISTORY_INSTANCE, HISTORY_TYPE, HISTORY_SYSTEM -> {
-				requireListed(requester, operation, type);
-				parameters.checkOnly(SearchParameters.HISTORY, query, "history");
-				if (operation == RestOperationTypeEnum.HISTORY_INSTANCE) {
-					instances.requireVisible(request, requester, type, request.getId());
-				}
-			}
-			case READ, VREAD -> {
-				requireListed(requester, operation, type);
-				parameters.checkOnly(SearchParameters.FORMAT, query, operation.getCode());
-				if (hasConditionalHeader(request)) {
-					// HAPI answers 304 before any consent hook runs: decide first
-					instances.requireVisible(request, requester, type, request.getId());
-				} else {
-					instances.requireWellFormed(type, request.getId());
-				}
-			}
-			case UPDATE, PATCH, DELETE -> {
-				requireListed(requester, operation, type);
-				parameters.checkOnly(SearchParameters.FORMAT, query, operation.getCode());
-				if (requester.kind() != Requester.Kind.SYSTEM && request.getId() != null && request.getId().hasIdPart()) {
-					// only what the requester can see may be changed; no creation by client id, which
-					// would tell an existing hidden id from a free one
-					instances.requireVisible(request, requester, type, request.getId());
-				}
-			}
-			case TRANSACTION, BATCH -> {
-				requireListed(requester, operation, type);
-				parameters.checkOnly(SearchParameters.FORMAT, query, operation.getCode());
-				WriteTargets.requireRequests(request.getResource());
-			}
-			default -> {
-				requireListed(requester, operation, type);
-				parameters.checkOnly(SearchParameters.FORMAT, query, operation.getCode());
-			}
-		}
-	}
+  @Hook(value = Pointcut.SERVER_INCOMING_REQUEST_PRE_HANDLED, order = -1000)
+  public void admit(RequestDetails request, RestOperationTypeEnum operation) {
+    Requester requester = Requesters.of(request).orElse(null);
+    if (requester == null) {
+      return; // the CapabilityStatement: open, and holds no patient data
+    }
+    Map<String, String[]> query =
+        request.getParameters() == null ? Map.of() : request.getParameters();
+    String type = request.getResourceName();
+    switch (operation) {
+      case EXTENDED_OPERATION_SERVER, EXTENDED_OPERATION_TYPE, EXTENDED_OPERATION_INSTANCE ->
+          admitOperation(request, requester, operation, query);
+      case GET_PAGE -> {
+        requireListed(requester, operation, type);
+        parameters.checkOnly(SearchParameters.PAGE, query, "a page request");
+        pages.requireOwner(query.get("_getpages"), requester);
+      }
+      case SEARCH_TYPE, SEARCH_SYSTEM -> {
+        if (!Boolean.TRUE.equals(request.getUserData().get(SCREENED))) {
+          admitEntrySearch(
+              request, requester, operation, query); // a batch entry: screen() did not run
+        }
+      }
+      case HISTORY_INSTANCE, HISTORY_TYPE, HISTORY_SYSTEM -> {
+        requireListed(requester, operation, type);
+        parameters.checkOnly(SearchParameters.HISTORY, query, "history");
+        if (operation == RestOperationTypeEnum.HISTORY_INSTANCE) {
+          instances.requireVisible(request, requester, type, request.getId());
+        }
+      }
+      case READ, VREAD -> {
+        requireListed(requester, operation, type);
+        parameters.checkOnly(SearchParameters.FORMAT, query, operation.getCode());
+        if (hasConditionalHeader(request)) {
+          // HAPI answers 304 before any consent hook runs: decide first
+          instances.requireVisible(request, requester, type, request.getId());
+        } else {
+          instances.requireWellFormed(type, request.getId());
+        }
+      }
+      case UPDATE, PATCH, DELETE -> {
+        requireListed(requester, operation, type);
+        parameters.checkOnly(SearchParameters.FORMAT, query, operation.getCode());
+        if (requester.kind() != Requester.Kind.SYSTEM
+            && request.getId() != null
+            && request.getId().hasIdPart()) {
+          // only what the requester can see may be changed; no creation by client id, which
+          // would tell an existing hidden id from a free one
+          instances.requireVisible(request, requester, type, request.getId());
+        }
+      }
+      case TRANSACTION, BATCH -> {
+        requireListed(requester, operation, type);
+        parameters.checkOnly(SearchParameters.FORMAT, query, operation.getCode());
+        WriteTargets.requireRequests(request.getResource());
+      }
+      default -> {
+        requireListed(requester, operation, type);
+        parameters.checkOnly(SearchParameters.FORMAT, query, operation.getCode());
+      }
+    }
+  }
 
-	private void admitOperation(
-			RequestDetails request, Requester requester, RestOperationTypeEnum operation, Map<String, String[]> query) {
-		Level level = switch (operation) {
-			case EXTENDED_OPERATION_SERVER -> Level.SERVER;
-			case EXTENDED_OPERATION_TYPE -> Level.TYPE;
-			default -> Level.INSTANCE;
-		};
-		String name = request.getOperation();
-		String type = request.getResourceName();
-		OperationRule rule = ApiSurface.operation(requester.kind(), name, level, type)
-				.orElseThrow(() -> notListed(requester, (type == null ? "" : type + (level == Level.INSTANCE ? "/[id]/" : "/"))
-						+ name));
-		parameters.checkOnly(rule.parameters(), query, name);
-		if ("$export-poll-status".equals(name) && request.getRequestType() != ca.uhn.fhir.rest.api.RequestTypeEnum.POST
-				&& !query.containsKey("_jobId")) {
-			throw new ca.uhn.fhir.rest.server.exceptions.InvalidRequestException(
-					"$export-poll-status needs _jobId: the job id from the Content-Location of the kick-off");
-		}
-		if (level == Level.INSTANCE) {
-			instances.requireVisible(request, requester, type, request.getId());
-		}
-	}
+  private void admitOperation(
+      RequestDetails request,
+      Requester requester,
+      RestOperationTypeEnum operation,
+      Map<String, String[]> query) {
+    Level level =
+        switch (operation) {
+          case EXTENDED_OPERATION_SERVER -> Level.SERVER;
+          case EXTENDED_OPERATION_TYPE -> Level.TYPE;
+          default -> Level.INSTANCE;
+        };
+    String name = request.getOperation();
+    String type = request.getResourceName();
+    OperationRule rule =
+        ApiSurface.operation(requester.kind(), name, level, type)
+            .orElseThrow(
+                () ->
+                    notListed(
+                        requester,
+                        (type == null ? "" : type + (level == Level.INSTANCE ? "/[id]/" : "/"))
+                            + name));
+    parameters.checkOnly(rule.parameters(), query, name);
+    if ("$export-poll-status".equals(name)
+        && request.getRequestType() != ca.uhn.fhir.rest.api.RequestTypeEnum.POST
+        && !query.containsKey("_jobId")) {
+      throw new ca.uhn.fhir.rest.server.exceptions.InvalidRequestException(
+          "$export-poll-status needs _jobId: the job id from the Content-Location of the kick-off");
+    }
+    if (level == Level.INSTANCE) {
+      instances.requireVisible(request, requester, type, request.getId());
+    }
+  }
 
-	private void requireListed(Requester requester, RestOperationTypeEnum operation, String type) {
-		boolean patientData = type != null && isPatientData(type);
-		if (!ApiSurface.admits(requester.kind(), operation, patientData)) {
-			throw notListed(requester, operation.getCode() + (type == null ? "" : " on " + type));
-		}
-	}
+  private void requireListed(Requester requester, RestOperationTypeEnum operation, String type) {
+    boolean patientData = type != null && isPatientData(type);
+    if (!ApiSurface.admits(requester.kind(), operation, patientData)) {
+      throw notListed(requester, operation.getCode() + (type == null ? "" : " on " + type));
+    }
+  }
 
-	/** Types that may hold patient data: all but the directory types. */
-	private static boolean isPatientData(String type) {
-		return !DirectoryTypes.contains(type);
-	}
+  /** Types that may hold patient data: all but the directory types. */
+  private static boolean isPatientData(String type) {
+    return !DirectoryTypes.contains(type);
+  }
 
-	private static boolean hasConditionalHeader(RequestDetails request) {
-		return request.getHeader("If-None-Match") != null || request.getHeader("If-Modified-Since") != null;
-	}
+  private static boolean hasConditionalHeader(RequestDetails request) {
+    return request.getHeader("If-None-Match") != null
+        || request.getHeader("If-Modified-Since") != null;
+  }
 
-	private static ForbiddenOperationException notListed(Requester requester, String what) {
-		return new ForbiddenOperationException(what + " is not offered to " + kind(requester)
-				+ " on this server (see the API surface in the README)");
-	}
+  private static ForbiddenOperationException notListed(Requester requester, String what) {
+    return new ForbiddenOperationException(
+        what
+            + " is not offered to "
+            + kind(requester)
+            + " on this server (see the API surface in the README)");
+  }
 
-	private static String kind(Requester requester) {
-		return switch (requester.kind()) {
-			case PATIENT -> "patients";
-			case PRACTITIONER -> "practitioners";
-			case SYSTEM -> "system clients";
-			case RESEARCHER -> "researchers";
-		};
-	}
+  private static String kind(Requester requester) {
+    return switch (requester.kind()) {
+      case PATIENT -> "patients";
+      case PRACTITIONER -> "practitioners";
+      case SYSTEM -> "system clients";
+      case RESEARCHER -> "researchers";
+    };
+  }
 }

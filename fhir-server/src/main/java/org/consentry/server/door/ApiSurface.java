@@ -38,147 +38,394 @@ import org.consentry.consent.Requester.Kind;
  */
 public final class ApiSurface {
 
-	/** Where an operation is invoked. */
-	public enum Level {
-		SERVER,
-		TYPE,
-		INSTANCE
-	}
+  /** Where an operation is invoked. */
+  public enum Level {
+    SERVER,
+    TYPE,
+    INSTANCE
+  }
 
-	/** Which resource types an interaction rule covers. */
-	public enum Types {
-		/** any type; the decision step still hides per resource */
-		ANY,
-		/** types that never hold patient data (directory, terminology, conformance, ...) */
-		NON_PATIENT_DATA
-	}
+  /** Which resource types an interaction rule covers. */
+  public enum Types {
+    /** any type; the decision step still hides per resource */
+    ANY,
+    /** types that never hold patient data (directory, terminology, conformance, ...) */
+    NON_PATIENT_DATA
+  }
 
-	/** An interaction (read, search, create, ...) that the kinds may use on the types. */
-	public record InteractionRule(RestOperationTypeEnum interaction, Types types, Set<Kind> kinds, String why) {}
+  /** An interaction (read, search, create, ...) that the kinds may use on the types. */
+  public record InteractionRule(
+      RestOperationTypeEnum interaction, Types types, Set<Kind> kinds, String why) {}
 
-	/**
-	 * An operation: its name, level, the types it is invoked on (empty: server level), the kinds
-	 * that may call it and the URL parameters it takes (other parameters are refused).
-	 */
-	public record OperationRule(
-			String name, Level level, Set<String> resourceTypes, Set<Kind> kinds, Set<String> parameters, String why) {
+  /**
+   * An operation: its name, level, the types it is invoked on (empty: server level), the kinds that
+   * may call it and the URL parameters it takes (other parameters are refused).
+   */
+  public record OperationRule(
+      String name,
+      Level level,
+      Set<String> resourceTypes,
+      Set<Kind> kinds,
+      Set<String> parameters,
+      String why) {
 
-		boolean appliesTo(String operation, Level at, String resourceType) {
-			return name.equals(operation) && level == at
-					&& (resourceTypes.isEmpty() || resourceTypes.contains(resourceType));
-		}
-	}
+    boolean appliesTo(String operation, Level at, String resourceType) {
+      return name.equals(operation)
+          && level == at
+          && (resourceTypes.isEmpty() || resourceTypes.contains(resourceType));
+    }
+  }
 
-	private static final Set<Kind> CARE = EnumSet.of(PATIENT, PRACTITIONER, SYSTEM);
-	private static final Set<Kind> EVERYONE = EnumSet.allOf(Kind.class);
-	private static final Set<Kind> STAFF = EnumSet.of(PRACTITIONER, SYSTEM);
-	private static final Set<Kind> SYSTEMS = EnumSet.of(SYSTEM);
-	private static final Set<String> FORMAT = Set.of("_format", "_pretty", "_summary", "_elements");
-	private static final Set<String> TERMINOLOGY = Set.of("CodeSystem", "ValueSet", "ConceptMap");
+  private static final Set<Kind> CARE = EnumSet.of(PATIENT, PRACTITIONER, SYSTEM);
+  private static final Set<Kind> EVERYONE = EnumSet.allOf(Kind.class);
+  private static final Set<Kind> STAFF = EnumSet.of(PRACTITIONER, SYSTEM);
+  private static final Set<Kind> SYSTEMS = EnumSet.of(SYSTEM);
+  private static final Set<String> FORMAT = Set.of("_format", "_pretty", "_summary", "_elements");
+  private static final Set<String> TERMINOLOGY = Set.of("CodeSystem", "ValueSet", "ConceptMap");
 
-	/** Interactions, by who needs them. */
-	public static final List<InteractionRule> INTERACTIONS = List.of(
-			new InteractionRule(METADATA, Types.ANY, EVERYONE, "the CapabilityStatement, open to all"),
-			new InteractionRule(READ, Types.ANY, CARE, "patients read their record, practitioners and EHRs what consent shows"),
-			new InteractionRule(VREAD, Types.ANY, CARE, "a version of what may be read"),
-			new InteractionRule(SEARCH_TYPE, Types.ANY, CARE, "searches, narrowed to the patient's compartment for patient/ scopes"),
-			new InteractionRule(HISTORY_INSTANCE, Types.ANY, CARE, "the versions of one resource that may be read"),
-			new InteractionRule(READ, Types.NON_PATIENT_DATA, EnumSet.of(RESEARCHER), "researchers: directory and terminology only"),
-			new InteractionRule(VREAD, Types.NON_PATIENT_DATA, EnumSet.of(RESEARCHER), "researchers: directory and terminology only"),
-			new InteractionRule(SEARCH_TYPE, Types.NON_PATIENT_DATA, EnumSet.of(RESEARCHER), "researchers: directory and terminology only"),
-			new InteractionRule(GET_PAGE, Types.ANY, EVERYONE, "the next page of one's own search (pages are bound to their requester)"),
-			new InteractionRule(CREATE, Types.ANY, CARE, "writes, as the token's scopes allow (patients: their own record)"),
-			new InteractionRule(UPDATE, Types.ANY, CARE, "updates of existing resources the requester can see"),
-			new InteractionRule(PATCH, Types.ANY, CARE, "patches of existing resources the requester can see"),
-			new InteractionRule(DELETE, Types.ANY, CARE, "deletes of existing resources the requester can see"),
-			new InteractionRule(TRANSACTION, Types.ANY, CARE, "each entry is admitted as if sent alone"),
-			new InteractionRule(BATCH, Types.ANY, CARE, "each entry is admitted as if sent alone"),
-			new InteractionRule(SEARCH_SYSTEM, Types.ANY, SYSTEMS, "EHR systems: searches across types"),
-			new InteractionRule(HISTORY_TYPE, Types.ANY, SYSTEMS, "EHR systems: synchronisation by type history"),
-			new InteractionRule(HISTORY_SYSTEM, Types.ANY, SYSTEMS, "EHR systems: synchronisation by server history"));
+  /** Interactions, by who needs them. */
+  public static final List<InteractionRule> INTERACTIONS =
+      List.of(
+          new InteractionRule(
+              METADATA, Types.ANY, EVERYONE, "the CapabilityStatement, open to all"),
+          new InteractionRule(
+              READ,
+              Types.ANY,
+              CARE,
+              "patients read their record, practitioners and EHRs what consent shows"),
+          new InteractionRule(VREAD, Types.ANY, CARE, "a version of what may be read"),
+          new InteractionRule(
+              SEARCH_TYPE,
+              Types.ANY,
+              CARE,
+              "searches, narrowed to the patient's compartment for patient/ scopes"),
+          new InteractionRule(
+              HISTORY_INSTANCE, Types.ANY, CARE, "the versions of one resource that may be read"),
+          new InteractionRule(
+              READ,
+              Types.NON_PATIENT_DATA,
+              EnumSet.of(RESEARCHER),
+              "researchers: directory and terminology only"),
+          new InteractionRule(
+              VREAD,
+              Types.NON_PATIENT_DATA,
+              EnumSet.of(RESEARCHER),
+              "researchers: directory and terminology only"),
+          new InteractionRule(
+              SEARCH_TYPE,
+              Types.NON_PATIENT_DATA,
+              EnumSet.of(RESEARCHER),
+              "researchers: directory and terminology only"),
+          new InteractionRule(
+              GET_PAGE,
+              Types.ANY,
+              EVERYONE,
+              "the next page of one's own search (pages are bound to their requester)"),
+          new InteractionRule(
+              CREATE,
+              Types.ANY,
+              CARE,
+              "writes, as the token's scopes allow (patients: their own record)"),
+          new InteractionRule(
+              UPDATE, Types.ANY, CARE, "updates of existing resources the requester can see"),
+          new InteractionRule(
+              PATCH, Types.ANY, CARE, "patches of existing resources the requester can see"),
+          new InteractionRule(
+              DELETE, Types.ANY, CARE, "deletes of existing resources the requester can see"),
+          new InteractionRule(
+              TRANSACTION, Types.ANY, CARE, "each entry is admitted as if sent alone"),
+          new InteractionRule(BATCH, Types.ANY, CARE, "each entry is admitted as if sent alone"),
+          new InteractionRule(
+              SEARCH_SYSTEM, Types.ANY, SYSTEMS, "EHR systems: searches across types"),
+          new InteractionRule(
+              HISTORY_TYPE, Types.ANY, SYSTEMS, "EHR systems: synchronisation by type history"),
+          new InteractionRule(
+              HISTORY_SYSTEM,
+              Types.ANY,
+              SYSTEMS,
+              "EHR systems: synchronisation by server history"));
 
-	/** Operations, by who needs them. */
-	public static final List<OperationRule> OPERATIONS = List.of(
-			op("$everything", Level.INSTANCE, Set.of("Patient"), CARE,
-					Set.of("_count", "_since", "_type", "start", "end"), "a patient's whole record, as consent shows it"),
-			op("$everything", Level.TYPE, Set.of("Patient"), SYSTEMS,
-					Set.of("_count", "_since", "_type", "start", "end"), "EHR systems: every patient's record"),
-			op("$meta", Level.INSTANCE, Set.of(), CARE, Set.of(), "the tags and labels of a resource that may be read"),
-			op("$meta-add", Level.INSTANCE, Set.of(), SYSTEMS, Set.of(), "EHR systems: add tags or labels"),
-			op("$meta-delete", Level.INSTANCE, Set.of(), SYSTEMS, Set.of(), "EHR systems: remove tags or labels"),
-			op("$validate", Level.TYPE, Set.of(), SYSTEMS, Set.of("mode", "profile"), "EHR systems: validate a resource body"),
-			op("$expand", Level.TYPE, Set.of("ValueSet"), EVERYONE,
-					Set.of("url", "valueSetVersion", "filter", "count", "offset", "includeDesignations", "displayLanguage",
-							"activeOnly", "includeHierarchy"), "terminology: value set expansion"),
-			op("$expand", Level.INSTANCE, Set.of("ValueSet"), EVERYONE,
-					Set.of("filter", "count", "offset", "includeDesignations", "displayLanguage", "activeOnly",
-							"includeHierarchy"), "terminology: value set expansion"),
-			op("$lookup", Level.TYPE, Set.of("CodeSystem"), EVERYONE,
-					Set.of("system", "code", "version", "coding", "property", "displayLanguage"), "terminology: concept lookup"),
-			op("$validate-code", Level.TYPE, TERMINOLOGY, EVERYONE,
-					Set.of("url", "valueSetVersion", "code", "system", "systemVersion", "version", "display", "coding",
-							"codeableConcept", "displayLanguage", "abstract"), "terminology: code validation"),
-			op("$validate-code", Level.INSTANCE, TERMINOLOGY, EVERYONE,
-					Set.of("code", "system", "systemVersion", "version", "display", "coding", "codeableConcept",
-							"displayLanguage", "abstract"), "terminology: code validation"),
-			op("$subsumes", Level.TYPE, Set.of("CodeSystem"), EVERYONE,
-					Set.of("system", "codeA", "codeB", "version", "codingA", "codingB"), "terminology: subsumption"),
-			op("$translate", Level.TYPE, Set.of("ConceptMap"), EVERYONE,
-					Set.of("url", "conceptMapVersion", "code", "system", "version", "source", "coding", "codeableConcept",
-							"target", "targetsystem", "reverse"), "terminology: concept translation"),
-			op("$consent-decision", Level.SERVER, Set.of(), EnumSet.of(PATIENT, SYSTEM),
-					Set.of("resource", "actor", "purpose"), "why a resource is shown or hidden (patients: their own record)"),
-			op("$erase", Level.INSTANCE, Set.of("Patient"), EnumSet.of(PATIENT, SYSTEM), Set.of(),
-					"crypto-shredding by the patient themself or an EHR system"),
-			op("$export", Level.SERVER, Set.of(), STAFF, ExportParameters.KICK_OFF, "Bulk Data export, consent-filtered"),
-			op("$export", Level.TYPE, Set.of("Patient"), STAFF, ExportParameters.KICK_OFF, "Bulk Data export of patients"),
-			op("$export", Level.INSTANCE, Set.of("Patient", "Group"), STAFF, ExportParameters.KICK_OFF,
-					"Bulk Data export of one patient or a group"),
-			op("$export-poll-status", Level.SERVER, Set.of(), STAFF, Set.of("_jobId"),
-					"status, download and cancel of one's own export"),
-			op("$relabel", Level.SERVER, Set.of(), SYSTEMS, Set.of(), "operators: relabel stored data"),
-			op("$relabel-status", Level.SERVER, Set.of(), SYSTEMS, Set.of("job"), "operators: relabel progress"),
-			op("$rotate-keys", Level.SERVER, Set.of(), SYSTEMS, Set.of(), "operators: new master-key version"),
-			op("$rotate-data-keys", Level.SERVER, Set.of(), SYSTEMS, Set.of("patient"), "operators: new data keys"),
-			op("$rotate-data-keys-status", Level.SERVER, Set.of(), SYSTEMS, Set.of("job"), "operators: rotation progress"));
+  /** Operations, by who needs them. */
+  public static final List<OperationRule> OPERATIONS =
+      List.of(
+          op(
+              "$everything",
+              Level.INSTANCE,
+              Set.of("Patient"),
+              CARE,
+              Set.of("_count", "_since", "_type", "start", "end"),
+              "a patient's whole record, as consent shows it"),
+          op(
+              "$everything",
+              Level.TYPE,
+              Set.of("Patient"),
+              SYSTEMS,
+              Set.of("_count", "_since", "_type", "start", "end"),
+              "EHR systems: every patient's record"),
+          op(
+              "$meta",
+              Level.INSTANCE,
+              Set.of(),
+              CARE,
+              Set.of(),
+              "the tags and labels of a resource that may be read"),
+          op(
+              "$meta-add",
+              Level.INSTANCE,
+              Set.of(),
+              SYSTEMS,
+              Set.of(),
+              "EHR systems: add tags or labels"),
+          op(
+              "$meta-delete",
+              Level.INSTANCE,
+              Set.of(),
+              SYSTEMS,
+              Set.of(),
+              "EHR systems: remove tags or labels"),
+          op(
+              "$validate",
+              Level.TYPE,
+              Set.of(),
+              SYSTEMS,
+              Set.of("mode", "profile"),
+              "EHR systems: validate a resource body"),
+          op(
+              "$expand",
+              Level.TYPE,
+              Set.of("ValueSet"),
+              EVERYONE,
+              Set.of(
+                  "url",
+                  "valueSetVersion",
+                  "filter",
+                  "count",
+                  "offset",
+                  "includeDesignations",
+                  "displayLanguage",
+                  "activeOnly",
+                  "includeHierarchy"),
+              "terminology: value set expansion"),
+          op(
+              "$expand",
+              Level.INSTANCE,
+              Set.of("ValueSet"),
+              EVERYONE,
+              Set.of(
+                  "filter",
+                  "count",
+                  "offset",
+                  "includeDesignations",
+                  "displayLanguage",
+                  "activeOnly",
+                  "includeHierarchy"),
+              "terminology: value set expansion"),
+          op(
+              "$lookup",
+              Level.TYPE,
+              Set.of("CodeSystem"),
+              EVERYONE,
+              Set.of("system", "code", "version", "coding", "property", "displayLanguage"),
+              "terminology: concept lookup"),
+          op(
+              "$validate-code",
+              Level.TYPE,
+              TERMINOLOGY,
+              EVERYONE,
+              Set.of(
+                  "url",
+                  "valueSetVersion",
+                  "code",
+                  "system",
+                  "systemVersion",
+                  "version",
+                  "display",
+                  "coding",
+                  "codeableConcept",
+                  "displayLanguage",
+                  "abstract"),
+              "terminology: code validation"),
+          op(
+              "$validate-code",
+              Level.INSTANCE,
+              TERMINOLOGY,
+              EVERYONE,
+              Set.of(
+                  "code",
+                  "system",
+                  "systemVersion",
+                  "version",
+                  "display",
+                  "coding",
+                  "codeableConcept",
+                  "displayLanguage",
+                  "abstract"),
+              "terminology: code validation"),
+          op(
+              "$subsumes",
+              Level.TYPE,
+              Set.of("CodeSystem"),
+              EVERYONE,
+              Set.of("system", "codeA", "codeB", "version", "codingA", "codingB"),
+              "terminology: subsumption"),
+          op(
+              "$translate",
+              Level.TYPE,
+              Set.of("ConceptMap"),
+              EVERYONE,
+              Set.of(
+                  "url",
+                  "conceptMapVersion",
+                  "code",
+                  "system",
+                  "version",
+                  "source",
+                  "coding",
+                  "codeableConcept",
+                  "target",
+                  "targetsystem",
+                  "reverse"),
+              "terminology: concept translation"),
+          op(
+              "$consent-decision",
+              Level.SERVER,
+              Set.of(),
+              EnumSet.of(PATIENT, SYSTEM),
+              Set.of("resource", "actor", "purpose"),
+              "why a resource is shown or hidden (patients: their own record)"),
+          op(
+              "$erase",
+              Level.INSTANCE,
+              Set.of("Patient"),
+              EnumSet.of(PATIENT, SYSTEM),
+              Set.of(),
+              "crypto-shredding by the patient themself or an EHR system"),
+          op(
+              "$export",
+              Level.SERVER,
+              Set.of(),
+              STAFF,
+              ExportParameters.KICK_OFF,
+              "Bulk Data export, consent-filtered"),
+          op(
+              "$export",
+              Level.TYPE,
+              Set.of("Patient"),
+              STAFF,
+              ExportParameters.KICK_OFF,
+              "Bulk Data export of patients"),
+          op(
+              "$export",
+              Level.INSTANCE,
+              Set.of("Patient", "Group"),
+              STAFF,
+              ExportParameters.KICK_OFF,
+              "Bulk Data export of one patient or a group"),
+          op(
+              "$export-poll-status",
+              Level.SERVER,
+              Set.of(),
+              STAFF,
+              Set.of("_jobId"),
+              "status, download and cancel of one's own export"),
+          op(
+              "$relabel",
+              Level.SERVER,
+              Set.of(),
+              SYSTEMS,
+              Set.of(),
+              "operators: relabel stored data"),
+          op(
+              "$relabel-status",
+              Level.SERVER,
+              Set.of(),
+              SYSTEMS,
+              Set.of("job"),
+              "operators: relabel progress"),
+          op(
+              "$rotate-keys",
+              Level.SERVER,
+              Set.of(),
+              SYSTEMS,
+              Set.of(),
+              "operators: new master-key version"),
+          op(
+              "$rotate-data-keys",
+              Level.SERVER,
+              Set.of(),
+              SYSTEMS,
+              Set.of("patient"),
+              "operators: new data keys"),
+          op(
+              "$rotate-data-keys-status",
+              Level.SERVER,
+              Set.of(),
+              SYSTEMS,
+              Set.of("job"),
+              "operators: rotation progress"));
 
-	private ApiSurface() {}
+  private ApiSurface() {}
 
-	private static OperationRule op(
-			String name, Level level, Set<String> types, Set<Kind> kinds, Set<String> parameters, String why) {
-		Set<String> all = new java.util.HashSet<>(parameters);
-		all.addAll(FORMAT);
-		return new OperationRule(name, level, Set.copyOf(types), Set.copyOf(kinds), Set.copyOf(all), why);
-	}
+  private static OperationRule op(
+      String name,
+      Level level,
+      Set<String> types,
+      Set<Kind> kinds,
+      Set<String> parameters,
+      String why) {
+    Set<String> all = new java.util.HashSet<>(parameters);
+    all.addAll(FORMAT);
+    return new OperationRule(
+        name, level, Set.copyOf(types), Set.copyOf(kinds), Set.copyOf(all), why);
+  }
 
-	/** Whether the interaction is on the list for the kind and type. */
-	public static boolean admits(Kind kind, RestOperationTypeEnum interaction, boolean patientDataType) {
-		return INTERACTIONS.stream().anyMatch(rule -> rule.interaction() == interaction && rule.kinds().contains(kind)
-				&& (rule.types() == Types.ANY || !patientDataType));
-	}
+  /** Whether the interaction is on the list for the kind and type. */
+  public static boolean admits(
+      Kind kind, RestOperationTypeEnum interaction, boolean patientDataType) {
+    return INTERACTIONS.stream()
+        .anyMatch(
+            rule ->
+                rule.interaction() == interaction
+                    && rule.kinds().contains(kind)
+                    && (rule.types() == Types.ANY || !patientDataType));
+  }
 
-	/** The operation rule that admits the call, if any. */
-	public static Optional<OperationRule> operation(Kind kind, String name, Level level, String resourceType) {
-		return OPERATIONS.stream()
-				.filter(rule -> rule.appliesTo(name, level, resourceType) && rule.kinds().contains(kind))
-				.findFirst();
-	}
+  /** The operation rule that admits the call, if any. */
+  public static Optional<OperationRule> operation(
+      Kind kind, String name, Level level, String resourceType) {
+    return OPERATIONS.stream()
+        .filter(rule -> rule.appliesTo(name, level, resourceType) && rule.kinds().contains(kind))
+        .findFirst();
+  }
 
-	/** Whether any kind may call the operation at that level on that type (for the CapabilityStatement). */
-	public static boolean servesOperation(String name, Level level, String resourceType) {
-		return OPERATIONS.stream().anyMatch(rule -> rule.appliesTo(name, level, resourceType));
-	}
+  /**
+   * Whether any kind may call the operation at that level on that type (for the
+   * CapabilityStatement).
+   */
+  public static boolean servesOperation(String name, Level level, String resourceType) {
+    return OPERATIONS.stream().anyMatch(rule -> rule.appliesTo(name, level, resourceType));
+  }
 
-	/** Whether any kind may use the interaction on a type of that class (for the CapabilityStatement). */
-	public static boolean servesInteraction(RestOperationTypeEnum interaction, boolean patientDataType) {
-		return EnumSet.allOf(Kind.class).stream().anyMatch(kind -> admits(kind, interaction, patientDataType));
-	}
+  /**
+   * Whether any kind may use the interaction on a type of that class (for the CapabilityStatement).
+   */
+  public static boolean servesInteraction(
+      RestOperationTypeEnum interaction, boolean patientDataType) {
+    return EnumSet.allOf(Kind.class).stream()
+        .anyMatch(kind -> admits(kind, interaction, patientDataType));
+  }
 
-	/** Kick-off parameters of Bulk Data export. */
-	static final class ExportParameters {
-		static final Set<String> KICK_OFF =
-				Set.of("_outputFormat", "_type", "_since", "_typeFilter", "_typePostFetchFilterUrl", "patient");
+  /** Kick-off parameters of Bulk Data export. */
+  static final class ExportParameters {
+    static final Set<String> KICK_OFF =
+        Set.of(
+            "_outputFormat",
+            "_type",
+            "_since",
+            "_typeFilter",
+            "_typePostFetchFilterUrl",
+            "patient");
 
-		private ExportParameters() {}
-	}
+    private ExportParameters() {}
+  }
 }

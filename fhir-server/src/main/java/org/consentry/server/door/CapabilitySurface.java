@@ -22,60 +22,72 @@ import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementRestResource
 @Interceptor
 final class CapabilitySurface implements ServerInterceptor {
 
-	@Hook(Pointcut.SERVER_CAPABILITY_STATEMENT_GENERATED)
-	public void trim(IBaseConformance generated) {
-		if (!(generated instanceof CapabilityStatement statement)) {
-			return;
-		}
-		for (CapabilityStatementRestComponent rest : statement.getRest()) {
-			rest.getInteraction().removeIf(i -> i.getCode() == null || !ApiSurface.servesInteraction(system(i.getCode()), false));
-			rest.getOperation().removeIf(o -> !ApiSurface.servesOperation(dollar(o.getName()), Level.SERVER, null));
-			for (CapabilityStatementRestResourceComponent resource : rest.getResource()) {
-				String type = resource.getType();
-				boolean patientData = !DirectoryTypes.contains(type);
-				resource.getInteraction().removeIf(i -> i.getCode() == null
-						|| !ApiSurface.servesInteraction(type(i.getCode()), patientData));
-				resource.getOperation().removeIf(o -> !served(o, type));
-				// the server's own owner indexes are not offered
-				resource.getSearchParam().removeIf(p -> p.getName() != null && p.getName().startsWith(OwnerIndex.PREFIX));
-				if (!ApiSurface.servesInteraction(RestOperationTypeEnum.HISTORY_INSTANCE, patientData)) {
-					resource.setVersioning(null);
-				}
-			}
-		}
-	}
+  @Hook(Pointcut.SERVER_CAPABILITY_STATEMENT_GENERATED)
+  public void trim(IBaseConformance generated) {
+    if (!(generated instanceof CapabilityStatement statement)) {
+      return;
+    }
+    for (CapabilityStatementRestComponent rest : statement.getRest()) {
+      rest.getInteraction()
+          .removeIf(
+              i ->
+                  i.getCode() == null || !ApiSurface.servesInteraction(system(i.getCode()), false));
+      rest.getOperation()
+          .removeIf(o -> !ApiSurface.servesOperation(dollar(o.getName()), Level.SERVER, null));
+      for (CapabilityStatementRestResourceComponent resource : rest.getResource()) {
+        String type = resource.getType();
+        boolean patientData = !DirectoryTypes.contains(type);
+        resource
+            .getInteraction()
+            .removeIf(
+                i ->
+                    i.getCode() == null
+                        || !ApiSurface.servesInteraction(type(i.getCode()), patientData));
+        resource.getOperation().removeIf(o -> !served(o, type));
+        // the server's own owner indexes are not offered
+        resource
+            .getSearchParam()
+            .removeIf(p -> p.getName() != null && p.getName().startsWith(OwnerIndex.PREFIX));
+        if (!ApiSurface.servesInteraction(RestOperationTypeEnum.HISTORY_INSTANCE, patientData)) {
+          resource.setVersioning(null);
+        }
+      }
+    }
+  }
 
-	private static boolean served(CapabilityStatementRestResourceOperationComponent operation, String type) {
-		String name = dollar(operation.getName());
-		return ApiSurface.servesOperation(name, Level.TYPE, type) || ApiSurface.servesOperation(name, Level.INSTANCE, type);
-	}
+  private static boolean served(
+      CapabilityStatementRestResourceOperationComponent operation, String type) {
+    String name = dollar(operation.getName());
+    return ApiSurface.servesOperation(name, Level.TYPE, type)
+        || ApiSurface.servesOperation(name, Level.INSTANCE, type);
+  }
 
-	private static String dollar(String name) {
-		return name == null ? "" : name.startsWith("$") ? name : "$" + name;
-	}
+  private static String dollar(String name) {
+    return name == null ? "" : name.startsWith("$") ? name : "$" + name;
+  }
 
-	private static RestOperationTypeEnum system(CapabilityStatement.SystemRestfulInteraction code) {
-		return switch (code) {
-			case TRANSACTION -> RestOperationTypeEnum.TRANSACTION;
-			case BATCH -> RestOperationTypeEnum.BATCH;
-			case SEARCHSYSTEM -> RestOperationTypeEnum.SEARCH_SYSTEM;
-			case HISTORYSYSTEM -> RestOperationTypeEnum.HISTORY_SYSTEM;
-			default -> RestOperationTypeEnum.GRAPHQL_REQUEST; // served by no rule
-		};
-	}
+  private static RestOperationTypeEnum system(CapabilityStatement.SystemRestfulInteraction code) {
+    return switch (code) {
+      case TRANSACTION -> RestOperationTypeEnum.TRANSACTION;
+      case BATCH -> RestOperationTypeEnum.BATCH;
+      case SEARCHSYSTEM -> RestOperationTypeEnum.SEARCH_SYSTEM;
+      case HISTORYSYSTEM -> RestOperationTypeEnum.HISTORY_SYSTEM;
+      default -> RestOperationTypeEnum.GRAPHQL_REQUEST; // served by no rule
+    };
+  }
 
-	private static RestOperationTypeEnum type(CapabilityStatement.TypeRestfulInteraction code) {
-		return switch (code) {
-			case READ -> RestOperationTypeEnum.READ;
-			case VREAD -> RestOperationTypeEnum.VREAD;
-			case UPDATE -> RestOperationTypeEnum.UPDATE;
-			case PATCH -> RestOperationTypeEnum.PATCH;
-			case DELETE -> RestOperationTypeEnum.DELETE;
-			case HISTORYINSTANCE -> RestOperationTypeEnum.HISTORY_INSTANCE;
-			case HISTORYTYPE -> RestOperationTypeEnum.HISTORY_TYPE;
-			case CREATE -> RestOperationTypeEnum.CREATE;
-			case SEARCHTYPE -> RestOperationTypeEnum.SEARCH_TYPE;
-			default -> RestOperationTypeEnum.GRAPHQL_REQUEST;
-		};
-	}
+  private static RestOperationTypeEnum type(CapabilityStatement.TypeRestfulInteraction code) {
+    return switch (code) {
+      case READ -> RestOperationTypeEnum.READ;
+      case VREAD -> RestOperationTypeEnum.VREAD;
+      case UPDATE -> RestOperationTypeEnum.UPDATE;
+      case PATCH -> RestOperationTypeEnum.PATCH;
+      case DELETE -> RestOperationTypeEnum.DELETE;
+      case HISTORYINSTANCE -> RestOperationTypeEnum.HISTORY_INSTANCE;
+      case HISTORYTYPE -> RestOperationTypeEnum.HISTORY_TYPE;
+      case CREATE -> RestOperationTypeEnum.CREATE;
+      case SEARCHTYPE -> RestOperationTypeEnum.SEARCH_TYPE;
+      default -> RestOperationTypeEnum.GRAPHQL_REQUEST;
+    };
+  }
 }

@@ -17,37 +17,37 @@ import org.springframework.core.annotation.Order;
 @Configuration(proxyBeanMethods = false)
 class DoorConfig {
 
-	@Bean
-	Instances doorInstances(DaoRegistry daos, ReadDecision decision) {
-		return new Instances(daos, decision);
-	}
+  @Bean
+  Instances doorInstances(DaoRegistry daos, ReadDecision decision) {
+    return new Instances(daos, decision);
+  }
 
-	@Bean
-	PageOwners pageOwners(DataSource dataSource) {
-		return new PageOwners(dataSource);
-	}
+  @Bean
+  PageOwners pageOwners(DataSource dataSource) {
+    return new PageOwners(dataSource);
+  }
 
-	@Bean
-	@Order(Pipeline.DOOR)
-	ApiDoor apiDoor(ISearchParamRegistry registry, Instances instances, PageOwners pages) {
-		return new ApiDoor(new SearchParameters(registry), instances, pages);
-	}
+  @Bean
+  @Order(Pipeline.DOOR)
+  ApiDoor apiDoor(ISearchParamRegistry registry, Instances instances, PageOwners pages) {
+    return new ApiDoor(new SearchParameters(registry), instances, pages);
+  }
 
-	@Bean
-	@Order(Pipeline.DOOR)
-	WriteTargets writeTargets(Instances instances) {
-		return new WriteTargets(instances);
-	}
+  @Bean
+  @Order(Pipeline.DOOR)
+  WriteTargets writeTargets(Instances instances) {
+    return new WriteTargets(instances);
+  }
 
-	@Bean
-	@Order(Pipeline.ANSWERS)
-	HiddenAsAbsent hiddenAsAbsent(Instances instances) {
-		return new HiddenAsAbsent(instances);
-	}
+  @Bean
+  @Order(Pipeline.ANSWERS)
+  HiddenAsAbsent hiddenAsAbsent(Instances instances) {
+    return new HiddenAsAbsent(instances);
+  }
 
-	@Bean
-	@Order(Pipeline.ANSWERS)
-	CapabilitySurface capabilitySurface() {
-		return new CapabilitySurface();
-	}
+  @Bean
+  @Order(Pipeline.ANSWERS)
+  CapabilitySurface capabilitySurface() {
+    return new CapabilitySurface();
+  }
 }

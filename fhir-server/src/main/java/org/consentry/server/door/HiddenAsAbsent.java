@@ -15,8 +15,8 @@ import java.util.Set;
 import java.util.UUID;
 import org.consentry.consent.Requester;
 import org.consentry.server.fhir.NotFound;
-import org.consentry.server.security.Requesters;
 import org.consentry.server.fhir.ServerInterceptor;
+import org.consentry.server.security.Requesters;
 import org.hl7.fhir.instance.model.api.IBaseBundle;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.IdType;
@@ -29,197 +29,228 @@ import org.slf4j.LoggerFactory;
  * deleted, hidden by a consent hook, an unknown version, a page of an unknown search), so every
  * such answer about an instance becomes the one {@link NotFound} answer, in plain responses and
  * inside batch and transaction responses alike; a page of an unknown search gets the one answer of
- * {@link PageOwners#gone}. A server failure (5xx) never carries internal text (SQL, class
- * names): it says that it was logged, with a reference to find it in the log.
+ * {@link PageOwners#gone}. A server failure (5xx) never carries internal text (SQL, class names):
+ * it says that it was logged, with a reference to find it in the log.
  */
 @Interceptor
 final class HiddenAsAbsent implements ServerInterceptor {
 
-	/** Text that belongs in the server log, never in an answer: SQL, database and JVM internals. */
-	private static final java.util.regex.Pattern INTERNAL = java.util.regex.Pattern.compile(
-			"(?i)(\\binsert into\\b|\\bselect .* from\\b|\\bupdate \\w+ set\\b|SQLState|could not execute|ERROR: |"
-					+ "org\\.(hibernate|postgresql|springframework)|java\\.(lang|util|sql)\\.|\\bjdbc\\b|"
-					+ "com\\.(fasterxml|github)\\.|StreamReadConstraints|DataFormatException at|@[0-9a-f]{6,}\\b|"
-					+ "\\bat [a-z][a-z0-9_]*\\.[a-z])");
-	private static final String SENT = HiddenAsAbsent.class.getName() + ".sent";
+  /** Text that belongs in the server log, never in an answer: SQL, database and JVM internals. */
+  private static final java.util.regex.Pattern INTERNAL =
+      java.util.regex.Pattern.compile(
+          "(?i)(\\binsert into\\b|\\bselect .* from\\b|\\bupdate \\w+ set\\b|SQLState|could not execute|ERROR: |"
+              + "org\\.(hibernate|postgresql|springframework)|java\\.(lang|util|sql)\\.|\\bjdbc\\b|"
+              + "com\\.(fasterxml|github)\\.|StreamReadConstraints|DataFormatException at|@[0-9a-f]{6,}\\b|"
+              + "\\bat [a-z][a-z0-9_]*\\.[a-z])");
 
-	private final Instances instances;
+  private static final String SENT = HiddenAsAbsent.class.getName() + ".sent";
 
-	HiddenAsAbsent(Instances instances) {
-		this.instances = instances;
-	}
+  private final Instances instances;
 
-	private static final Logger log = LoggerFactory.getLogger(HiddenAsAbsent.class);
-	private static final Set<RestOperationTypeEnum> BUNDLES = Set.of(RestOperationTypeEnum.BATCH,
-			RestOperationTypeEnum.TRANSACTION);
+  HiddenAsAbsent(Instances instances) {
+    this.instances = instances;
+  }
 
-	@Hook(Pointcut.SERVER_PRE_PROCESS_OUTGOING_EXCEPTION)
-	public BaseServerResponseException answer(RequestDetails request, Throwable exception) {
-		int status = exception instanceof BaseServerResponseException e ? e.getStatusCode() : 500;
-		if (status == 501 && exception instanceof BaseServerResponseException e) {
-			// HAPI's 501 answers describe the request (a sort or a modifier HAPI lacks): the client's to change
-			return new ca.uhn.fhir.rest.server.exceptions.InvalidRequestException(e.getMessage());
-		}
-		if (status >= 500 && causedByInput(exception)) {
-			return new ca.uhn.fhir.rest.server.exceptions.InvalidRequestException(
-					"A value in the request has the wrong form (a number, date or code was expected): check the parameters"
-							+ " and the body");
-		}
-		if (status >= 500) {
-			String reference = UUID.randomUUID().toString().substring(0, 8);
-			log.error("request {} {} failed (reference {})", request.getRequestType(), request.getRequestPath(), reference,
-					exception);
-			return new InternalErrorException("The server could not process this request; the failure was logged with"
-					+ " reference " + reference + ". Nothing was stored if it was a write.");
-		}
-		if (exception instanceof BaseServerResponseException e && INTERNAL.matcher(String.valueOf(e.getMessage())).find()) {
-			// a 4xx whose text comes from the database or the JVM (HAPI turns constraint failures into 409s)
-			log.warn("request {} {} refused with internal text in its message", request.getRequestType(),
-					request.getRequestPath(), exception);
-			return status == 409 || status == 412
-					? new ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException(
-							"The request conflicts with what is stored; nothing was written")
-					: new ca.uhn.fhir.rest.server.exceptions.InvalidRequestException(
-							"The request could not be processed as sent; check its parameters and body");
-		}
-		if ((status == 409 || status == 412) && !isSystem(request)) {
-			// HAPI's conflict messages name the resources that reference the target, which may be hidden
-			return new ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException(
-					"The request conflicts with what is stored (another version, or other resources still refer to this"
-							+ " one); nothing was written");
-		}
-		if (!(exception instanceof ResourceNotFoundException) && !(exception instanceof ResourceGoneException)) {
-			return null;
-		}
-		if (request.getRestOperationType() == RestOperationTypeEnum.GET_PAGE) {
-			String[] page = request.getParameters() == null ? null : request.getParameters().get("_getpages");
-			return PageOwners.gone(page == null || page.length == 0 ? "(none)" : page[0]);
-		}
-		if (request.getResourceName() != null && request.getId() != null && request.getId().hasIdPart()) {
-			return NotFound.of(request.getResourceName(), request.getId().getIdPart());
-		}
-		return null;
-	}
+  private static final Logger log = LoggerFactory.getLogger(HiddenAsAbsent.class);
+  private static final Set<RestOperationTypeEnum> BUNDLES =
+      Set.of(RestOperationTypeEnum.BATCH, RestOperationTypeEnum.TRANSACTION);
 
-	private static boolean isSystem(RequestDetails request) {
-		try {
-			return Requesters.of(request).map(r -> r.kind() == Requester.Kind.SYSTEM).orElse(true);
-		} catch (RuntimeException noRequester) {
-			return false;
-		}
-	}
+  @Hook(Pointcut.SERVER_PRE_PROCESS_OUTGOING_EXCEPTION)
+  public BaseServerResponseException answer(RequestDetails request, Throwable exception) {
+    int status = exception instanceof BaseServerResponseException e ? e.getStatusCode() : 500;
+    if (status == 501 && exception instanceof BaseServerResponseException e) {
+      // HAPI's 501 answers describe the request (a sort or a modifier HAPI lacks): the client's to
+      // change
+      return new ca.uhn.fhir.rest.server.exceptions.InvalidRequestException(e.getMessage());
+    }
+    if (status >= 500 && causedByInput(exception)) {
+      return new ca.uhn.fhir.rest.server.exceptions.InvalidRequestException(
+          "A value in the request has the wrong form (a number, date or code was expected): check the parameters"
+              + " and the body");
+    }
+    if (status >= 500) {
+      String reference = UUID.randomUUID().toString().substring(0, 8);
+      log.error(
+          "request {} {} failed (reference {})",
+          request.getRequestType(),
+          request.getRequestPath(),
+          reference,
+          exception);
+      return new InternalErrorException(
+          "The server could not process this request; the failure was logged with"
+              + " reference "
+              + reference
+              + ". Nothing was stored if it was a write.");
+    }
+    if (exception instanceof BaseServerResponseException e
+        && INTERNAL.matcher(String.valueOf(e.getMessage())).find()) {
+      // a 4xx whose text comes from the database or the JVM (HAPI turns constraint failures into
+      // 409s)
+      log.warn(
+          "request {} {} refused with internal text in its message",
+          request.getRequestType(),
+          request.getRequestPath(),
+          exception);
+      return status == 409 || status == 412
+          ? new ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException(
+              "The request conflicts with what is stored; nothing was written")
+          : new ca.uhn.fhir.rest.server.exceptions.InvalidRequestException(
+              "The request could not be processed as sent; check its parameters and body");
+    }
+    if ((status == 409 || status == 412) && !isSystem(request)) {
+      // HAPI's conflict messages name the resources that reference the target, which may be hidden
+      return new ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException(
+          "The request conflicts with what is stored (another version, or other resources still refer to this"
+              + " one); nothing was written");
+    }
+    if (!(exception instanceof ResourceNotFoundException)
+        && !(exception instanceof ResourceGoneException)) {
+      return null;
+    }
+    if (request.getRestOperationType() == RestOperationTypeEnum.GET_PAGE) {
+      String[] page =
+          request.getParameters() == null ? null : request.getParameters().get("_getpages");
+      return PageOwners.gone(page == null || page.length == 0 ? "(none)" : page[0]);
+    }
+    if (request.getResourceName() != null
+        && request.getId() != null
+        && request.getId().hasIdPart()) {
+      return NotFound.of(request.getResourceName(), request.getId().getIdPart());
+    }
+    return null;
+  }
 
-	/**
-	 * A server failure whose cause is what the client sent: a value HAPI could not convert, or a
-	 * failure raised while HAPI was still reading the request (its parsers, parameter binding,
-	 * patch documents) rather than while serving it.
-	 */
-	static boolean causedByInput(Throwable exception) {
-		Throwable root = exception;
-		for (Throwable t = exception; t != null; t = t.getCause() == t ? null : t.getCause()) {
-			if (t instanceof NumberFormatException || t instanceof ca.uhn.fhir.parser.DataFormatException
-					|| t instanceof java.time.format.DateTimeParseException) {
-				return true;
-			}
-			root = t;
-		}
-		StackTraceElement[] frames = root.getStackTrace();
-		for (int i = 0; i < Math.min(frames.length, 3); i++) {
-			String where = frames[i].getClassName();
-			if (READING.stream().anyMatch(where::startsWith)) {
-				return true;
-			}
-		}
-		return false;
-	}
+  private static boolean isSystem(RequestDetails request) {
+    try {
+      return Requesters.of(request).map(r -> r.kind() == Requester.Kind.SYSTEM).orElse(true);
+    } catch (RuntimeException noRequester) {
+      return false;
+    }
+  }
 
-	/** Where HAPI reads a request: a failure thrown here is about the request's content. */
-	private static final java.util.List<String> READING = java.util.List.of("ca.uhn.fhir.parser.",
-			"ca.uhn.fhir.rest.param.", "ca.uhn.fhir.jpa.patch.",
-			"com.github.fge.jsonpatch.", "ca.uhn.fhir.util.UrlUtil");
+  /**
+   * A server failure whose cause is what the client sent: a value HAPI could not convert, or a
+   * failure raised while HAPI was still reading the request (its parsers, parameter binding, patch
+   * documents) rather than while serving it.
+   */
+  static boolean causedByInput(Throwable exception) {
+    Throwable root = exception;
+    for (Throwable t = exception; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof NumberFormatException
+          || t instanceof ca.uhn.fhir.parser.DataFormatException
+          || t instanceof java.time.format.DateTimeParseException) {
+        return true;
+      }
+      root = t;
+    }
+    StackTraceElement[] frames = root.getStackTrace();
+    for (int i = 0; i < Math.min(frames.length, 3); i++) {
+      String where = frames[i].getClassName();
+      if (READING.stream().anyMatch(where::startsWith)) {
+        return true;
+      }
+    }
+    return false;
+  }
 
-	/** Keeps the Bundle a client sent, to know which resource each entry of the response is about. */
-	@Hook(Pointcut.STORAGE_TRANSACTION_PROCESSING)
-	public void rememberSent(IBaseBundle bundle, RequestDetails request) {
-		if (request != null) {
-			request.getUserData().put(SENT, bundle);
-		}
-	}
+  /** Where HAPI reads a request: a failure thrown here is about the request's content. */
+  private static final java.util.List<String> READING =
+      java.util.List.of(
+          "ca.uhn.fhir.parser.",
+          "ca.uhn.fhir.rest.param.",
+          "ca.uhn.fhir.jpa.patch.",
+          "com.github.fge.jsonpatch.",
+          "ca.uhn.fhir.util.UrlUtil");
 
-	/** Batch and transaction responses: a not-found entry reads like a not-found request. */
-	@Hook(Pointcut.SERVER_OUTGOING_RESPONSE)
-	public void answerEntries(RequestDetails request, ResponseDetails response) {
-		Object sentBundle = request.getResource() instanceof Bundle b ? b : request.getUserData().get(SENT);
-		if (!BUNDLES.contains(request.getRestOperationType())
-				|| !(response.getResponseResource() instanceof Bundle bundle)
-				|| !(sentBundle instanceof Bundle sent)) {
-			return;
-		}
-		for (int i = 0; i < bundle.getEntry().size() && i < sent.getEntry().size(); i++) {
-			Bundle.BundleEntryResponseComponent entry = bundle.getEntry().get(i).getResponse();
-			String status = entry.getStatus() == null ? "" : entry.getStatus();
-			if (!status.startsWith("404") && !status.startsWith("410")) {
-				continue;
-			}
-			IdType id = new IdType(stripQuery(sent.getEntry().get(i).getRequest().getUrl()));
-			if (!id.hasResourceType() || !id.hasIdPart()) {
-				continue;
-			}
-			entry.setStatus("404 Not Found");
-			entry.setEtag(null);
-			entry.setLastModified(null);
-			entry.setLocation(null);
-			OperationOutcome outcome = new OperationOutcome();
-			outcome.addIssue()
-					.setSeverity(OperationOutcome.IssueSeverity.ERROR)
-					.setCode(OperationOutcome.IssueType.PROCESSING)
-					.setDiagnostics(NotFound.message(id.getResourceType(), id.getIdPart()));
-			entry.setOutcome(outcome);
-		}
-	}
+  /** Keeps the Bundle a client sent, to know which resource each entry of the response is about. */
+  @Hook(Pointcut.STORAGE_TRANSACTION_PROCESSING)
+  public void rememberSent(IBaseBundle bundle, RequestDetails request) {
+    if (request != null) {
+      request.getUserData().put(SENT, bundle);
+    }
+  }
 
-	private static String stripQuery(String url) {
-		if (url == null) {
-			return "";
-		}
-		int query = url.indexOf('?');
-		return query < 0 ? url : url.substring(0, query);
-	}
+  /** Batch and transaction responses: a not-found entry reads like a not-found request. */
+  @Hook(Pointcut.SERVER_OUTGOING_RESPONSE)
+  public void answerEntries(RequestDetails request, ResponseDetails response) {
+    Object sentBundle =
+        request.getResource() instanceof Bundle b ? b : request.getUserData().get(SENT);
+    if (!BUNDLES.contains(request.getRestOperationType())
+        || !(response.getResponseResource() instanceof Bundle bundle)
+        || !(sentBundle instanceof Bundle sent)) {
+      return;
+    }
+    for (int i = 0; i < bundle.getEntry().size() && i < sent.getEntry().size(); i++) {
+      Bundle.BundleEntryResponseComponent entry = bundle.getEntry().get(i).getResponse();
+      String status = entry.getStatus() == null ? "" : entry.getStatus();
+      if (!status.startsWith("404") && !status.startsWith("410")) {
+        continue;
+      }
+      IdType id = new IdType(stripQuery(sent.getEntry().get(i).getRequest().getUrl()));
+      if (!id.hasResourceType() || !id.hasIdPart()) {
+        continue;
+      }
+      entry.setStatus("404 Not Found");
+      entry.setEtag(null);
+      entry.setLastModified(null);
+      entry.setLocation(null);
+      OperationOutcome outcome = new OperationOutcome();
+      outcome
+          .addIssue()
+          .setSeverity(OperationOutcome.IssueSeverity.ERROR)
+          .setCode(OperationOutcome.IssueType.PROCESSING)
+          .setDiagnostics(NotFound.message(id.getResourceType(), id.getIdPart()));
+      entry.setOutcome(outcome);
+    }
+  }
 
-	/**
-	 * Type and server history: a deleted version carries no resource for the consent hooks to
-	 * decide, so it is kept only if the version before it may be seen.
-	 */
-	@Hook(Pointcut.SERVER_OUTGOING_RESPONSE)
-	public void answerDeletedVersions(RequestDetails request, ResponseDetails response) {
-		RestOperationTypeEnum operation = request.getRestOperationType();
-		if (operation != RestOperationTypeEnum.HISTORY_TYPE && operation != RestOperationTypeEnum.HISTORY_SYSTEM
-				&& operation != RestOperationTypeEnum.GET_PAGE) {
-			return;
-		}
-		if (!(response.getResponseResource() instanceof Bundle bundle) || bundle.getType() != Bundle.BundleType.HISTORY) {
-			return;
-		}
-		Requester requester = Requesters.of(request).orElse(null);
-		if (requester == null) {
-			return;
-		}
-		for (Iterator<Bundle.BundleEntryComponent> it = bundle.getEntry().iterator(); it.hasNext(); ) {
-			Bundle.BundleEntryComponent entry = it.next();
-			if (!entry.hasResource() && !instances.visibleBeforeDeletion(request, requester, versionOf(entry))) {
-				it.remove();
-			}
-		}
-	}
+  private static String stripQuery(String url) {
+    if (url == null) {
+      return "";
+    }
+    int query = url.indexOf('?');
+    return query < 0 ? url : url.substring(0, query);
+  }
 
-	/** {@code Type/id/_history/v} of a history entry, from its full URL and, failing that, its ETag. */
-	private static IdType versionOf(Bundle.BundleEntryComponent entry) {
-		IdType id = new IdType(entry.getFullUrl() == null ? "" : entry.getFullUrl());
-		if (id.hasVersionIdPart() || !id.hasResourceType() || !id.hasIdPart()) {
-			return id;
-		}
-		String etag = entry.getResponse().getEtag();
-		String version = etag == null ? "" : etag.replaceAll("[^0-9]", "");
-		return new IdType(id.getResourceType(), id.getIdPart(), version.isEmpty() ? null : version);
-	}
+  /**
+   * Type and server history: a deleted version carries no resource for the consent hooks to decide,
+   * so it is kept only if the version before it may be seen.
+   */
+  @Hook(Pointcut.SERVER_OUTGOING_RESPONSE)
+  public void answerDeletedVersions(RequestDetails request, ResponseDetails response) {
+    RestOperationTypeEnum operation = request.getRestOperationType();
+    if (operation != RestOperationTypeEnum.HISTORY_TYPE
+        && operation != RestOperationTypeEnum.HISTORY_SYSTEM
+        && operation != RestOperationTypeEnum.GET_PAGE) {
+      return;
+    }
+    if (!(response.getResponseResource() instanceof Bundle bundle)
+        || bundle.getType() != Bundle.BundleType.HISTORY) {
+      return;
+    }
+    Requester requester = Requesters.of(request).orElse(null);
+    if (requester == null) {
+      return;
+    }
+    for (Iterator<Bundle.BundleEntryComponent> it = bundle.getEntry().iterator(); it.hasNext(); ) {
+      Bundle.BundleEntryComponent entry = it.next();
+      if (!entry.hasResource()
+          && !instances.visibleBeforeDeletion(request, requester, versionOf(entry))) {
+        it.remove();
+      }
+    }
+  }
+
+  /**
+   * {@code Type/id/_history/v} of a history entry, from its full URL and, failing that, its ETag.
+   */
+  private static IdType versionOf(Bundle.BundleEntryComponent entry) {
+    IdType id = new IdType(entry.getFullUrl() == null ? "" : entry.getFullUrl());
+    if (id.hasVersionIdPart() || !id.hasResourceType() || !id.hasIdPart()) {
+      return id;
+    }
+    String etag = entry.getResponse().getEtag();
+    String version = etag == null ? "" : etag.replaceAll("[^0-9]", "");
+    return new IdType(id.getResourceType(), id.getIdPart(), version.isEmpty() ? null : version);
+  }
 }

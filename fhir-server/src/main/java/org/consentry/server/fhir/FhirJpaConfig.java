@@ -35,122 +35,130 @@ import org.springframework.orm.jpa.LocalContainerEntityManagerFactoryBean;
 import org.springframework.transaction.annotation.EnableTransactionManagement;
 
 /**
- * HAPI's JPA persistence for R4 on PostgreSQL, Batch2 jobs (bulk export) and the message
- * broker they use. Subscription delivery is not wired in (no channel types are enabled). HAPI's own configuration classes do the work; this class supplies the
- * beans they expect from the application.
+ * HAPI's JPA persistence for R4 on PostgreSQL, Batch2 jobs (bulk export) and the message broker
+ * they use. Subscription delivery is not wired in (no channel types are enabled). HAPI's own
+ * configuration classes do the work; this class supplies the beans they expect from the
+ * application.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableTransactionManagement
 @Import({
-	JpaR4Config.class,
-	HapiJpaConfig.class,
-	JpaBatch2Config.class,
-	Batch2JobsConfig.class,
-	SubscriptionSubmitterConfig.class,
-	SubscriptionChannelConfig.class,
-	ThreadPoolFactoryConfig.class
+  JpaR4Config.class,
+  HapiJpaConfig.class,
+  JpaBatch2Config.class,
+  Batch2JobsConfig.class,
+  SubscriptionSubmitterConfig.class,
+  SubscriptionChannelConfig.class,
+  ThreadPoolFactoryConfig.class
 })
 class FhirJpaConfig {
 
-	@Bean
-	JpaStorageSettings storageSettings() {
-		JpaStorageSettings settings = new JpaStorageSettings();
-		// Any client id (Synthea and EHRs use UUIDs); the server assigns UUIDs too, so a
-		// client-chosen id never collides with a server-assigned one.
-		settings.setResourceClientIdStrategy(JpaStorageSettings.ClientIdStrategyEnum.ANY);
-		settings.setResourceServerIdStrategy(JpaStorageSettings.IdStrategyEnum.UUID);
-		settings.setEnforceReferentialIntegrityOnWrite(true);
-		settings.setEnforceReferentialIntegrityOnDelete(true);
-		settings.setAutoCreatePlaceholderReferenceTargets(false);
-		settings.setAllowExternalReferences(false);
-		settings.setAllowMultipleDelete(false);
-		settings.setEnableTaskBulkExportJobExecution(true);
-		// Hibernate Search (Lucene) serves terminology only ($subsumes, hierarchical $expand):
-		// resource text is never indexed, so no full-text index holds patient data and
-		// _text/_content searches are not offered.
-		settings.setHibernateSearchIndexFullText(false);
-		settings.setHibernateSearchIndexSearchParams(false);
-		settings.setAdvancedHSearchIndexing(false);
-		settings.setStoreResourceInHSearchIndex(false);
-		return settings;
-	}
+  @Bean
+  JpaStorageSettings storageSettings() {
+    JpaStorageSettings settings = new JpaStorageSettings();
+    // Any client id (Synthea and EHRs use UUIDs); the server assigns UUIDs too, so a
+    // client-chosen id never collides with a server-assigned one.
+    settings.setResourceClientIdStrategy(JpaStorageSettings.ClientIdStrategyEnum.ANY);
+    settings.setResourceServerIdStrategy(JpaStorageSettings.IdStrategyEnum.UUID);
+    settings.setEnforceReferentialIntegrityOnWrite(true);
+    settings.setEnforceReferentialIntegrityOnDelete(true);
+    settings.setAutoCreatePlaceholderReferenceTargets(false);
+    settings.setAllowExternalReferences(false);
+    settings.setAllowMultipleDelete(false);
+    settings.setEnableTaskBulkExportJobExecution(true);
+    // Hibernate Search (Lucene) serves terminology only ($subsumes, hierarchical $expand):
+    // resource text is never indexed, so no full-text index holds patient data and
+    // _text/_content searches are not offered.
+    settings.setHibernateSearchIndexFullText(false);
+    settings.setHibernateSearchIndexSearchParams(false);
+    settings.setAdvancedHSearchIndexing(false);
+    settings.setStoreResourceInHSearchIndex(false);
+    return settings;
+  }
 
-	@Bean
-	PartitionSettings partitionSettings() {
-		return new PartitionSettings();
-	}
+  @Bean
+  PartitionSettings partitionSettings() {
+    return new PartitionSettings();
+  }
 
-	/**
-	 * No Subscription channel type is delivered: the server would otherwise send data to any
-	 * endpoint a client names, unfiltered by consent.
-	 */
-	@Bean
-	SubscriptionSettings subscriptionSettings() {
-		return new SubscriptionSettings();
-	}
+  /**
+   * No Subscription channel type is delivered: the server would otherwise send data to any endpoint
+   * a client names, unfiltered by consent.
+   */
+  @Bean
+  SubscriptionSettings subscriptionSettings() {
+    return new SubscriptionSettings();
+  }
 
-	/** Binary content (bulk export files among it) is kept in the database. */
-	@Lazy
-	@Bean
-	IBinaryStorageSvc binaryStorageSvc() {
-		return new DatabaseBinaryContentStorageSvcImpl();
-	}
+  /** Binary content (bulk export files among it) is kept in the database. */
+  @Lazy
+  @Bean
+  IBinaryStorageSvc binaryStorageSvc() {
+    return new DatabaseBinaryContentStorageSvcImpl();
+  }
 
-	@Primary
-	@Bean
-	LocalContainerEntityManagerFactoryBean entityManagerFactory(
-			DataSource dataSource,
-			ConfigurableListableBeanFactory beanFactory,
-			FhirContext fhirContext,
-			JpaStorageSettings storageSettings,
-			FhirProperties properties) {
-		LocalContainerEntityManagerFactoryBean factory =
-				HapiEntityManagerFactoryUtil.newEntityManagerFactory(beanFactory, fhirContext, storageSettings);
-		factory.setPersistenceUnitName("HAPI_PU");
-		factory.setDataSource(dataSource);
-		factory.setJpaPropertyMap(Map.ofEntries(
-				Map.entry("hibernate.dialect", HapiFhirPostgresDialect.class.getName()),
-				Map.entry("hibernate.hbm2ddl.auto", "update"),
-				Map.entry("hibernate.search.enabled", "true"),
-				Map.entry("hibernate.search.backend.type", "lucene"),
-				Map.entry("hibernate.search.backend.analysis.configurer", HapiLuceneAnalysisConfigurer.class.getName()),
-				Map.entry("hibernate.search.backend.directory.type", "local-filesystem"),
-				Map.entry("hibernate.search.backend.directory.root", properties.terminologyIndexDir().toString()),
-				Map.entry("hibernate.search.backend.lucene_version", "LUCENE_CURRENT"),
-				Map.entry("hibernate.jdbc.batch_size", "50"),
-				Map.entry("hibernate.order_inserts", "true"),
-				Map.entry("hibernate.order_updates", "true"),
-				Map.entry("hibernate.cache.use_query_cache", "false"),
-				Map.entry("hibernate.cache.use_second_level_cache", "false"),
-				Map.entry("hibernate.format_sql", "false"),
-				Map.entry("hibernate.show_sql", "false")));
-		return factory;
-	}
+  @Primary
+  @Bean
+  LocalContainerEntityManagerFactoryBean entityManagerFactory(
+      DataSource dataSource,
+      ConfigurableListableBeanFactory beanFactory,
+      FhirContext fhirContext,
+      JpaStorageSettings storageSettings,
+      FhirProperties properties) {
+    LocalContainerEntityManagerFactoryBean factory =
+        HapiEntityManagerFactoryUtil.newEntityManagerFactory(
+            beanFactory, fhirContext, storageSettings);
+    factory.setPersistenceUnitName("HAPI_PU");
+    factory.setDataSource(dataSource);
+    factory.setJpaPropertyMap(
+        Map.ofEntries(
+            Map.entry("hibernate.dialect", HapiFhirPostgresDialect.class.getName()),
+            Map.entry("hibernate.hbm2ddl.auto", "update"),
+            Map.entry("hibernate.search.enabled", "true"),
+            Map.entry("hibernate.search.backend.type", "lucene"),
+            Map.entry(
+                "hibernate.search.backend.analysis.configurer",
+                HapiLuceneAnalysisConfigurer.class.getName()),
+            Map.entry("hibernate.search.backend.directory.type", "local-filesystem"),
+            Map.entry(
+                "hibernate.search.backend.directory.root",
+                properties.terminologyIndexDir().toString()),
+            Map.entry("hibernate.search.backend.lucene_version", "LUCENE_CURRENT"),
+            Map.entry("hibernate.jdbc.batch_size", "50"),
+            Map.entry("hibernate.order_inserts", "true"),
+            Map.entry("hibernate.order_updates", "true"),
+            Map.entry("hibernate.cache.use_query_cache", "false"),
+            Map.entry("hibernate.cache.use_second_level_cache", "false"),
+            Map.entry("hibernate.format_sql", "false"),
+            Map.entry("hibernate.show_sql", "false")));
+    return factory;
+  }
 
-	@Primary
-	@Bean
-	JpaTransactionManager transactionManager(EntityManagerFactory entityManagerFactory) {
-		return new JpaTransactionManager(entityManagerFactory);
-	}
+  @Primary
+  @Bean
+  JpaTransactionManager transactionManager(EntityManagerFactory entityManagerFactory) {
+    return new JpaTransactionManager(entityManagerFactory);
+  }
 
-	/**
-	 * Sets Batch2's maintenance interval before HAPI schedules it. A post-processor is static and
-	 * runs before configuration-properties beans exist, so it reads the setting from the environment.
-	 */
-	@Bean
-	static BeanPostProcessor jobMaintenanceInterval(Environment environment) {
-		long millis = Binder.get(environment)
-				.bind("consentry.fhir.job-maintenance-interval", Duration.class)
-				.orElse(Duration.ofSeconds(2))
-				.toMillis();
-		return new BeanPostProcessor() {
-			@Override
-			public Object postProcessBeforeInitialization(Object bean, String beanName) {
-				if (bean instanceof JobMaintenanceServiceImpl maintenance) {
-					maintenance.setScheduledJobFrequencyMillis(millis);
-				}
-				return bean;
-			}
-		};
-	}
+  /**
+   * Sets Batch2's maintenance interval before HAPI schedules it. A post-processor is static and
+   * runs before configuration-properties beans exist, so it reads the setting from the environment.
+   */
+  @Bean
+  static BeanPostProcessor jobMaintenanceInterval(Environment environment) {
+    long millis =
+        Binder.get(environment)
+            .bind("consentry.fhir.job-maintenance-interval", Duration.class)
+            .orElse(Duration.ofSeconds(2))
+            .toMillis();
+    return new BeanPostProcessor() {
+      @Override
+      public Object postProcessBeforeInitialization(Object bean, String beanName) {
+        if (bean instanceof JobMaintenanceServiceImpl maintenance) {
+          maintenance.setScheduledJobFrequencyMillis(millis);
+        }
+        return bean;
+      }
+    };
+  }
 }

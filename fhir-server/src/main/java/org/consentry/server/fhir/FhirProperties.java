@@ -14,16 +14,16 @@ import org.springframework.util.unit.DataSize;
  * @param maxRequestSize largest request body accepted; a larger one gets 413
  * @param defaultPageSize search results per page when the client does not say
  * @param maxPageSize the most results per page a client may ask for
- * @param terminologyIndexDir folder of the Lucene index of code system concepts (default
- *     {@code ${consentry.home}/terminology-index}); it holds terminology only, never patient data
- * @param jobMaintenanceInterval how often Batch2 advances jobs such as {@code $export}; HAPI's
- *     60 s default makes a tiny export take minutes
+ * @param terminologyIndexDir folder of the Lucene index of code system concepts (default {@code
+ *     ${consentry.home}/terminology-index}); it holds terminology only, never patient data
+ * @param jobMaintenanceInterval how often Batch2 advances jobs such as {@code $export}; HAPI's 60 s
+ *     default makes a tiny export take minutes
  */
 @ConfigurationProperties("consentry.fhir")
 public record FhirProperties(
-		String publicUrl,
-		@DefaultValue("32MB") DataSize maxRequestSize,
-		@DefaultValue("20") int defaultPageSize,
-		@DefaultValue("500") int maxPageSize,
-		@DefaultValue("2s") Duration jobMaintenanceInterval,
-		Path terminologyIndexDir) {}
+    String publicUrl,
+    @DefaultValue("32MB") DataSize maxRequestSize,
+    @DefaultValue("20") int defaultPageSize,
+    @DefaultValue("500") int maxPageSize,
+    @DefaultValue("2s") Duration jobMaintenanceInterval,
+    Path terminologyIndexDir) {}

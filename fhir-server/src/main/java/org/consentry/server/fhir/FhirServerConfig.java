@@ -25,77 +25,81 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 
 /**
- * The FHIR REST endpoint at {@code /fhir}: every R4 resource type, system operations
- * (transaction, batch, history), {@code Patient/$everything}, Bulk Data {@code $export},
- * {@code $expand}, and OpenAPI docs at {@code /fhir/api-docs}. GraphQL is not registered.
+ * The FHIR REST endpoint at {@code /fhir}: every R4 resource type, system operations (transaction,
+ * batch, history), {@code Patient/$everything}, Bulk Data {@code $export}, {@code $expand}, and
+ * OpenAPI docs at {@code /fhir/api-docs}. GraphQL is not registered.
  */
 @Configuration(proxyBeanMethods = false)
 class FhirServerConfig {
 
-	static final String FHIR_PATH = "/fhir";
+  static final String FHIR_PATH = "/fhir";
 
-	@Bean
-	RestfulServer restfulServer(
-			FhirProperties properties,
-			IFhirSystemDao<?, ?> systemDao,
-			ResourceProviderFactory resourceProviders,
-			IJpaSystemProvider systemProvider,
-			JpaStorageSettings storageSettings,
-			ISearchParamRegistry searchParamRegistry,
-			IValidationSupport validationSupport,
-			DatabaseBackedPagingProvider pagingProvider,
-			BulkDataExportProvider exportProvider,
-			ValueSetOperationProvider valueSetOperations,
-			List<FhirOperations> featureOperations,
-			List<ServerInterceptor> featureInterceptors) {
-		RestfulServer server = new RestfulServer(systemDao.getContext());
-		systemDao.getContext().setNarrativeGenerator(new NullNarrativeGenerator());
-		server.registerProviders(resourceProviders.createProviders());
-		server.registerProvider(systemProvider);
-		server.registerProvider(exportProvider);
-		server.registerProvider(valueSetOperations);
-		featureOperations.forEach(server::registerProvider);
+  @Bean
+  RestfulServer restfulServer(
+      FhirProperties properties,
+      IFhirSystemDao<?, ?> systemDao,
+      ResourceProviderFactory resourceProviders,
+      IJpaSystemProvider systemProvider,
+      JpaStorageSettings storageSettings,
+      ISearchParamRegistry searchParamRegistry,
+      IValidationSupport validationSupport,
+      DatabaseBackedPagingProvider pagingProvider,
+      BulkDataExportProvider exportProvider,
+      ValueSetOperationProvider valueSetOperations,
+      List<FhirOperations> featureOperations,
+      List<ServerInterceptor> featureInterceptors) {
+    RestfulServer server = new RestfulServer(systemDao.getContext());
+    systemDao.getContext().setNarrativeGenerator(new NullNarrativeGenerator());
+    server.registerProviders(resourceProviders.createProviders());
+    server.registerProvider(systemProvider);
+    server.registerProvider(exportProvider);
+    server.registerProvider(valueSetOperations);
+    featureOperations.forEach(server::registerProvider);
 
-		JpaCapabilityStatementProvider capabilities = new JpaCapabilityStatementProvider(
-				server, systemDao, storageSettings, searchParamRegistry, validationSupport);
-		capabilities.setImplementationDescription("Consentry FHIR R4 server");
-		server.setServerConformanceProvider(capabilities);
+    JpaCapabilityStatementProvider capabilities =
+        new JpaCapabilityStatementProvider(
+            server, systemDao, storageSettings, searchParamRegistry, validationSupport);
+    capabilities.setImplementationDescription("Consentry FHIR R4 server");
+    server.setServerConformanceProvider(capabilities);
 
-		pagingProvider.setDefaultPageSize(properties.defaultPageSize());
-		pagingProvider.setMaximumPageSize(properties.maxPageSize());
-		server.setPagingProvider(pagingProvider);
-		server.setDefaultResponseEncoding(EncodingEnum.JSON);
-		server.setServerAddressStrategy(
-				properties.publicUrl() == null || properties.publicUrl().isBlank()
-						? new IncomingRequestAddressStrategy()
-						: new HardcodedServerAddressStrategy(properties.publicUrl()));
+    pagingProvider.setDefaultPageSize(properties.defaultPageSize());
+    pagingProvider.setMaximumPageSize(properties.maxPageSize());
+    server.setPagingProvider(pagingProvider);
+    server.setDefaultResponseEncoding(EncodingEnum.JSON);
+    server.setServerAddressStrategy(
+        properties.publicUrl() == null || properties.publicUrl().isBlank()
+            ? new IncomingRequestAddressStrategy()
+            : new HardcodedServerAddressStrategy(properties.publicUrl()));
 
-		featureInterceptors.forEach(server::registerInterceptor);
-		server.registerInterceptor(new ResponseHighlighterInterceptor());
-		server.registerInterceptor(new OpenApiInterceptor());
-		return server;
-	}
+    featureInterceptors.forEach(server::registerInterceptor);
+    server.registerInterceptor(new ResponseHighlighterInterceptor());
+    server.registerInterceptor(new OpenApiInterceptor());
+    return server;
+  }
 
-	/** Whose record a resource belongs to; shared by scopes, consent and encryption. */
-	@Bean
-	PatientCompartment patientCompartment(ca.uhn.fhir.context.FhirContext fhir) {
-		return new PatientCompartment(fhir);
-	}
+  /** Whose record a resource belongs to; shared by scopes, consent and encryption. */
+  @Bean
+  PatientCompartment patientCompartment(ca.uhn.fhir.context.FhirContext fhir) {
+    return new PatientCompartment(fhir);
+  }
 
-	@Bean
-	ServletRegistrationBean<RestfulServer> fhirServlet(RestfulServer server) {
-		ServletRegistrationBean<RestfulServer> registration = new ServletRegistrationBean<>(server, FHIR_PATH + "/*");
-		registration.setName("fhir");
-		registration.setLoadOnStartup(1);
-		return registration;
-	}
+  @Bean
+  ServletRegistrationBean<RestfulServer> fhirServlet(RestfulServer server) {
+    ServletRegistrationBean<RestfulServer> registration =
+        new ServletRegistrationBean<>(server, FHIR_PATH + "/*");
+    registration.setName("fhir");
+    registration.setLoadOnStartup(1);
+    return registration;
+  }
 
-	@Bean
-	FilterRegistrationBean<RequestGuardFilter> requestGuardFilter(FhirProperties properties, RestfulServer server) {
-		FilterRegistrationBean<RequestGuardFilter> registration = new FilterRegistrationBean<>(
-				new RequestGuardFilter(server.getFhirContext(), properties.maxRequestSize().toBytes()));
-		registration.addUrlPatterns(FHIR_PATH + "/*");
-		registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
-		return registration;
-	}
+  @Bean
+  FilterRegistrationBean<RequestGuardFilter> requestGuardFilter(
+      FhirProperties properties, RestfulServer server) {
+    FilterRegistrationBean<RequestGuardFilter> registration =
+        new FilterRegistrationBean<>(
+            new RequestGuardFilter(server.getFhirContext(), properties.maxRequestSize().toBytes()));
+    registration.addUrlPatterns(FHIR_PATH + "/*");
+    registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
+    return registration;
+  }
 }

@@ -11,19 +11,22 @@ import org.hl7.fhir.instance.model.api.IIdType;
  */
 public final class NotFound {
 
-	private NotFound() {}
+  private NotFound() {}
 
-	/** The 404 for {@code Type/id} (the version, if any, is dropped: the answer is about the resource). */
-	public static ResourceNotFoundException of(IIdType id) {
-		return of(id.getResourceType(), id.getIdPart());
-	}
+  /**
+   * The 404 for {@code Type/id} (the version, if any, is dropped: the answer is about the
+   * resource).
+   */
+  public static ResourceNotFoundException of(IIdType id) {
+    return of(id.getResourceType(), id.getIdPart());
+  }
 
-	public static ResourceNotFoundException of(String resourceType, String idPart) {
-		return new ResourceNotFoundException(message(resourceType, idPart));
-	}
+  public static ResourceNotFoundException of(String resourceType, String idPart) {
+    return new ResourceNotFoundException(message(resourceType, idPart));
+  }
 
-	/** The diagnostics of the 404, for answers that are built rather than thrown (batch entries). */
-	public static String message(String resourceType, String idPart) {
-		return "Resource " + resourceType + "/" + idPart + " is not known";
-	}
+  /** The diagnostics of the 404, for answers that are built rather than thrown (batch entries). */
+  public static String message(String resourceType, String idPart) {
+    return "Resource " + resourceType + "/" + idPart + " is not known";
+  }
 }

@@ -14,17 +14,22 @@ import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
  */
 public final class OutcomeResponses {
 
-	private OutcomeResponses() {}
+  private OutcomeResponses() {}
 
-	public static void write(
-			HttpServletResponse response, FhirContext fhir, int status, IssueType code, String diagnostics)
-			throws IOException {
-		OperationOutcome outcome = new OperationOutcome();
-		outcome.addIssue().setSeverity(IssueSeverity.ERROR).setCode(code).setDiagnostics(diagnostics);
-		byte[] body = fhir.newJsonParser().encodeResourceToString(outcome).getBytes(StandardCharsets.UTF_8);
-		response.setStatus(status);
-		response.setContentType("application/fhir+json;charset=UTF-8");
-		response.setContentLength(body.length);
-		response.getOutputStream().write(body);
-	}
+  public static void write(
+      HttpServletResponse response,
+      FhirContext fhir,
+      int status,
+      IssueType code,
+      String diagnostics)
+      throws IOException {
+    OperationOutcome outcome = new OperationOutcome();
+    outcome.addIssue().setSeverity(IssueSeverity.ERROR).setCode(code).setDiagnostics(diagnostics);
+    byte[] body =
+        fhir.newJsonParser().encodeResourceToString(outcome).getBytes(StandardCharsets.UTF_8);
+    response.setStatus(status);
+    response.setContentType("application/fhir+json;charset=UTF-8");
+    response.setContentLength(body.length);
+    response.getOutputStream().write(body);
+  }
 }

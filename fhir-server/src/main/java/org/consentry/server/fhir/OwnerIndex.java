@@ -19,51 +19,54 @@ import org.hl7.fhir.r4.model.SearchParameter;
  */
 public final class OwnerIndex {
 
-	public static final String OWNER = "consentry-owner";
-	public static final String OWNER_LABEL = "consentry-owner-label";
-	public static final String NOBODY = "~nobody";
-	/** The names clients may not use: everything the server indexes for itself. */
-	public static final String PREFIX = "consentry-";
+  public static final String OWNER = "consentry-owner";
+  public static final String OWNER_LABEL = "consentry-owner-label";
+  public static final String NOBODY = "~nobody";
 
-	private static final String URL = "http://consentry.org/fhir/SearchParameter/";
+  /** The names clients may not use: everything the server indexes for itself. */
+  public static final String PREFIX = "consentry-";
 
-	private OwnerIndex() {}
+  private static final String URL = "http://consentry.org/fhir/SearchParameter/";
 
-	/** The token value of an owner and a label code; the label's system is the token's system. */
-	public static String ownerLabel(String owner, String code) {
-		return owner + "~" + code;
-	}
+  private OwnerIndex() {}
 
-	/** The values of {@value #OWNER} for a resource with these owners. */
-	static Set<String> ownerValues(Set<String> owners) {
-		return owners.isEmpty() ? Set.of(NOBODY) : owners;
-	}
+  /** The token value of an owner and a label code; the label's system is the token's system. */
+  public static String ownerLabel(String owner, String code) {
+    return owner + "~" + code;
+  }
 
-	/** The labels of {@value #OWNER_LABEL}: the resource's security labels. */
-	static List<Coding> labels(IBaseResource resource) {
-		return resource instanceof Resource r && r.hasMeta() ? r.getMeta().getSecurity() : List.of();
-	}
+  /** The values of {@value #OWNER} for a resource with these owners. */
+  static Set<String> ownerValues(Set<String> owners) {
+    return owners.isEmpty() ? Set.of(NOBODY) : owners;
+  }
 
-	/** The SearchParameter resources that declare the two indexes, stored at start-up. */
-	static List<SearchParameter> declarations() {
-		return List.of(
-				declaration(OWNER, "The patients a resource belongs to (computed by the server)."),
-				declaration(OWNER_LABEL, "Each owner of a resource with each of its security labels (computed by the"
-						+ " server)."));
-	}
+  /** The labels of {@value #OWNER_LABEL}: the resource's security labels. */
+  static List<Coding> labels(IBaseResource resource) {
+    return resource instanceof Resource r && r.hasMeta() ? r.getMeta().getSecurity() : List.of();
+  }
 
-	private static SearchParameter declaration(String code, String description) {
-		SearchParameter parameter = new SearchParameter();
-		parameter.setId(code);
-		parameter.setUrl(URL + code);
-		parameter.setName(code);
-		parameter.setCode(code);
-		parameter.setStatus(Enumerations.PublicationStatus.ACTIVE);
-		parameter.setType(Enumerations.SearchParamType.TOKEN);
-		parameter.addBase("Resource");
-		// never matches anything in a resource: the values come from OwnerIndexingExtractor
-		parameter.setExpression("Resource.meta.tag.where(system = '" + URL + code + "')");
-		parameter.setDescription(description);
-		return parameter;
-	}
+  /** The SearchParameter resources that declare the two indexes, stored at start-up. */
+  static List<SearchParameter> declarations() {
+    return List.of(
+        declaration(OWNER, "The patients a resource belongs to (computed by the server)."),
+        declaration(
+            OWNER_LABEL,
+            "Each owner of a resource with each of its security labels (computed by the"
+                + " server)."));
+  }
+
+  private static SearchParameter declaration(String code, String description) {
+    SearchParameter parameter = new SearchParameter();
+    parameter.setId(code);
+    parameter.setUrl(URL + code);
+    parameter.setName(code);
+    parameter.setCode(code);
+    parameter.setStatus(Enumerations.PublicationStatus.ACTIVE);
+    parameter.setType(Enumerations.SearchParamType.TOKEN);
+    parameter.addBase("Resource");
+    // never matches anything in a resource: the values come from OwnerIndexingExtractor
+    parameter.setExpression("Resource.meta.tag.where(system = '" + URL + code + "')");
+    parameter.setDescription(description);
+    return parameter;
+  }
 }

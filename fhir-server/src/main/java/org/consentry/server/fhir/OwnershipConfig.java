@@ -15,36 +15,43 @@ import org.springframework.context.event.ContextRefreshedEvent;
 import org.springframework.context.event.EventListener;
 
 /**
- * Whose record a resource is: lets {@link PatientCompartment} follow a Binary's security context
- * to the resource it names, and keeps the {@link OwnerIndex} search indexes.
+ * Whose record a resource is: lets {@link PatientCompartment} follow a Binary's security context to
+ * the resource it names, and keeps the {@link OwnerIndex} search indexes.
  */
 @Configuration(proxyBeanMethods = false)
 class OwnershipConfig {
 
-	@Bean
-	ServerReader serverReader(DaoRegistry daos, PatientCompartment compartment) {
-		ServerReader reader = new ServerReader(daos);
-		compartment.readReferencesWith(reader);
-		return reader;
-	}
+  @Bean
+  ServerReader serverReader(DaoRegistry daos, PatientCompartment compartment) {
+    ServerReader reader = new ServerReader(daos);
+    compartment.readReferencesWith(reader);
+    return reader;
+  }
 
-	/** HAPI's index extraction with the owner indexes added; replaces HAPI's own extractor bean. */
-	@Bean
-	@Primary
-	ISearchParamExtractor ownerIndexingExtractor(
-			PatientCompartment compartment, PartitionSettings partitions, @Lazy ISearchParamRegistry registry) {
-		return new OwnerIndexingExtractor(compartment, partitions, registry);
-	}
+  /** HAPI's index extraction with the owner indexes added; replaces HAPI's own extractor bean. */
+  @Bean
+  @Primary
+  ISearchParamExtractor ownerIndexingExtractor(
+      PatientCompartment compartment,
+      PartitionSettings partitions,
+      @Lazy ISearchParamRegistry registry) {
+    return new OwnerIndexingExtractor(compartment, partitions, registry);
+  }
 
-	@Bean
-	OwnerIndexDeclarations ownerIndexDeclarations(FhirContext fhir, DaoRegistry daos, ISearchParamRegistry registry,
-			IJobCoordinator jobs, DataSource dataSource, PatientCompartment compartment) {
-		return new OwnerIndexDeclarations(fhir, daos, registry, jobs, dataSource, compartment);
-	}
+  @Bean
+  OwnerIndexDeclarations ownerIndexDeclarations(
+      FhirContext fhir,
+      DaoRegistry daos,
+      ISearchParamRegistry registry,
+      IJobCoordinator jobs,
+      DataSource dataSource,
+      PatientCompartment compartment) {
+    return new OwnerIndexDeclarations(fhir, daos, registry, jobs, dataSource, compartment);
+  }
 
-	/** Before the first search: the owner indexes are declared (and existing data indexed once). */
-	@EventListener(ContextRefreshedEvent.class)
-	void declareOwnerIndexes(ContextRefreshedEvent event) {
-		event.getApplicationContext().getBean(OwnerIndexDeclarations.class).store();
-	}
+  /** Before the first search: the owner indexes are declared (and existing data indexed once). */
+  @EventListener(ContextRefreshedEvent.class)
+  void declareOwnerIndexes(ContextRefreshedEvent event) {
+    event.getApplicationContext().getBean(OwnerIndexDeclarations.class).store();
+  }
 }

@@ -4,8 +4,8 @@ package org.consentry.server.fhir;
  * The order of the request pipeline, in one place. A FHIR request passes, in this order:
  *
  * <ol>
- *   <li>servlet filters: the access token becomes a {@code Requester} (401/403/503 otherwise),
- *       then the request guard (body size, XML declarations);
+ *   <li>servlet filters: the access token becomes a {@code Requester} (401/403/503 otherwise), then
+ *       the request guard (body size, XML declarations);
  *   <li>{@link #DOOR}: the allow-list of interactions, operations and parameters per requester
  *       kind; instance-level requests only for instances the requester may see; pages only for
  *       their requester; writes by id only to visible targets;
@@ -15,11 +15,11 @@ package org.consentry.server.fhir;
  *       and the requester's consent view of the searched type added to the search, so that the
  *       database pages and counts only what consent lets through;
  *   <li>HAPI runs the interaction; writes pass labelling, then encryption (storage hooks);
- *   <li>{@link #CONSENT}: the decision step for every resource that would leave the server
- *       (HAPI's consent hooks: scope and Consents), and {@link #CONSENT_RULES} for the
- *       request-level rules (conditional writes, Consent writers, emergency access); {@link #WRITE_REFERENCES}:
- *       references in what non-system requesters write resolve only to what they may see;
- *       {@link #EXPORT_JOBS}: export kick-off rules, and jobs for their requester only;
+ *   <li>{@link #CONSENT}: the decision step for every resource that would leave the server (HAPI's
+ *       consent hooks: scope and Consents), and {@link #CONSENT_RULES} for the request-level rules
+ *       (conditional writes, Consent writers, emergency access); {@link #WRITE_REFERENCES}:
+ *       references in what non-system requesters write resolve only to what they may see; {@link
+ *       #EXPORT_JOBS}: export kick-off rules, and jobs for their requester only;
  *   <li>{@link #EXPORT_FILES}: export files for their requester only;
  *   <li>{@link #DECRYPTION}: decryption of what will be shown, after consent;
  *   <li>{@link #ANSWERS}: errors and batch entries answered so that hidden looks absent, and no
@@ -30,17 +30,17 @@ package org.consentry.server.fhir;
  */
 public final class Pipeline {
 
-	public static final int DOOR = 0;
-	public static final int SCOPES = 10;
-	public static final int NARROWING = 20;
-	public static final int CONSENT_VIEW = 25;
-	public static final int CONSENT = 30;
-	public static final int CONSENT_RULES = 40;
-	public static final int EXPORT_JOBS = 42;
-	public static final int WRITE_REFERENCES = 45;
-	public static final int EXPORT_FILES = 50;
-	public static final int DECRYPTION = 1000;
-	public static final int ANSWERS = 2000;
+  public static final int DOOR = 0;
+  public static final int SCOPES = 10;
+  public static final int NARROWING = 20;
+  public static final int CONSENT_VIEW = 25;
+  public static final int CONSENT = 30;
+  public static final int CONSENT_RULES = 40;
+  public static final int EXPORT_JOBS = 42;
+  public static final int WRITE_REFERENCES = 45;
+  public static final int EXPORT_FILES = 50;
+  public static final int DECRYPTION = 1000;
+  public static final int ANSWERS = 2000;
 
-	private Pipeline() {}
+  private Pipeline() {}
 }

@@ -15,23 +15,29 @@ import org.hl7.fhir.instance.model.api.IIdType;
  */
 public final class ServerReader implements PatientCompartment.ReferenceReader {
 
-	private final DaoRegistry daos;
+  private final DaoRegistry daos;
 
-	public ServerReader(DaoRegistry daos) {
-		this.daos = daos;
-	}
+  public ServerReader(DaoRegistry daos) {
+    this.daos = daos;
+  }
 
-	/** The current version of {@code Type/id}; empty if the type is not stored here, or the resource is missing or deleted. */
-	@Override
-	public Optional<IBaseResource> read(IIdType id) {
-		if (!id.hasResourceType() || !id.hasIdPart() || !daos.isResourceTypeSupported(id.getResourceType())) {
-			return Optional.empty();
-		}
-		try {
-			return Optional.of(daos.getResourceDao(id.getResourceType())
-					.read(id.toUnqualifiedVersionless(), new SystemRequestDetails()));
-		} catch (ResourceNotFoundException | ResourceGoneException e) {
-			return Optional.empty();
-		}
-	}
+  /**
+   * The current version of {@code Type/id}; empty if the type is not stored here, or the resource
+   * is missing or deleted.
+   */
+  @Override
+  public Optional<IBaseResource> read(IIdType id) {
+    if (!id.hasResourceType()
+        || !id.hasIdPart()
+        || !daos.isResourceTypeSupported(id.getResourceType())) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(
+          daos.getResourceDao(id.getResourceType())
+              .read(id.toUnqualifiedVersionless(), new SystemRequestDetails()));
+    } catch (ResourceNotFoundException | ResourceGoneException e) {
+      return Optional.empty();
+    }
+  }
 }

@@ -16,8 +16,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Every request under {@code /fhir} needs a valid access token, except the CapabilityStatement,
- * SMART discovery and the OpenAPI description. The token is checked locally (no call to
- * Keycloak), and the {@link Requester} derived from it is kept on the request for HAPI.
+ * SMART discovery and the OpenAPI description. The token is checked locally (no call to Keycloak),
+ * and the {@link Requester} derived from it is kept on the request for HAPI.
  *
  * <p>401 with {@code WWW-Authenticate: Bearer error="invalid_token"} when the token is missing or
  * invalid; 403 when it is valid but names no requester; 503 when the signing keys cannot be
@@ -25,65 +25,74 @@ import org.springframework.web.filter.OncePerRequestFilter;
  */
 final class BearerTokenFilter extends OncePerRequestFilter {
 
-	private static final Logger log = LoggerFactory.getLogger(BearerTokenFilter.class);
-	private static final Set<String> OPEN = Set.of("/metadata", "/.well-known/smart-configuration", "/api-docs");
+  private static final Logger log = LoggerFactory.getLogger(BearerTokenFilter.class);
+  private static final Set<String> OPEN =
+      Set.of("/metadata", "/.well-known/smart-configuration", "/api-docs");
 
-	private final AccessTokenVerifier verifier;
-	private final FhirContext fhir;
-	private final String contextPrefix;
+  private final AccessTokenVerifier verifier;
+  private final FhirContext fhir;
+  private final String contextPrefix;
 
-	BearerTokenFilter(AccessTokenVerifier verifier, FhirContext fhir, String fhirPath) {
-		this.verifier = verifier;
-		this.fhir = fhir;
-		this.contextPrefix = fhirPath;
-	}
+  BearerTokenFilter(AccessTokenVerifier verifier, FhirContext fhir, String fhirPath) {
+    this.verifier = verifier;
+    this.fhir = fhir;
+    this.contextPrefix = fhirPath;
+  }
 
-	@Override
-	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
-			throws ServletException, IOException {
-		String path = request.getRequestURI().substring(request.getContextPath().length());
-		String sub = path.startsWith(contextPrefix) ? path.substring(contextPrefix.length()) : path;
-		if (isOpen(sub, request.getMethod())) {
-			chain.doFilter(request, response);
-			return;
-		}
-		String header = request.getHeader("Authorization");
-		if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7) || header.length() <= 7) {
-			unauthorized(response, "an access token is required: send Authorization: Bearer <token>"
-					+ " (./consentry token USERNAME prints one)");
-			return;
-		}
-		Requester requester;
-		try {
-			requester = RequesterFactory.from(verifier.verify(header.substring(7).trim()),
-					request.getHeader(RequesterFactory.PURPOSE_HEADER));
-		} catch (InvalidTokenException e) {
-			unauthorized(response, e.getMessage());
-			return;
-		} catch (RequesterFactory.RequesterException e) {
-			IssueType type = e.status() == 400 ? IssueType.VALUE : IssueType.FORBIDDEN;
-			OutcomeResponses.write(response, fhir, e.status(), type, e.getMessage());
-			return;
-		} catch (IdentityProviderUnavailableException e) {
-			log.warn("{}", e.getMessage());
-			OutcomeResponses.write(response, fhir, 503, IssueType.TRANSIENT, e.getMessage());
-			return;
-		}
-		Requesters.set(request, requester);
-		chain.doFilter(request, response);
-	}
+  @Override
+  protected void doFilterInternal(
+      HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+      throws ServletException, IOException {
+    String path = request.getRequestURI().substring(request.getContextPath().length());
+    String sub = path.startsWith(contextPrefix) ? path.substring(contextPrefix.length()) : path;
+    if (isOpen(sub, request.getMethod())) {
+      chain.doFilter(request, response);
+      return;
+    }
+    String header = request.getHeader("Authorization");
+    if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7) || header.length() <= 7) {
+      unauthorized(
+          response,
+          "an access token is required: send Authorization: Bearer <token>"
+              + " (./consentry token USERNAME prints one)");
+      return;
+    }
+    Requester requester;
+    try {
+      requester =
+          RequesterFactory.from(
+              verifier.verify(header.substring(7).trim()),
+              request.getHeader(RequesterFactory.PURPOSE_HEADER));
+    } catch (InvalidTokenException e) {
+      unauthorized(response, e.getMessage());
+      return;
+    } catch (RequesterFactory.RequesterException e) {
+      IssueType type = e.status() == 400 ? IssueType.VALUE : IssueType.FORBIDDEN;
+      OutcomeResponses.write(response, fhir, e.status(), type, e.getMessage());
+      return;
+    } catch (IdentityProviderUnavailableException e) {
+      log.warn("{}", e.getMessage());
+      OutcomeResponses.write(response, fhir, 503, IssueType.TRANSIENT, e.getMessage());
+      return;
+    }
+    Requesters.set(request, requester);
+    chain.doFilter(request, response);
+  }
 
-	private static boolean isOpen(String sub, String method) {
-		if (!"GET".equals(method) && !"HEAD".equals(method) && !"OPTIONS".equals(method)) {
-			return false;
-		}
-		return OPEN.contains(sub) || sub.startsWith("/swagger-ui");
-	}
+  private static boolean isOpen(String sub, String method) {
+    if (!"GET".equals(method) && !"HEAD".equals(method) && !"OPTIONS".equals(method)) {
+      return false;
+    }
+    return OPEN.contains(sub) || sub.startsWith("/swagger-ui");
+  }
 
-	private void unauthorized(HttpServletResponse response, String description) throws IOException {
-		String quoted = description.replace("\\", "\\\\").replace("\"", "'");
-		response.setHeader("WWW-Authenticate",
-				"Bearer realm=\"consentry\", error=\"invalid_token\", error_description=\"" + quoted + "\"");
-		OutcomeResponses.write(response, fhir, 401, IssueType.LOGIN, description);
-	}
+  private void unauthorized(HttpServletResponse response, String description) throws IOException {
+    String quoted = description.replace("\\", "\\\\").replace("\"", "'");
+    response.setHeader(
+        "WWW-Authenticate",
+        "Bearer realm=\"consentry\", error=\"invalid_token\", error_description=\""
+            + quoted
+            + "\"");
+    OutcomeResponses.write(response, fhir, 401, IssueType.LOGIN, description);
+  }
 }

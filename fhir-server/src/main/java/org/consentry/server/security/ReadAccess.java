@@ -10,8 +10,8 @@ import org.hl7.fhir.r4.model.Binary;
 import org.hl7.fhir.r4.model.Identifier;
 
 /**
- * Whether a requester's scopes reach a resource that is about to be returned, the first part of
- * the decision step (consent follows for resources that belong to patients):
+ * Whether a requester's scopes reach a resource that is about to be returned, the first part of the
+ * decision step (consent follows for resources that belong to patients):
  *
  * <ul>
  *   <li>the type must be granted for read or search;
@@ -24,33 +24,40 @@ import org.hl7.fhir.r4.model.Identifier;
  */
 public final class ReadAccess {
 
-	/** The identifier system of a Binary's security context that binds it to one requester's subject. */
-	public static final String REQUESTER_SYSTEM = "urn:consentry:export-requester";
+  /**
+   * The identifier system of a Binary's security context that binds it to one requester's subject.
+   */
+  public static final String REQUESTER_SYSTEM = "urn:consentry:export-requester";
 
-	/** @param owners the resource's owners, as {@link PatientCompartment#owners} gives them */
-	public boolean scopesReach(Requester requester, IBaseResource resource, Set<String> owners) {
-		GrantedScopes scopes = GrantedScopes.of(requester.scopes());
-		String type = resource.fhirType();
-		Reach reach = max(scopes.reach(type, Interaction.READ), scopes.reach(type, Interaction.SEARCH));
-		if (reach == Reach.NONE) {
-			return false;
-		}
-		if (owners.isEmpty()) {
-			return requester.kind() == Requester.Kind.SYSTEM || DirectoryTypes.contains(type)
-					|| boundTo(requester, resource);
-		}
-		return reach == Reach.ANY || requester.patientId() != null && owners.contains(requester.patientId());
-	}
+  /**
+   * @param owners the resource's owners, as {@link PatientCompartment#owners} gives them
+   */
+  public boolean scopesReach(Requester requester, IBaseResource resource, Set<String> owners) {
+    GrantedScopes scopes = GrantedScopes.of(requester.scopes());
+    String type = resource.fhirType();
+    Reach reach = max(scopes.reach(type, Interaction.READ), scopes.reach(type, Interaction.SEARCH));
+    if (reach == Reach.NONE) {
+      return false;
+    }
+    if (owners.isEmpty()) {
+      return requester.kind() == Requester.Kind.SYSTEM
+          || DirectoryTypes.contains(type)
+          || boundTo(requester, resource);
+    }
+    return reach == Reach.ANY
+        || requester.patientId() != null && owners.contains(requester.patientId());
+  }
 
-	private static boolean boundTo(Requester requester, IBaseResource resource) {
-		if (!(resource instanceof Binary binary)) {
-			return false;
-		}
-		Identifier identifier = binary.getSecurityContext().getIdentifier();
-		return REQUESTER_SYSTEM.equals(identifier.getSystem()) && requester.subject().equals(identifier.getValue());
-	}
+  private static boolean boundTo(Requester requester, IBaseResource resource) {
+    if (!(resource instanceof Binary binary)) {
+      return false;
+    }
+    Identifier identifier = binary.getSecurityContext().getIdentifier();
+    return REQUESTER_SYSTEM.equals(identifier.getSystem())
+        && requester.subject().equals(identifier.getValue());
+  }
 
-	private static Reach max(Reach a, Reach b) {
-		return a.ordinal() >= b.ordinal() ? a : b;
-	}
+  private static Reach max(Reach a, Reach b) {
+    return a.ordinal() >= b.ordinal() ? a : b;
+  }
 }

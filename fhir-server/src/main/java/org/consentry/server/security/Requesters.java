@@ -8,45 +8,50 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.util.Optional;
 import org.consentry.consent.Requester;
 
-/** Where the {@link Requester} of a request lives: a request attribute set by {@link BearerTokenFilter}. */
+/**
+ * Where the {@link Requester} of a request lives: a request attribute set by {@link
+ * BearerTokenFilter}.
+ */
 public final class Requesters {
 
-	static final String ATTRIBUTE = Requester.class.getName();
+  static final String ATTRIBUTE = Requester.class.getName();
 
-	private Requesters() {}
+  private Requesters() {}
 
-	/**
-	 * The requester of a REST request, or empty for work the server does itself (start-up,
-	 * background jobs), which runs without an HTTP request.
-	 *
-	 * @throws AuthenticationException (401) for an HTTP request that reached HAPI without one,
-	 *     which would be a wiring fault: fail closed
-	 */
-	public static Optional<Requester> of(RequestDetails request) {
-		if (!(request instanceof ServletRequestDetails servlet) || servlet.getServletRequest() == null) {
-			return request == null ? Optional.empty()
-					: Optional.ofNullable((Requester) request.getUserData().get(ATTRIBUTE));
-		}
-		if (request.getRestOperationType() == RestOperationTypeEnum.METADATA) {
-			// the CapabilityStatement is open to all and holds no patient data
-			return Optional.empty();
-		}
-		Object requester = servlet.getServletRequest().getAttribute(ATTRIBUTE);
-		if (requester instanceof Requester r) {
-			return Optional.of(r);
-		}
-		throw new AuthenticationException("no authenticated requester on this request");
-	}
+  /**
+   * The requester of a REST request, or empty for work the server does itself (start-up, background
+   * jobs), which runs without an HTTP request.
+   *
+   * @throws AuthenticationException (401) for an HTTP request that reached HAPI without one, which
+   *     would be a wiring fault: fail closed
+   */
+  public static Optional<Requester> of(RequestDetails request) {
+    if (!(request instanceof ServletRequestDetails servlet)
+        || servlet.getServletRequest() == null) {
+      return request == null
+          ? Optional.empty()
+          : Optional.ofNullable((Requester) request.getUserData().get(ATTRIBUTE));
+    }
+    if (request.getRestOperationType() == RestOperationTypeEnum.METADATA) {
+      // the CapabilityStatement is open to all and holds no patient data
+      return Optional.empty();
+    }
+    Object requester = servlet.getServletRequest().getAttribute(ATTRIBUTE);
+    if (requester instanceof Requester r) {
+      return Optional.of(r);
+    }
+    throw new AuthenticationException("no authenticated requester on this request");
+  }
 
-	/**
-	 * Work the server does on someone's behalf without an HTTP request (a bulk export job) carries
-	 * that requester on its internal request details, so consent decides for them.
-	 */
-	public static void setOnInternalRequest(RequestDetails request, Requester requester) {
-		request.getUserData().put(ATTRIBUTE, requester);
-	}
+  /**
+   * Work the server does on someone's behalf without an HTTP request (a bulk export job) carries
+   * that requester on its internal request details, so consent decides for them.
+   */
+  public static void setOnInternalRequest(RequestDetails request, Requester requester) {
+    request.getUserData().put(ATTRIBUTE, requester);
+  }
 
-	static void set(HttpServletRequest request, Requester requester) {
-		request.setAttribute(ATTRIBUTE, requester);
-	}
+  static void set(HttpServletRequest request, Requester requester) {
+    request.setAttribute(ATTRIBUTE, requester);
+  }
 }

@@ -25,53 +25,65 @@ import org.springframework.core.annotation.Order;
 @EnableConfigurationProperties(SecurityProperties.class)
 class SecurityConfig {
 
-	private static final Logger log = LoggerFactory.getLogger(SecurityConfig.class);
-	private static final String FHIR_PATH = "/fhir";
+  private static final Logger log = LoggerFactory.getLogger(SecurityConfig.class);
+  private static final String FHIR_PATH = "/fhir";
 
-	@Bean
-	FilterRegistrationBean<Filter> bearerTokenFilter(SecurityProperties properties, FhirContext fhir) {
-		Filter filter;
-		if (properties.enabled()) {
-			filter = new BearerTokenFilter(new AccessTokenVerifier(properties), fhir, FHIR_PATH);
-		} else {
-			log.warn("consentry.security.enabled=false: token validation is OFF and every request acts as a local"
-					+ " system client. Never run like this with real data.");
-			Requester local = new Requester(Requester.Kind.SYSTEM, "local", null, null, null, Set.of(),
-					Set.of("system/*.*"), "TREAT", "local");
-			filter = (request, response, chain) -> {
-				request.setAttribute(Requesters.ATTRIBUTE, local);
-				chain.doFilter(request, response);
-			};
-		}
-		FilterRegistrationBean<Filter> registration = new FilterRegistrationBean<>(filter);
-		registration.addUrlPatterns(FHIR_PATH + "/*");
-		// before the request guard: an anonymous request is refused before its body is read
-		registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 5);
-		return registration;
-	}
+  @Bean
+  FilterRegistrationBean<Filter> bearerTokenFilter(
+      SecurityProperties properties, FhirContext fhir) {
+    Filter filter;
+    if (properties.enabled()) {
+      filter = new BearerTokenFilter(new AccessTokenVerifier(properties), fhir, FHIR_PATH);
+    } else {
+      log.warn(
+          "consentry.security.enabled=false: token validation is OFF and every request acts as a local"
+              + " system client. Never run like this with real data.");
+      Requester local =
+          new Requester(
+              Requester.Kind.SYSTEM,
+              "local",
+              null,
+              null,
+              null,
+              Set.of(),
+              Set.of("system/*.*"),
+              "TREAT",
+              "local");
+      filter =
+          (request, response, chain) -> {
+            request.setAttribute(Requesters.ATTRIBUTE, local);
+            chain.doFilter(request, response);
+          };
+    }
+    FilterRegistrationBean<Filter> registration = new FilterRegistrationBean<>(filter);
+    registration.addUrlPatterns(FHIR_PATH + "/*");
+    // before the request guard: an anonymous request is refused before its body is read
+    registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 5);
+    return registration;
+  }
 
-	@Bean
-	SmartDiscovery smartDiscovery(SecurityProperties properties) throws IOException {
-		return new SmartDiscovery(properties);
-	}
+  @Bean
+  SmartDiscovery smartDiscovery(SecurityProperties properties) throws IOException {
+    return new SmartDiscovery(properties);
+  }
 
-	@Bean
-	ServletRegistrationBean<SmartDiscovery> smartConfigurationServlet(SmartDiscovery discovery) {
-		ServletRegistrationBean<SmartDiscovery> registration =
-				new ServletRegistrationBean<>(discovery, FHIR_PATH + "/.well-known/smart-configuration");
-		registration.setName("smart-configuration");
-		return registration;
-	}
+  @Bean
+  ServletRegistrationBean<SmartDiscovery> smartConfigurationServlet(SmartDiscovery discovery) {
+    ServletRegistrationBean<SmartDiscovery> registration =
+        new ServletRegistrationBean<>(discovery, FHIR_PATH + "/.well-known/smart-configuration");
+    registration.setName("smart-configuration");
+    return registration;
+  }
 
-	@Bean
-	@Order(Pipeline.SCOPES)
-	SmartScopeInterceptor smartScopeInterceptor(PatientCompartment compartment) {
-		return new SmartScopeInterceptor(compartment);
-	}
+  @Bean
+  @Order(Pipeline.SCOPES)
+  SmartScopeInterceptor smartScopeInterceptor(PatientCompartment compartment) {
+    return new SmartScopeInterceptor(compartment);
+  }
 
-	@Bean
-	@Order(Pipeline.NARROWING)
-	PatientSearchNarrowing patientSearchNarrowing() {
-		return new PatientSearchNarrowing();
-	}
+  @Bean
+  @Order(Pipeline.NARROWING)
+  PatientSearchNarrowing patientSearchNarrowing() {
+    return new PatientSearchNarrowing();
+  }
 }

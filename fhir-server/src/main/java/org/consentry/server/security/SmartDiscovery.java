@@ -29,70 +29,91 @@ import org.keycloak.representations.idm.ClientScopeRepresentation;
 @Interceptor
 final class SmartDiscovery extends HttpServlet implements ServerInterceptor {
 
-	private static final String OAUTH_URIS = "http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris";
+  private static final String OAUTH_URIS =
+      "http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris";
 
-	private final SecurityProperties properties;
-	private final byte[] document;
+  private final SecurityProperties properties;
+  private final byte[] document;
 
-	SmartDiscovery(SecurityProperties properties) throws IOException {
-		this.properties = properties;
-		this.document = new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(configuration());
-	}
+  SmartDiscovery(SecurityProperties properties) throws IOException {
+    this.properties = properties;
+    this.document =
+        new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(configuration());
+  }
 
-	static List<String> scopes() {
-		return RealmProvisioner.definition().getClientScopes().stream()
-				.map(ClientScopeRepresentation::getName)
-				.filter(n -> n.contains("/") || n.equals("fhirUser"))
-				.toList();
-	}
+  static List<String> scopes() {
+    return RealmProvisioner.definition().getClientScopes().stream()
+        .map(ClientScopeRepresentation::getName)
+        .filter(n -> n.contains("/") || n.equals("fhirUser"))
+        .toList();
+  }
 
-	private Map<String, Object> configuration() {
-		Map<String, Object> c = new LinkedHashMap<>();
-		c.put("issuer", properties.issuer().toString());
-		c.put("jwks_uri", properties.effectiveJwksUri().toString());
-		c.put("authorization_endpoint", properties.endpoint("auth").toString());
-		c.put("token_endpoint", properties.endpoint("token").toString());
-		c.put("introspection_endpoint", properties.endpoint("token/introspect").toString());
-		c.put("revocation_endpoint", properties.endpoint("revoke").toString());
-		c.put("userinfo_endpoint", properties.endpoint("userinfo").toString());
-		c.put("token_endpoint_auth_methods_supported", List.of("client_secret_basic", "client_secret_post", "private_key_jwt"));
-		c.put("grant_types_supported", List.of("authorization_code", "client_credentials", "refresh_token"));
-		c.put("response_types_supported", List.of("code"));
-		c.put("code_challenge_methods_supported", List.of("S256"));
-		c.put("scopes_supported", scopes());
-		c.put("capabilities", List.of(
-				"launch-standalone", "client-public", "client-confidential-symmetric", "sso-openid-connect",
-				"context-standalone-patient", "permission-patient", "permission-user", "permission-v1", "permission-v2"));
-		return c;
-	}
+  private Map<String, Object> configuration() {
+    Map<String, Object> c = new LinkedHashMap<>();
+    c.put("issuer", properties.issuer().toString());
+    c.put("jwks_uri", properties.effectiveJwksUri().toString());
+    c.put("authorization_endpoint", properties.endpoint("auth").toString());
+    c.put("token_endpoint", properties.endpoint("token").toString());
+    c.put("introspection_endpoint", properties.endpoint("token/introspect").toString());
+    c.put("revocation_endpoint", properties.endpoint("revoke").toString());
+    c.put("userinfo_endpoint", properties.endpoint("userinfo").toString());
+    c.put(
+        "token_endpoint_auth_methods_supported",
+        List.of("client_secret_basic", "client_secret_post", "private_key_jwt"));
+    c.put(
+        "grant_types_supported",
+        List.of("authorization_code", "client_credentials", "refresh_token"));
+    c.put("response_types_supported", List.of("code"));
+    c.put("code_challenge_methods_supported", List.of("S256"));
+    c.put("scopes_supported", scopes());
+    c.put(
+        "capabilities",
+        List.of(
+            "launch-standalone",
+            "client-public",
+            "client-confidential-symmetric",
+            "sso-openid-connect",
+            "context-standalone-patient",
+            "permission-patient",
+            "permission-user",
+            "permission-v1",
+            "permission-v2"));
+    return c;
+  }
 
-	@Override
-	protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-		response.setContentType("application/json");
-		response.setHeader("Cache-Control", "max-age=300");
-		response.setContentLength(document.length);
-		response.getOutputStream().write(document);
-	}
+  @Override
+  protected void doGet(HttpServletRequest request, HttpServletResponse response)
+      throws IOException {
+    response.setContentType("application/json");
+    response.setHeader("Cache-Control", "max-age=300");
+    response.setContentLength(document.length);
+    response.getOutputStream().write(document);
+  }
 
-	@Hook(Pointcut.SERVER_CAPABILITY_STATEMENT_GENERATED)
-	public void addSecurity(IBaseConformance generated) {
-		if (!(generated instanceof CapabilityStatement statement) || statement.getRest().isEmpty()) {
-			return;
-		}
-		CapabilityStatementRestSecurityComponent security = statement.getRestFirstRep().getSecurity();
-		security.setCors(true);
-		CodeableConcept service = new CodeableConcept()
-				.setText("OAuth2 using SMART-on-FHIR profile (Keycloak); scopes v1 and v2");
-		service.addCoding()
-				.setSystem("http://terminology.hl7.org/CodeSystem/restful-security-service")
-				.setCode("SMART-on-FHIR");
-		security.addService(service);
-		Extension uris = security.addExtension().setUrl(OAUTH_URIS);
-		uris.addExtension("token", new UriType(properties.endpoint("token").toString()));
-		uris.addExtension("authorize", new UriType(properties.endpoint("auth").toString()));
-		uris.addExtension("introspect", new UriType(properties.endpoint("token/introspect").toString()));
-		uris.addExtension("revoke", new UriType(properties.endpoint("revoke").toString()));
-		security.setDescription("Every request needs a Keycloak access token (Authorization: Bearer), except metadata and"
-				+ " /.well-known/smart-configuration. Scopes: " + String.join(" ", scopes()));
-	}
+  @Hook(Pointcut.SERVER_CAPABILITY_STATEMENT_GENERATED)
+  public void addSecurity(IBaseConformance generated) {
+    if (!(generated instanceof CapabilityStatement statement) || statement.getRest().isEmpty()) {
+      return;
+    }
+    CapabilityStatementRestSecurityComponent security = statement.getRestFirstRep().getSecurity();
+    security.setCors(true);
+    CodeableConcept service =
+        new CodeableConcept()
+            .setText("OAuth2 using SMART-on-FHIR profile (Keycloak); scopes v1 and v2");
+    service
+        .addCoding()
+        .setSystem("http://terminology.hl7.org/CodeSystem/restful-security-service")
+        .setCode("SMART-on-FHIR");
+    security.addService(service);
+    Extension uris = security.addExtension().setUrl(OAUTH_URIS);
+    uris.addExtension("token", new UriType(properties.endpoint("token").toString()));
+    uris.addExtension("authorize", new UriType(properties.endpoint("auth").toString()));
+    uris.addExtension(
+        "introspect", new UriType(properties.endpoint("token/introspect").toString()));
+    uris.addExtension("revoke", new UriType(properties.endpoint("revoke").toString()));
+    security.setDescription(
+        "Every request needs a Keycloak access token (Authorization: Bearer), except metadata and"
+            + " /.well-known/smart-configuration. Scopes: "
+            + String.join(" ", scopes()));
+  }
 }

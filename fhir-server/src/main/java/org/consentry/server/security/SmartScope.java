@@ -20,51 +20,56 @@ import java.util.regex.Pattern;
  */
 public record SmartScope(Context context, String resourceType, Set<Interaction> interactions) {
 
-	/** {@code patient/}: the patient in context; {@code user/}: what the user may see; {@code system/}: a backend. */
-	public enum Context {
-		PATIENT,
-		USER,
-		SYSTEM
-	}
+  /**
+   * {@code patient/}: the patient in context; {@code user/}: what the user may see; {@code
+   * system/}: a backend.
+   */
+  public enum Context {
+    PATIENT,
+    USER,
+    SYSTEM
+  }
 
-	private static final Pattern SCOPE =
-			Pattern.compile("(patient|user|system)/(\\*|[A-Z][A-Za-z]+)\\.(read|write|\\*|[cruds]+)");
+  private static final Pattern SCOPE =
+      Pattern.compile("(patient|user|system)/(\\*|[A-Z][A-Za-z]+)\\.(read|write|\\*|[cruds]+)");
 
-	/** The scope a string names, or empty if it is not a resource scope (openid, profile, ...). */
-	public static Optional<SmartScope> parse(String scope) {
-		Matcher m = SCOPE.matcher(scope);
-		if (!m.matches()) {
-			return Optional.empty();
-		}
-		Set<Interaction> interactions = switch (m.group(3)) {
-			case "read" -> EnumSet.of(Interaction.READ, Interaction.SEARCH);
-			case "write" -> EnumSet.of(Interaction.CREATE, Interaction.UPDATE, Interaction.DELETE);
-			case "*" -> EnumSet.allOf(Interaction.class);
-			default -> v2(m.group(3));
-		};
-		if (interactions == null) {
-			return Optional.empty();
-		}
-		Context context = Context.valueOf(m.group(1).toUpperCase(java.util.Locale.ROOT));
-		return Optional.of(new SmartScope(context, m.group(2), interactions));
-	}
+  /** The scope a string names, or empty if it is not a resource scope (openid, profile, ...). */
+  public static Optional<SmartScope> parse(String scope) {
+    Matcher m = SCOPE.matcher(scope);
+    if (!m.matches()) {
+      return Optional.empty();
+    }
+    Set<Interaction> interactions =
+        switch (m.group(3)) {
+          case "read" -> EnumSet.of(Interaction.READ, Interaction.SEARCH);
+          case "write" -> EnumSet.of(Interaction.CREATE, Interaction.UPDATE, Interaction.DELETE);
+          case "*" -> EnumSet.allOf(Interaction.class);
+          default -> v2(m.group(3));
+        };
+    if (interactions == null) {
+      return Optional.empty();
+    }
+    Context context = Context.valueOf(m.group(1).toUpperCase(java.util.Locale.ROOT));
+    return Optional.of(new SmartScope(context, m.group(2), interactions));
+  }
 
-	/** v2 letters must appear in the order c, r, u, d, s, each at most once. */
-	private static Set<Interaction> v2(String letters) {
-		Set<Interaction> result = EnumSet.noneOf(Interaction.class);
-		int last = -1;
-		for (char letter : letters.toCharArray()) {
-			Interaction interaction = Interaction.ofLetter(letter);
-			if (interaction == null || interaction.ordinal() <= last) {
-				return null;
-			}
-			last = interaction.ordinal();
-			result.add(interaction);
-		}
-		return result;
-	}
+  /** v2 letters must appear in the order c, r, u, d, s, each at most once. */
+  private static Set<Interaction> v2(String letters) {
+    Set<Interaction> result = EnumSet.noneOf(Interaction.class);
+    int last = -1;
+    for (char letter : letters.toCharArray()) {
+      Interaction interaction = Interaction.ofLetter(letter);
+      if (interaction == null || interaction.ordinal() <= last) {
+        return null;
+      }
+      last = interaction.ordinal();
+      result.add(interaction);
+    }
+    return result;
+  }
 
-	boolean covers(String type, Interaction interaction) {
-		return interactions.contains(interaction) && ("*".equals(resourceType) || resourceType.equals(type));
-	}
+  boolean covers(String type, Interaction interaction) {
+    return interactions.contains(interaction)
+        && ("*".equals(resourceType) || resourceType.equals(type));
+  }
 }

@@ -5,8 +5,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * Where FHIR data is stored ({@code consentry.db.*}, or {@code CONSENTRY_DB_URL},
- * {@code CONSENTRY_DB_USERNAME}, {@code CONSENTRY_DB_PASSWORD} in the environment).
+ * Where FHIR data is stored ({@code consentry.db.*}, or {@code CONSENTRY_DB_URL}, {@code
+ * CONSENTRY_DB_USERNAME}, {@code CONSENTRY_DB_PASSWORD} in the environment).
  *
  * @param url JDBC URL of a PostgreSQL database; blank means an embedded PostgreSQL kept under
  *     {@code dataDir}
@@ -17,18 +17,24 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  */
 @ConfigurationProperties("consentry.db")
 record DatabaseProperties(
-		String url,
-		String username,
-		String password,
-		Path dataDir,
-		@DefaultValue("20") int maxPoolSize) {
+    String url,
+    String username,
+    String password,
+    Path dataDir,
+    @DefaultValue("20") int maxPoolSize) {
 
-	boolean embedded() {
-		return url == null || url.isBlank();
-	}
+  boolean embedded() {
+    return url == null || url.isBlank();
+  }
 
-	@Override
-	public String toString() {
-		return "DatabaseProperties[url=" + url + ", username=" + username + ", dataDir=" + dataDir + "]";
-	}
+  @Override
+  public String toString() {
+    return "DatabaseProperties[url="
+        + url
+        + ", username="
+        + username
+        + ", dataDir="
+        + dataDir
+        + "]";
+  }
 }

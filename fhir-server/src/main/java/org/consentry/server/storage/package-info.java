@@ -1,2 +1,5 @@
-/** Which database the server stores FHIR data in: an embedded PostgreSQL by default, or a configured one. */
+/**
+ * Which database the server stores FHIR data in: an embedded PostgreSQL by default, or a configured
+ * one.
+ */
 package org.consentry.server.storage;

@@ -12,31 +12,31 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Stores the bundled CodeSystems, ValueSets and ConceptMap in HAPI's terminology store, where
- * {@code $lookup}, {@code $validate-code}, {@code $expand}, {@code $subsumes} and
- * {@code $translate} find them. Idempotent: each is written by its fixed id, and an unchanged
- * resource makes no new version.
+ * {@code $lookup}, {@code $validate-code}, {@code $expand}, {@code $subsumes} and {@code
+ * $translate} find them. Idempotent: each is written by its fixed id, and an unchanged resource
+ * makes no new version.
  */
 final class BundledTerminology {
 
-	private static final Logger log = LoggerFactory.getLogger(BundledTerminology.class);
+  private static final Logger log = LoggerFactory.getLogger(BundledTerminology.class);
 
-	private final DaoRegistry daos;
+  private final DaoRegistry daos;
 
-	BundledTerminology(DaoRegistry daos) {
-		this.daos = daos;
-	}
+  BundledTerminology(DaoRegistry daos) {
+    this.daos = daos;
+  }
 
-	@SuppressWarnings({"unchecked", "rawtypes"})
-	void store() {
-		Terminology bundled = Terminology.bundled();
-		List<Resource> resources = new ArrayList<>();
-		resources.addAll(bundled.codeSystems());
-		resources.addAll(bundled.valueSets());
-		resources.addAll(bundled.conceptMaps());
-		for (Resource resource : resources) {
-			IFhirResourceDao dao = daos.getResourceDao(resource.fhirType());
-			dao.update(resource, new SystemRequestDetails());
-		}
-		log.info("Bundled terminology stored: {} resources", resources.size());
-	}
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  void store() {
+    Terminology bundled = Terminology.bundled();
+    List<Resource> resources = new ArrayList<>();
+    resources.addAll(bundled.codeSystems());
+    resources.addAll(bundled.valueSets());
+    resources.addAll(bundled.conceptMaps());
+    for (Resource resource : resources) {
+      IFhirResourceDao dao = daos.getResourceDao(resource.fhirType());
+      dao.update(resource, new SystemRequestDetails());
+    }
+    log.info("Bundled terminology stored: {} resources", resources.size());
+  }
 }

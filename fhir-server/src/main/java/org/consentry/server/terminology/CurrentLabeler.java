@@ -17,59 +17,72 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The labeler in force: built from every stored ValueSet that declares a sensitivity category
- * (the bundled ones and those an operator uploaded), and rebuilt when one of them changes, so an
- * upload takes effect on the next write without a restart.
+ * The labeler in force: built from every stored ValueSet that declares a sensitivity category (the
+ * bundled ones and those an operator uploaded), and rebuilt when one of them changes, so an upload
+ * takes effect on the next write without a restart.
  *
- * <p>The labeler itself is immutable; swapping it is one atomic write. This node rebuilds after
- * its own commits; other nodes of a cluster do not learn of the change yet.
+ * <p>The labeler itself is immutable; swapping it is one atomic write. This node rebuilds after its
+ * own commits; other nodes of a cluster do not learn of the change yet.
  */
 final class CurrentLabeler {
 
-	private static final Logger log = LoggerFactory.getLogger(CurrentLabeler.class);
+  private static final Logger log = LoggerFactory.getLogger(CurrentLabeler.class);
 
-	private final DaoRegistry daos;
-	private final AtomicReference<SensitivityLabeler> current =
-			new AtomicReference<>(Terminology.bundled().labeler());
+  private final DaoRegistry daos;
+  private final AtomicReference<SensitivityLabeler> current =
+      new AtomicReference<>(Terminology.bundled().labeler());
 
-	CurrentLabeler(DaoRegistry daos) {
-		this.daos = daos;
-	}
+  CurrentLabeler(DaoRegistry daos) {
+    this.daos = daos;
+  }
 
-	SensitivityLabeler get() {
-		return current.get();
-	}
+  SensitivityLabeler get() {
+    return current.get();
+  }
 
-	/** Uses a just-committed sensitivity value set from now on (replacing one with the same URL). */
-	void add(ValueSet valueSet) {
-		current.updateAndGet(labeler -> labeler.withValueSet(valueSet));
-	}
+  /** Uses a just-committed sensitivity value set from now on (replacing one with the same URL). */
+  void add(ValueSet valueSet) {
+    current.updateAndGet(labeler -> labeler.withValueSet(valueSet));
+  }
 
-	/** Rebuilds on another thread, in a transaction of its own (after a sensitivity value set was deleted). */
-	void rebuildLater() {
-		CompletableFuture.runAsync(this::rebuild).exceptionally(e -> {
-			log.error("Could not rebuild the sensitivity labeler", e);
-			return null;
-		});
-	}
+  /**
+   * Rebuilds on another thread, in a transaction of its own (after a sensitivity value set was
+   * deleted).
+   */
+  void rebuildLater() {
+    CompletableFuture.runAsync(this::rebuild)
+        .exceptionally(
+            e -> {
+              log.error("Could not rebuild the sensitivity labeler", e);
+              return null;
+            });
+  }
 
-	/** Rebuilds from the stored sensitivity value sets; a stored one that no longer validates is skipped and logged. */
-	void rebuild() {
-		List<ValueSet> valueSets = new ArrayList<>(Terminology.bundled().valueSets());
-		IFhirResourceDao<ValueSet> dao = daos.getResourceDao(ValueSet.class);
-		IBundleProvider stored = dao.search(SearchParameterMap.newSynchronous(), new SystemRequestDetails());
-		for (IBaseResource resource : stored.getAllResources()) {
-			ValueSet valueSet = (ValueSet) resource;
-			try {
-				if (Terminology.declaredCategory(valueSet).isPresent()) {
-					Terminology.labeler(List.of(valueSet)); // validates it alone, so one bad upload cannot block the rest
-					valueSets.add(valueSet);
-				}
-			} catch (IllegalArgumentException e) {
-				log.warn("Stored ValueSet {} is not used for labelling: {}", valueSet.getIdElement().toUnqualifiedVersionless(), e.getMessage());
-			}
-		}
-		current.set(Terminology.labeler(valueSets));
-		log.info("Sensitivity labeler built from {} value sets", valueSets.size());
-	}
+  /**
+   * Rebuilds from the stored sensitivity value sets; a stored one that no longer validates is
+   * skipped and logged.
+   */
+  void rebuild() {
+    List<ValueSet> valueSets = new ArrayList<>(Terminology.bundled().valueSets());
+    IFhirResourceDao<ValueSet> dao = daos.getResourceDao(ValueSet.class);
+    IBundleProvider stored =
+        dao.search(SearchParameterMap.newSynchronous(), new SystemRequestDetails());
+    for (IBaseResource resource : stored.getAllResources()) {
+      ValueSet valueSet = (ValueSet) resource;
+      try {
+        if (Terminology.declaredCategory(valueSet).isPresent()) {
+          Terminology.labeler(
+              List.of(valueSet)); // validates it alone, so one bad upload cannot block the rest
+          valueSets.add(valueSet);
+        }
+      } catch (IllegalArgumentException e) {
+        log.warn(
+            "Stored ValueSet {} is not used for labelling: {}",
+            valueSet.getIdElement().toUnqualifiedVersionless(),
+            e.getMessage());
+      }
+    }
+    current.set(Terminology.labeler(valueSets));
+    log.info("Sensitivity labeler built from {} value sets", valueSets.size());
+  }
 }

@@ -15,33 +15,37 @@ import org.springframework.context.event.EventListener;
 @Configuration(proxyBeanMethods = false)
 class TerminologyConfig {
 
-	@Bean
-	CurrentLabeler currentLabeler(DaoRegistry daos) {
-		return new CurrentLabeler(daos);
-	}
+  @Bean
+  CurrentLabeler currentLabeler(DaoRegistry daos) {
+    return new CurrentLabeler(daos);
+  }
 
-	@Bean
-	SensitivityLabelingInterceptor sensitivityLabelingInterceptor(
-			CurrentLabeler labeler, TerminologyProperties properties, IInterceptorService interceptors) {
-		SensitivityLabelingInterceptor interceptor = new SensitivityLabelingInterceptor(labeler, properties.labeling());
-		interceptors.registerInterceptor(interceptor);
-		return interceptor;
-	}
+  @Bean
+  SensitivityLabelingInterceptor sensitivityLabelingInterceptor(
+      CurrentLabeler labeler, TerminologyProperties properties, IInterceptorService interceptors) {
+    SensitivityLabelingInterceptor interceptor =
+        new SensitivityLabelingInterceptor(labeler, properties.labeling());
+    interceptors.registerInterceptor(interceptor);
+    return interceptor;
+  }
 
-	@Bean(destroyMethod = "shutdown")
-	RelabelOperations relabelOperations(DaoRegistry daos, CurrentLabeler labeler) {
-		return new RelabelOperations(() -> new RelabelJob(daos, labeler::get));
-	}
+  @Bean(destroyMethod = "shutdown")
+  RelabelOperations relabelOperations(DaoRegistry daos, CurrentLabeler labeler) {
+    return new RelabelOperations(() -> new RelabelJob(daos, labeler::get));
+  }
 
-	@Bean
-	BundledTerminology bundledTerminology(DaoRegistry daos) {
-		return new BundledTerminology(daos);
-	}
+  @Bean
+  BundledTerminology bundledTerminology(DaoRegistry daos) {
+    return new BundledTerminology(daos);
+  }
 
-	/** Once the server is wired: store the bundled terminology, then build the labeler from what is stored. */
-	@EventListener(ContextRefreshedEvent.class)
-	void loadTerminology(ContextRefreshedEvent event) {
-		event.getApplicationContext().getBean(BundledTerminology.class).store();
-		event.getApplicationContext().getBean(CurrentLabeler.class).rebuild();
-	}
+  /**
+   * Once the server is wired: store the bundled terminology, then build the labeler from what is
+   * stored.
+   */
+  @EventListener(ContextRefreshedEvent.class)
+  void loadTerminology(ContextRefreshedEvent event) {
+    event.getApplicationContext().getBean(BundledTerminology.class).store();
+    event.getApplicationContext().getBean(CurrentLabeler.class).rebuild();
+  }
 }

@@ -11,25 +11,38 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * Command lines of {@code user} and {@code keycloak ehr-purpose} that are refused before Keycloak is
- * asked anything (it is not running here: a command that got that far would exit 2 with "cannot
+ * Command lines of {@code user} and {@code keycloak ehr-purpose} that are refused before Keycloak
+ * is asked anything (it is not running here: a command that got that far would exit 2 with "cannot
  * reach Keycloak" instead of its usage).
  */
 class UserCommandTest {
 
-	private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-	private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
-	private int run(String... args) {
-		Map<String, String> env = Map.of("CONSENTRY_KEYCLOAK_URL", "http://127.0.0.1:1",
-				"CONSENTRY_KEYCLOAK_ADMIN_PASSWORD", "unused", "CONSENTRY_HOME", System.getProperty("java.io.tmpdir"));
-		CliCommand.Context context = new CliCommand.Context(new PrintStream(out, true, StandardCharsets.UTF_8),
-				new PrintStream(err, true, StandardCharsets.UTF_8), env, false);
-		return ConsentryCli.run(List.of(args), context);
-	}
+  private int run(String... args) {
+    Map<String, String> env =
+        Map.of(
+            "CONSENTRY_KEYCLOAK_URL",
+            "http://127.0.0.1:1",
+            "CONSENTRY_KEYCLOAK_ADMIN_PASSWORD",
+            "unused",
+            "CONSENTRY_HOME",
+            System.getProperty("java.io.tmpdir"));
+    CliCommand.Context context =
+        new CliCommand.Context(
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8),
+            env,
+            false);
+    return ConsentryCli.run(List.of(args), context);
+  }
 
-	@ParameterizedTest(name = "{0} -> {1}")
-	@CsvSource(delimiter = '|', textBlock = """
+  @ParameterizedTest(name = "{0} -> {1}")
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
 			user add-practitioner dr Practitioner/1 --purpose BOGUS       | no purpose of use 'BOGUS' can be granted; use one of [ETREAT, HOPERAT, HPAYMT, PUBHLTH]
 			user add-practitioner dr Practitioner/1 --purpose TREAT       | no purpose of use 'TREAT' can be granted
 			user add-practitioner dr Practitioner/1 --purpose etreat      | no purpose of use 'etreat' can be granted
@@ -43,13 +56,13 @@ class UserCommandTest {
 			keycloak ehr-purpose ETREAT                                   | ETREAT cannot be granted to a client: emergency access is for practitioners only
 			keycloak ehr-purpose HPAYMT NOPE                              | no purpose of use 'NOPE' can be granted
 			""")
-	void refusedCommandLine_saysWhyAndExits2(String command, String message) {
-		int code = run(command.split(" "));
+  void refusedCommandLine_saysWhyAndExits2(String command, String message) {
+    int code = run(command.split(" "));
 
-		assertThat(code).isEqualTo(2);
-		List<String> lines = err.toString(StandardCharsets.UTF_8).lines().toList();
-		assertThat(lines.get(0)).startsWith("consentry " + command.split(" ")[0] + ": " + message);
-		assertThat(lines.get(1)).startsWith("usage: consentry " + command.split(" ")[0]);
-		assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
-	}
+    assertThat(code).isEqualTo(2);
+    List<String> lines = err.toString(StandardCharsets.UTF_8).lines().toList();
+    assertThat(lines.get(0)).startsWith("consentry " + command.split(" ")[0] + ": " + message);
+    assertThat(lines.get(1)).startsWith("usage: consentry " + command.split(" ")[0]);
+    assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
+  }
 }

@@ -12,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.UUID;
 import org.consentry.server.ServerIT;
 import org.consentry.server.TestKeycloak;
@@ -28,8 +27,8 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * Consent as part of the query: counts and totals are exact for each requester and match what it
- * can page through (each visible resource once), {@code _has} and chains match only through what
- * it may see, requesters with the same view share HAPI's search cache, and the server's own owner
+ * can page through (each visible resource once), {@code _has} and chains match only through what it
+ * may see, requesters with the same view share HAPI's search cache, and the server's own owner
  * indexes are not offered to clients.
  *
  * <p>Four patients: p1 denies organization A; p2 keeps mental-health data (PSY) for one
@@ -38,246 +37,285 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ConsentInQueryIT extends ServerIT {
 
-	private static final ObjectMapper JSON = new ObjectMapper();
-	private static final String SYSTEM = "urn:consentry:test";
-	private static final String ACT_CODE = "http://terminology.hl7.org/CodeSystem/v3-ActCode";
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String SYSTEM = "urn:consentry:test";
+  private static final String ACT_CODE = "http://terminology.hl7.org/CodeSystem/v3-ActCode";
 
-	private String run;
-	private String p1;
-	private String p2;
-	private String p3;
-	private String p4;
-	private String drA;
-	private String drB;
-	private String drB2;
-	private String drPsy;
-	private String rita;
-	private final List<String> p1Observations = new ArrayList<>();
-	private final List<String> p2Psy = new ArrayList<>();
-	private String p4Secret;
+  private String run;
+  private String p1;
+  private String p2;
+  private String p3;
+  private String p4;
+  private String drA;
+  private String drB;
+  private String drB2;
+  private String drPsy;
+  private String rita;
+  private final List<String> p1Observations = new ArrayList<>();
+  private final List<String> p2Psy = new ArrayList<>();
+  private String p4Secret;
 
-	@BeforeAll
-	void data() {
-		String s = UUID.randomUUID().toString().substring(0, 8);
-		run = "in-query-" + s;
-		String orgA = "Organization/org-qa-" + s;
-		String orgB = "Organization/org-qb-" + s;
-		client().update().resource(new Organization().setName("A").setId(orgA)).execute();
-		client().update().resource(new Organization().setName("B").setId(orgB)).execute();
-		String psyDoctor = "Practitioner/dr-qpsy-" + s;
-		for (String practitioner : List.of("Practitioner/dr-qa-" + s, "Practitioner/dr-qb-" + s,
-				"Practitioner/dr-qb2-" + s, psyDoctor)) {
-			client().update().resource(new Practitioner().setActive(true).setId(practitioner)).execute();
-		}
-		drA = token("dr-qa-" + s, orgA);
-		drB = token("dr-qb-" + s, orgB);
-		drB2 = token("dr-qb2-" + s, orgB);
-		drPsy = token("dr-qpsy-" + s, orgB);
-		rita = userToken("rita-q-" + s, TestKeycloak.users().addResearcher("rita-q-" + s), null);
+  @BeforeAll
+  void data() {
+    String s = UUID.randomUUID().toString().substring(0, 8);
+    run = "in-query-" + s;
+    String orgA = "Organization/org-qa-" + s;
+    String orgB = "Organization/org-qb-" + s;
+    client().update().resource(new Organization().setName("A").setId(orgA)).execute();
+    client().update().resource(new Organization().setName("B").setId(orgB)).execute();
+    String psyDoctor = "Practitioner/dr-qpsy-" + s;
+    for (String practitioner :
+        List.of(
+            "Practitioner/dr-qa-" + s,
+            "Practitioner/dr-qb-" + s,
+            "Practitioner/dr-qb2-" + s,
+            psyDoctor)) {
+      client().update().resource(new Practitioner().setActive(true).setId(practitioner)).execute();
+    }
+    drA = token("dr-qa-" + s, orgA);
+    drB = token("dr-qb-" + s, orgB);
+    drB2 = token("dr-qb2-" + s, orgB);
+    drPsy = token("dr-qpsy-" + s, orgB);
+    rita = userToken("rita-q-" + s, TestKeycloak.users().addResearcher("rita-q-" + s), null);
 
-		p1 = patient();
-		p2 = patient();
-		p3 = patient();
-		p4 = patient();
-		for (int i = 0; i < 3; i++) {
-			p1Observations.add(observation(p1, null, null));
-		}
-		observation(p2, null, null);
-		observation(p2, null, null);
-		p2Psy.add(observation(p2, "PSY", run + "-psy"));
-		p2Psy.add(observation(p2, "PSY", run + "-psy"));
-		observation(p3, null, null);
-		observation(p3, null, null);
-		observation(p4, null, null);
-		p4Secret = observation(p4, null, run + "-secret");
+    p1 = patient();
+    p2 = patient();
+    p3 = patient();
+    p4 = patient();
+    for (int i = 0; i < 3; i++) {
+      p1Observations.add(observation(p1, null, null));
+    }
+    observation(p2, null, null);
+    observation(p2, null, null);
+    p2Psy.add(observation(p2, "PSY", run + "-psy"));
+    p2Psy.add(observation(p2, "PSY", run + "-psy"));
+    observation(p3, null, null);
+    observation(p3, null, null);
+    observation(p4, null, null);
+    p4Secret = observation(p4, null, run + "-secret");
 
-		consent(ConsentJson.denyActor(p1, orgA));
-		consent(ConsentJson.mentalHealthOnlyFor(p2, psyDoctor));
-		consent("""
+    consent(ConsentJson.denyActor(p1, orgA));
+    consent(ConsentJson.mentalHealthOnlyFor(p2, psyDoctor));
+    consent(
+        """
 				{"resourceType":"Consent","status":"active",
 				 "scope":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/consentscope","code":"patient-privacy"}]},
 				 "category":[{"coding":[{"system":"http://loinc.org","code":"59284-0"}]}],
 				 "patient":{"reference":"Patient/%s"},"dateTime":"2026-01-01T00:00:00Z",
 				 "provision":{"type":"permit","provision":[{"type":"deny","code":[{"coding":[{"system":"%s","code":"%s"}]}]}]}}"""
-				.formatted(p4, SYSTEM, run + "-secret"));
-	}
+            .formatted(p4, SYSTEM, run + "-secret"));
+  }
 
-	@Test
-	void counts_areExactPerRequester_andMatchWhatItPagesThrough() {
-		String all = "/Observation?code=" + SYSTEM + "%7C" + run;
-		// 11 Observations: p1 3, p2 4 (2 PSY), p3 2, p4 2 (1 with the denied code); p2's PSY data is
-		// for the PSY practitioner only (system clients included), p4's code for nobody
-		assertThat(count(ehrToken(), all)).as("the EHR: not p2's PSY data, not p4's code").isEqualTo(8);
-		assertThat(count(drA, all)).as("organization A: not p1 either").isEqualTo(5);
-		assertThat(count(drB, all)).as("organization B").isEqualTo(8);
-		assertThat(count(drPsy, all)).as("the PSY practitioner").isEqualTo(10);
-		for (String token : List.of(ehrToken(), drA, drB, drPsy)) {
-			List<String> paged = pageThrough(token, all + "&_count=3");
-			assertThat(new HashSet<>(paged)).as("each visible resource once").hasSameSizeAs(paged);
-			assertThat(paged).hasSize(count(token, all));
-			assertThat(total(token, all + "&_total=accurate&_count=2")).isEqualTo(count(token, all));
-		}
-		assertThat(pageThrough(drA, all + "&_count=3")).doesNotContainAnyElementsOf(p1Observations);
-		assertThat(pageThrough(drB, all + "&_count=3")).doesNotContainAnyElementsOf(p2Psy).doesNotContain(p4Secret);
-	}
+  @Test
+  void counts_areExactPerRequester_andMatchWhatItPagesThrough() {
+    String all = "/Observation?code=" + SYSTEM + "%7C" + run;
+    // 11 Observations: p1 3, p2 4 (2 PSY), p3 2, p4 2 (1 with the denied code); p2's PSY data is
+    // for the PSY practitioner only (system clients included), p4's code for nobody
+    assertThat(count(ehrToken(), all)).as("the EHR: not p2's PSY data, not p4's code").isEqualTo(8);
+    assertThat(count(drA, all)).as("organization A: not p1 either").isEqualTo(5);
+    assertThat(count(drB, all)).as("organization B").isEqualTo(8);
+    assertThat(count(drPsy, all)).as("the PSY practitioner").isEqualTo(10);
+    for (String token : List.of(ehrToken(), drA, drB, drPsy)) {
+      List<String> paged = pageThrough(token, all + "&_count=3");
+      assertThat(new HashSet<>(paged)).as("each visible resource once").hasSameSizeAs(paged);
+      assertThat(paged).hasSize(count(token, all));
+      assertThat(total(token, all + "&_total=accurate&_count=2")).isEqualTo(count(token, all));
+    }
+    assertThat(pageThrough(drA, all + "&_count=3")).doesNotContainAnyElementsOf(p1Observations);
+    assertThat(pageThrough(drB, all + "&_count=3"))
+        .doesNotContainAnyElementsOf(p2Psy)
+        .doesNotContain(p4Secret);
+  }
 
-	@Test
-	void deniedOrganization_countsZero_andPagesThroughNothing() {
-		String ofP1 = "/Observation?patient=" + p1;
-		assertThat(count(drA, ofP1)).isZero();
-		assertThat(pageThrough(drA, ofP1 + "&_count=2")).isEmpty();
-		assertThat(count(drB, ofP1)).isEqualTo(3);
-		assertThat(count(drA, "/Patient?_id=" + p1 + "," + p2)).isEqualTo(1);
-	}
+  @Test
+  void deniedOrganization_countsZero_andPagesThroughNothing() {
+    String ofP1 = "/Observation?patient=" + p1;
+    assertThat(count(drA, ofP1)).isZero();
+    assertThat(pageThrough(drA, ofP1 + "&_count=2")).isEmpty();
+    assertThat(count(drB, ofP1)).isEqualTo(3);
+    assertThat(count(drA, "/Patient?_id=" + p1 + "," + p2)).isEqualTo(1);
+  }
 
-	@Test
-	void has_matchesOnlyThroughVisibleResources() {
-		String psyPatients = "/Patient?_has:Observation:patient:code=" + encode(SYSTEM + "|" + run + "-psy");
-		assertThat(ids(drB, psyPatients)).as("p2's PSY Observations are hidden from dr B").isEmpty();
-		assertThat(count(drB, psyPatients)).isZero();
-		assertThat(ids(drPsy, psyPatients)).containsExactly(p2);
-		assertThat(ids(ehrToken(), psyPatients)).as("the Consent keeps PSY data from system clients too").isEmpty();
+  @Test
+  void has_matchesOnlyThroughVisibleResources() {
+    String psyPatients =
+        "/Patient?_has:Observation:patient:code=" + encode(SYSTEM + "|" + run + "-psy");
+    assertThat(ids(drB, psyPatients)).as("p2's PSY Observations are hidden from dr B").isEmpty();
+    assertThat(count(drB, psyPatients)).isZero();
+    assertThat(ids(drPsy, psyPatients)).containsExactly(p2);
+    assertThat(ids(ehrToken(), psyPatients))
+        .as("the Consent keeps PSY data from system clients too")
+        .isEmpty();
 
-		String withObservations = "/Patient?_id=" + p1 + "," + p3 + "&_has:Observation:patient:code="
-				+ encode(SYSTEM + "|" + run);
-		assertThat(ids(drA, withObservations)).containsExactly(p3);
-		assertThat(ids(drB, withObservations)).containsExactlyInAnyOrder(p1, p3);
-	}
+    String withObservations =
+        "/Patient?_id="
+            + p1
+            + ","
+            + p3
+            + "&_has:Observation:patient:code="
+            + encode(SYSTEM + "|" + run);
+    assertThat(ids(drA, withObservations)).containsExactly(p3);
+    assertThat(ids(drB, withObservations)).containsExactlyInAnyOrder(p1, p3);
+  }
 
-	@Test
-	void chains_matchOnlyThroughVisibleResources() {
-		String ofP1 = "/Observation?patient._id=" + p1 + "&code=" + encode(SYSTEM + "|" + run);
-		assertThat(ids(drA, ofP1)).as("p1 is hidden from organization A").isEmpty();
-		assertThat(ids(drB, ofP1)).containsExactlyInAnyOrderElementsOf(p1Observations);
-		assertThat(count(drB, "/Observation?subject:Patient._id=" + p1 + "," + p3)).isEqualTo(5);
-		assertThat(count(drA, "/Observation?subject:Patient._id=" + p1 + "," + p3)).isEqualTo(2);
-	}
+  @Test
+  void chains_matchOnlyThroughVisibleResources() {
+    String ofP1 = "/Observation?patient._id=" + p1 + "&code=" + encode(SYSTEM + "|" + run);
+    assertThat(ids(drA, ofP1)).as("p1 is hidden from organization A").isEmpty();
+    assertThat(ids(drB, ofP1)).containsExactlyInAnyOrderElementsOf(p1Observations);
+    assertThat(count(drB, "/Observation?subject:Patient._id=" + p1 + "," + p3)).isEqualTo(5);
+    assertThat(count(drA, "/Observation?subject:Patient._id=" + p1 + "," + p3)).isEqualTo(2);
+  }
 
-	@Test
-	void requestersWithTheSameView_shareCachedSearches_andTheirPages() {
-		String query = "/Observation?code=" + SYSTEM + "%7C" + run + "&_count=2&_sort=_id";
-		HttpResponse<String> first = sendAs(drB, "GET", query, null, null);
-		HttpResponse<String> second = sendAs(drB2, "GET", query, null, null);
-		assertThat(first.statusCode()).isEqualTo(200);
-		assertThat(second.headers().firstValue("X-Cache")).as("same view, same cached search").isPresent();
-		assertThat(read(second.body()).path("id").asText()).isEqualTo(read(first.body()).path("id").asText());
-		String next = link(second.body(), "next");
-		assertThat(next).isNotNull();
-		assertThat(sendAs(drB2, "GET", next, null, null).statusCode()).as("its pages too").isEqualTo(200);
+  @Test
+  void requestersWithTheSameView_shareCachedSearches_andTheirPages() {
+    String query = "/Observation?code=" + SYSTEM + "%7C" + run + "&_count=2&_sort=_id";
+    HttpResponse<String> first = sendAs(drB, "GET", query, null, null);
+    HttpResponse<String> second = sendAs(drB2, "GET", query, null, null);
+    assertThat(first.statusCode()).isEqualTo(200);
+    assertThat(second.headers().firstValue("X-Cache"))
+        .as("same view, same cached search")
+        .isPresent();
+    assertThat(read(second.body()).path("id").asText())
+        .isEqualTo(read(first.body()).path("id").asText());
+    String next = link(second.body(), "next");
+    assertThat(next).isNotNull();
+    assertThat(sendAs(drB2, "GET", next, null, null).statusCode())
+        .as("its pages too")
+        .isEqualTo(200);
 
-		HttpResponse<String> other = sendAs(drA, "GET", query, null, null);
-		assertThat(other.headers().firstValue("X-Cache")).as("another view, another search").isEmpty();
-		assertThat(sendAs(drA, "GET", next, null, null).statusCode()).as("not another view's pages").isEqualTo(410);
-	}
+    HttpResponse<String> other = sendAs(drA, "GET", query, null, null);
+    assertThat(other.headers().firstValue("X-Cache")).as("another view, another search").isEmpty();
+    assertThat(sendAs(drA, "GET", next, null, null).statusCode())
+        .as("not another view's pages")
+        .isEqualTo(410);
+  }
 
-	@Test
-	void links_showTheClientsOwnSearch_neverTheView() {
-		String query = "/Patient?_has:Observation:patient:code=" + encode(SYSTEM + "|" + run + "-psy") + "&_count=1";
-		String body = sendAs(drA, "GET", query, null, null).body();
-		assertThat(link(body, "self")).contains("_has").doesNotContain("consentry-owner").doesNotContain(p1);
-		String counted = sendAs(drA, "GET", "/Observation?code=" + SYSTEM + "%7C" + run + "&_summary=count", null, null)
-				.body();
-		assertThat(counted).doesNotContain("consentry-owner").doesNotContain(p1).doesNotContain(p2);
-	}
+  @Test
+  void links_showTheClientsOwnSearch_neverTheView() {
+    String query =
+        "/Patient?_has:Observation:patient:code="
+            + encode(SYSTEM + "|" + run + "-psy")
+            + "&_count=1";
+    String body = sendAs(drA, "GET", query, null, null).body();
+    assertThat(link(body, "self"))
+        .contains("_has")
+        .doesNotContain("consentry-owner")
+        .doesNotContain(p1);
+    String counted =
+        sendAs(
+                drA,
+                "GET",
+                "/Observation?code=" + SYSTEM + "%7C" + run + "&_summary=count",
+                null,
+                null)
+            .body();
+    assertThat(counted).doesNotContain("consentry-owner").doesNotContain(p1).doesNotContain(p2);
+  }
 
-	@Test
-	void ownerIndexes_areNotOfferedToClients_andLinkedTypesPassTheDoor() {
-		HttpResponse<String> owner = sendAs(ehrToken(), "GET", "/Observation?consentry-owner=" + p1, null, null);
-		assertThat(owner.statusCode()).isEqualTo(400);
-		assertThat(owner.body()).contains("consentry-owner");
-		HttpResponse<String> label = sendAs(drB, "GET", "/Observation?consentry-owner-label:not=x", null, null);
-		assertThat(label.statusCode()).isEqualTo(400);
-		HttpResponse<String> researcher = sendAs(rita, "GET",
-				"/Organization?_has:Patient:organization:_id=" + p1, null, null);
-		assertThat(researcher.statusCode()).as("researchers do not search patient data, not even through _has")
-				.isEqualTo(403);
-		HttpResponse<String> notAReference = sendAs(drB, "GET", "/Observation?code.system=x", null, null);
-		assertThat(notAReference.statusCode()).isEqualTo(400);
-	}
+  @Test
+  void ownerIndexes_areNotOfferedToClients_andLinkedTypesPassTheDoor() {
+    HttpResponse<String> owner =
+        sendAs(ehrToken(), "GET", "/Observation?consentry-owner=" + p1, null, null);
+    assertThat(owner.statusCode()).isEqualTo(400);
+    assertThat(owner.body()).contains("consentry-owner");
+    HttpResponse<String> label =
+        sendAs(drB, "GET", "/Observation?consentry-owner-label:not=x", null, null);
+    assertThat(label.statusCode()).isEqualTo(400);
+    HttpResponse<String> researcher =
+        sendAs(rita, "GET", "/Organization?_has:Patient:organization:_id=" + p1, null, null);
+    assertThat(researcher.statusCode())
+        .as("researchers do not search patient data, not even through _has")
+        .isEqualTo(403);
+    HttpResponse<String> notAReference =
+        sendAs(drB, "GET", "/Observation?code.system=x", null, null);
+    assertThat(notAReference.statusCode()).isEqualTo(400);
+  }
 
-	// ---- helpers
+  // ---- helpers
 
-	private String token(String username, String organization) {
-		String password = TestKeycloak.users().addPractitioner(username, "Practitioner/" + username, organization);
-		return userToken(username, password, null);
-	}
+  private String token(String username, String organization) {
+    String password =
+        TestKeycloak.users().addPractitioner(username, "Practitioner/" + username, organization);
+    return userToken(username, password, null);
+  }
 
-	private String patient() {
-		return client().create().resource(new Patient().setActive(true)).execute().getId().getIdPart();
-	}
+  private String patient() {
+    return client().create().resource(new Patient().setActive(true)).execute().getId().getIdPart();
+  }
 
-	private String observation(String patient, String label, String extraCode) {
-		Observation observation = new Observation();
-		observation.setStatus(Observation.ObservationStatus.FINAL);
-		observation.getCode().addCoding().setSystem(SYSTEM).setCode(run);
-		if (extraCode != null) {
-			observation.getCode().addCoding().setSystem(SYSTEM).setCode(extraCode);
-		}
-		if (label != null) {
-			observation.getMeta().addSecurity(new Coding(ACT_CODE, label, null));
-		}
-		observation.setSubject(new Reference("Patient/" + patient));
-		return client().create().resource(observation).execute().getId().getIdPart();
-	}
+  private String observation(String patient, String label, String extraCode) {
+    Observation observation = new Observation();
+    observation.setStatus(Observation.ObservationStatus.FINAL);
+    observation.getCode().addCoding().setSystem(SYSTEM).setCode(run);
+    if (extraCode != null) {
+      observation.getCode().addCoding().setSystem(SYSTEM).setCode(extraCode);
+    }
+    if (label != null) {
+      observation.getMeta().addSecurity(new Coding(ACT_CODE, label, null));
+    }
+    observation.setSubject(new Reference("Patient/" + patient));
+    return client().create().resource(observation).execute().getId().getIdPart();
+  }
 
-	private void consent(String json) {
-		HttpResponse<String> created = send("POST", "/Consent", "application/fhir+json", json);
-		assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
-	}
+  private void consent(String json) {
+    HttpResponse<String> created = send("POST", "/Consent", "application/fhir+json", json);
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+  }
 
-	private int count(String token, String query) {
-		Integer total = total(token, query + (query.contains("?") ? "&" : "?") + "_summary=count");
-		assertThat(total).as("a count always has a total").isNotNull();
-		return total;
-	}
+  private int count(String token, String query) {
+    Integer total = total(token, query + (query.contains("?") ? "&" : "?") + "_summary=count");
+    assertThat(total).as("a count always has a total").isNotNull();
+    return total;
+  }
 
-	private Integer total(String token, String query) {
-		HttpResponse<String> response = sendAs(token, "GET", query, null, null);
-		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-		JsonNode total = read(response.body()).path("total");
-		return total.isMissingNode() ? null : total.asInt();
-	}
+  private Integer total(String token, String query) {
+    HttpResponse<String> response = sendAs(token, "GET", query, null, null);
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    JsonNode total = read(response.body()).path("total");
+    return total.isMissingNode() ? null : total.asInt();
+  }
 
-	private List<String> ids(String token, String query) {
-		return pageThrough(token, query);
-	}
+  private List<String> ids(String token, String query) {
+    return pageThrough(token, query);
+  }
 
-	/** Every resource id over all pages, following next links. */
-	private List<String> pageThrough(String token, String query) {
-		List<String> ids = new ArrayList<>();
-		String url = query;
-		for (int pages = 0; url != null && pages < 50; pages++) {
-			HttpResponse<String> response = sendAs(token, "GET", url, null, null);
-			assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-			JsonNode bundle = read(response.body());
-			for (JsonNode entry : bundle.path("entry")) {
-				if (!"include".equals(entry.path("search").path("mode").asText())) {
-					ids.add(entry.path("resource").path("id").asText());
-				}
-			}
-			url = link(response.body(), "next");
-		}
-		return ids;
-	}
+  /** Every resource id over all pages, following next links. */
+  private List<String> pageThrough(String token, String query) {
+    List<String> ids = new ArrayList<>();
+    String url = query;
+    for (int pages = 0; url != null && pages < 50; pages++) {
+      HttpResponse<String> response = sendAs(token, "GET", url, null, null);
+      assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+      JsonNode bundle = read(response.body());
+      for (JsonNode entry : bundle.path("entry")) {
+        if (!"include".equals(entry.path("search").path("mode").asText())) {
+          ids.add(entry.path("resource").path("id").asText());
+        }
+      }
+      url = link(response.body(), "next");
+    }
+    return ids;
+  }
 
-	private static String link(String body, String relation) {
-		for (JsonNode link : read(body).path("link")) {
-			if (relation.equals(link.path("relation").asText())) {
-				return link.path("url").asText();
-			}
-		}
-		return null;
-	}
+  private static String link(String body, String relation) {
+    for (JsonNode link : read(body).path("link")) {
+      if (relation.equals(link.path("relation").asText())) {
+        return link.path("url").asText();
+      }
+    }
+    return null;
+  }
 
-	private static JsonNode read(String body) {
-		try {
-			return JSON.readTree(body);
-		} catch (IOException e) {
-			throw new UncheckedIOException(e);
-		}
-	}
+  private static JsonNode read(String body) {
+    try {
+      return JSON.readTree(body);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
 
-	private static String encode(String value) {
-		return URLEncoder.encode(value, StandardCharsets.UTF_8);
-	}
+  private static String encode(String value) {
+    return URLEncoder.encode(value, StandardCharsets.UTF_8);
+  }
 }

@@ -22,120 +22,172 @@ import org.junit.jupiter.api.Test;
 /** The consent view: what of a type each requester may see, as owner and owner-label predicates. */
 class ConsentViewsTest {
 
-	private static final FhirContext FHIR = FhirContext.forR4Cached();
-	private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-06-01T00:00:00Z"), ZoneOffset.UTC);
-	private static final ConsentEngine ENGINE = new ConsentEngine(ConsentPolicy.defaults(), CLOCK);
-	private static final String ACTOR = """
+  private static final FhirContext FHIR = FhirContext.forR4Cached();
+  private static final Clock CLOCK =
+      Clock.fixed(Instant.parse("2026-06-01T00:00:00Z"), ZoneOffset.UTC);
+  private static final ConsentEngine ENGINE = new ConsentEngine(ConsentPolicy.defaults(), CLOCK);
+  private static final String ACTOR =
+      """
 			{"role":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/v3-ParticipationType","code":"IRCP"}]},
 			 "reference":{"reference":"%s"}}""";
 
-	private final Map<String, PatientConsents> consenting = new HashMap<>();
-	private final ConsentViews views =
-			new ConsentViews(FHIR, ENGINE, generation -> consenting, new PatientCompartment(FHIR), CLOCK);
+  private final Map<String, PatientConsents> consenting = new HashMap<>();
+  private final ConsentViews views =
+      new ConsentViews(FHIR, ENGINE, generation -> consenting, new PatientCompartment(FHIR), CLOCK);
 
-	private static Requester practitioner(String user, String organization, String purpose) {
-		return new Requester(Requester.Kind.PRACTITIONER, user, null, user, organization, Set.of(), Set.of("user/*.rs"),
-				purpose, "app");
-	}
+  private static Requester practitioner(String user, String organization, String purpose) {
+    return new Requester(
+        Requester.Kind.PRACTITIONER,
+        user,
+        null,
+        user,
+        organization,
+        Set.of(),
+        Set.of("user/*.rs"),
+        purpose,
+        "app");
+  }
 
-	private static final Requester DR_A = practitioner("Practitioner/a", "Organization/A", "TREAT");
-	private static final Requester DR_B = practitioner("Practitioner/b", "Organization/B", "TREAT");
-	private static final Requester EHR = new Requester(Requester.Kind.SYSTEM, "ehr", null, null, "Organization/B",
-			Set.of(), Set.of("system/*.rs"), "TREAT", "ehr");
-	private static final Requester RESEARCHER = new Requester(Requester.Kind.RESEARCHER, "rita", null, null, null,
-			Set.of(), Set.of(), "HRESCH", "app");
+  private static final Requester DR_A = practitioner("Practitioner/a", "Organization/A", "TREAT");
+  private static final Requester DR_B = practitioner("Practitioner/b", "Organization/B", "TREAT");
+  private static final Requester EHR =
+      new Requester(
+          Requester.Kind.SYSTEM,
+          "ehr",
+          null,
+          null,
+          "Organization/B",
+          Set.of(),
+          Set.of("system/*.rs"),
+          "TREAT",
+          "ehr");
+  private static final Requester RESEARCHER =
+      new Requester(
+          Requester.Kind.RESEARCHER, "rita", null, null, null, Set.of(), Set.of(), "HRESCH", "app");
 
-	private void consent(String patient, String provision) {
-		Consent consent = FHIR.newJsonParser().parseResource(Consent.class, """
+  private void consent(String patient, String provision) {
+    Consent consent =
+        FHIR.newJsonParser()
+            .parseResource(
+                Consent.class,
+                """
 				{"resourceType":"Consent","id":"c-%s","status":"active",
 				 "scope":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/consentscope","code":"%s"}]},
 				 "category":[{"coding":[{"system":"http://loinc.org","code":"59284-0"}]}],
 				 "patient":{"reference":"Patient/%s"},"dateTime":"2026-01-01T00:00:00Z","provision":%s}"""
-				.formatted(patient, provision.contains("HRESCH") ? "research" : "patient-privacy", patient, provision));
-		consenting.put(patient, ENGINE.compile(patient, List.of(consent)));
-	}
+                    .formatted(
+                        patient,
+                        provision.contains("HRESCH") ? "research" : "patient-privacy",
+                        patient,
+                        provision));
+    consenting.put(patient, ENGINE.compile(patient, List.of(consent)));
+  }
 
-	@Test
-	void noConsents_hideOnlyWhatBelongsToNobody_fromUsers() {
-		ConsentView view = views.view(DR_A, "Observation", 1);
-		assertThat(view.parameters()).containsExactly(Map.entry(OwnerIndex.OWNER + ":not", OwnerIndex.NOBODY));
-		assertThat(view.exact()).isTrue();
-		assertThat(views.view(EHR, "Observation", 1).parameters()).isEmpty();
-		assertThat(views.view(DR_A, "Organization", 1).parameters()).as("directory data that belongs to nobody").isEmpty();
-		assertThat(views.view(DR_A, "CodeSystem", 1)).isSameAs(ConsentView.OPEN);
-	}
+  @Test
+  void noConsents_hideOnlyWhatBelongsToNobody_fromUsers() {
+    ConsentView view = views.view(DR_A, "Observation", 1);
+    assertThat(view.parameters())
+        .containsExactly(Map.entry(OwnerIndex.OWNER + ":not", OwnerIndex.NOBODY));
+    assertThat(view.exact()).isTrue();
+    assertThat(views.view(EHR, "Observation", 1).parameters()).isEmpty();
+    assertThat(views.view(DR_A, "Organization", 1).parameters())
+        .as("directory data that belongs to nobody")
+        .isEmpty();
+    assertThat(views.view(DR_A, "CodeSystem", 1)).isSameAs(ConsentView.OPEN);
+  }
 
-	@Test
-	void deniedOrganization_hidesThePatientEntirely_fromItsPractitionersOnly() {
-		consent("p1", "{\"type\":\"deny\",\"actor\":[" + ACTOR.formatted("Organization/A") + "]}");
-		assertThat(views.view(DR_A, "Observation", 1).hidden()).containsExactly("p1", OwnerIndex.NOBODY);
-		assertThat(views.view(DR_B, "Observation", 1).hidden()).containsExactly(OwnerIndex.NOBODY);
-		assertThat(views.view(DR_A, "Observation", 1).exact()).isTrue();
-	}
+  @Test
+  void deniedOrganization_hidesThePatientEntirely_fromItsPractitionersOnly() {
+    consent("p1", "{\"type\":\"deny\",\"actor\":[" + ACTOR.formatted("Organization/A") + "]}");
+    assertThat(views.view(DR_A, "Observation", 1).hidden())
+        .containsExactly("p1", OwnerIndex.NOBODY);
+    assertThat(views.view(DR_B, "Observation", 1).hidden()).containsExactly(OwnerIndex.NOBODY);
+    assertThat(views.view(DR_A, "Observation", 1).exact()).isTrue();
+  }
 
-	@Test
-	void categoryKeptForOnePractitioner_hidesThatLabelOfThatPatient_fromEveryoneElse() {
-		consent("p2", """
+  @Test
+  void categoryKeptForOnePractitioner_hidesThatLabelOfThatPatient_fromEveryoneElse() {
+    consent(
+        "p2",
+        """
 				{"type":"permit","provision":[{"type":"deny",
 				  "securityLabel":[{"system":"http://terminology.hl7.org/CodeSystem/v3-ActCode","code":"PSY"}],
-				  "provision":[{"type":"permit","actor":[%s]}]}]}""".formatted(ACTOR.formatted("Practitioner/b")));
-		ConsentView others = views.view(DR_A, "Condition", 1);
-		assertThat(others.hiddenLabels())
-				.containsExactly("http://terminology.hl7.org/CodeSystem/v3-ActCode|" + OwnerIndex.ownerLabel("p2", "PSY"));
-		assertThat(others.hidden()).doesNotContain("p2");
-		assertThat(others.exact()).isTrue();
-		assertThat(views.view(DR_B, "Condition", 1).hiddenLabels()).as("the permitted practitioner").isEmpty();
-	}
+				  "provision":[{"type":"permit","actor":[%s]}]}]}"""
+            .formatted(ACTOR.formatted("Practitioner/b")));
+    ConsentView others = views.view(DR_A, "Condition", 1);
+    assertThat(others.hiddenLabels())
+        .containsExactly(
+            "http://terminology.hl7.org/CodeSystem/v3-ActCode|"
+                + OwnerIndex.ownerLabel("p2", "PSY"));
+    assertThat(others.hidden()).doesNotContain("p2");
+    assertThat(others.exact()).isTrue();
+    assertThat(views.view(DR_B, "Condition", 1).hiddenLabels())
+        .as("the permitted practitioner")
+        .isEmpty();
+  }
 
-	@Test
-	void consentOnAType_hidesThePatientForThatTypeOnly() {
-		consent("p3", """
+  @Test
+  void consentOnAType_hidesThePatientForThatTypeOnly() {
+    consent(
+        "p3",
+        """
 				{"type":"permit","provision":[{"type":"deny","class":[{"system":"http://hl7.org/fhir/resource-types","code":"Observation"}]}]}""");
-		assertThat(views.view(DR_A, "Observation", 1).hidden()).contains("p3");
-		assertThat(views.view(DR_A, "Condition", 1).hidden()).doesNotContain("p3");
-	}
+    assertThat(views.view(DR_A, "Observation", 1).hidden()).contains("p3");
+    assertThat(views.view(DR_A, "Condition", 1).hidden()).doesNotContain("p3");
+  }
 
-	@Test
-	void consentOnACode_isDecidedPerResource_andTheViewIsNotExact() {
-		consent("p4", """
+  @Test
+  void consentOnACode_isDecidedPerResource_andTheViewIsNotExact() {
+    consent(
+        "p4",
+        """
 				{"type":"permit","provision":[{"type":"deny","code":[{"coding":[{"system":"http://loinc.org","code":"1-8"}]}]}]}""");
-		ConsentView view = views.view(DR_A, "Observation", 1);
-		assertThat(view.perResource()).containsExactly("p4");
-		assertThat(view.exact()).isFalse();
-		assertThat(view.hidden()).doesNotContain("p4");
-		assertThat(views.view(DR_A, "Binary", 1).exact()).as("export files are bound per resource").isFalse();
-		assertThat(views.view(DR_A, "Binary", 1).hidden()).as("an export file belongs to nobody").isEmpty();
-	}
+    ConsentView view = views.view(DR_A, "Observation", 1);
+    assertThat(view.perResource()).containsExactly("p4");
+    assertThat(view.exact()).isFalse();
+    assertThat(view.hidden()).doesNotContain("p4");
+    assertThat(views.view(DR_A, "Binary", 1).exact())
+        .as("export files are bound per resource")
+        .isFalse();
+    assertThat(views.view(DR_A, "Binary", 1).hidden())
+        .as("an export file belongs to nobody")
+        .isEmpty();
+  }
 
-	@Test
-	void research_admitsOnlyThePatientsWhoOptedIn() {
-		consent("p5", """
+  @Test
+  void research_admitsOnlyThePatientsWhoOptedIn() {
+    consent(
+        "p5",
+        """
 				{"type":"permit","purpose":[{"system":"http://terminology.hl7.org/CodeSystem/v3-ActReason","code":"HRESCH"}]}""");
-		consent("p1", "{\"type\":\"deny\",\"actor\":[" + ACTOR.formatted("Organization/A") + "]}");
-		ConsentView view = views.view(RESEARCHER, "Observation", 1);
-		assertThat(view.admitted()).containsExactly("p5");
-		assertThat(view.parameters()).containsEntry(OwnerIndex.OWNER, "p5");
-	}
+    consent("p1", "{\"type\":\"deny\",\"actor\":[" + ACTOR.formatted("Organization/A") + "]}");
+    ConsentView view = views.view(RESEARCHER, "Observation", 1);
+    assertThat(view.admitted()).containsExactly("p5");
+    assertThat(view.parameters()).containsEntry(OwnerIndex.OWNER, "p5");
+  }
 
-	@Test
-	void futureConsentPeriod_limitsHowLongTheViewHolds() {
-		consent("p6", """
-				{"type":"deny","period":{"start":"2026-07-01"},"actor":[%s]}""".formatted(ACTOR.formatted("Organization/A")));
-		ConsentView view = views.view(DR_A, "Observation", 1);
-		assertThat(view.hidden()).doesNotContain("p6");
-		assertThat(view.validUntil()).isEqualTo(Instant.parse("2026-07-01T00:00:00Z").toEpochMilli());
-	}
+  @Test
+  void futureConsentPeriod_limitsHowLongTheViewHolds() {
+    consent(
+        "p6",
+        """
+				{"type":"deny","period":{"start":"2026-07-01"},"actor":[%s]}"""
+            .formatted(ACTOR.formatted("Organization/A")));
+    ConsentView view = views.view(DR_A, "Observation", 1);
+    assertThat(view.hidden()).doesNotContain("p6");
+    assertThat(view.validUntil()).isEqualTo(Instant.parse("2026-07-01T00:00:00Z").toEpochMilli());
+  }
 
-	@Test
-	void aNewGeneration_isANewView() {
-		ConsentView before = views.view(DR_A, "Observation", 1);
-		consent("p1", "{\"type\":\"deny\",\"actor\":[" + ACTOR.formatted("Organization/A") + "]}");
-		assertThat(views.view(DR_A, "Observation", 1)).as("cached for its generation").isSameAs(before);
-		assertThat(views.view(DR_A, "Observation", 2).hidden()).contains("p1");
-	}
+  @Test
+  void aNewGeneration_isANewView() {
+    ConsentView before = views.view(DR_A, "Observation", 1);
+    consent("p1", "{\"type\":\"deny\",\"actor\":[" + ACTOR.formatted("Organization/A") + "]}");
+    assertThat(views.view(DR_A, "Observation", 1)).as("cached for its generation").isSameAs(before);
+    assertThat(views.view(DR_A, "Observation", 2).hidden()).contains("p1");
+  }
 
-	@Test
-	void tokenValues_areEscaped() {
-		assertThat(ConsentView.escape("a,b|c$d\\e")).isEqualTo("a\\,b\\|c\\$d\\\\e");
-	}
+  @Test
+  void tokenValues_areEscaped() {
+    assertThat(ConsentView.escape("a,b|c$d\\e")).isEqualTo("a\\,b\\|c\\$d\\\\e");
+  }
 }

@@ -15,54 +15,65 @@ import org.junit.jupiter.api.Test;
 
 class EncryptedSearchRulesTest {
 
-	private static final FhirContext FHIR = FhirContext.forR4Cached();
-	private final BlindIndexTokens tokens = new BlindIndexTokens(HmacSha256BlindIndex.fromSecret(new byte[32]));
-	private final EncryptedSearchRules rules = new EncryptedSearchRules(tokens, FHIR);
+  private static final FhirContext FHIR = FhirContext.forR4Cached();
+  private final BlindIndexTokens tokens =
+      new BlindIndexTokens(HmacSha256BlindIndex.fromSecret(new byte[32]));
+  private final EncryptedSearchRules rules = new EncryptedSearchRules(tokens, FHIR);
 
-	private static ICachedSearchDetails search(String type) {
-		return new ICachedSearchDetails() {
-			public String getResourceType() { return type; }
-			public String getUuid() { return "u"; }
-			public void setUuid(String uuid) {}
-			public void setCannotBeReused() {}
-		};
-	}
+  private static ICachedSearchDetails search(String type) {
+    return new ICachedSearchDetails() {
+      public String getResourceType() {
+        return type;
+      }
 
-	@Test
-	void identifierAndFamily_becomeTokens_noPlaintextLeft() {
-		SearchParameterMap map = new SearchParameterMap();
-		map.add("identifier", new TokenParam("http://hl7.org/fhir/sid/us-ssn", "999-41-3819"));
-		map.add("family", new StringParam("Smith"));
+      public String getUuid() {
+        return "u";
+      }
 
-		rules.rewrite(search("Patient"), map, null);
+      public void setUuid(String uuid) {}
 
-		String query = map.toNormalizedQueryString(FHIR);
-		assertThat(map.keySet()).containsExactly("identifier");
-		assertThat(query).doesNotContain("999-41-3819", "Smith")
-				.contains(tokens.token(BlindIndexTokens.IDENTIFIER, "http://hl7.org/fhir/sid/us-ssn|999-41-3819"))
-				.contains(tokens.token(BlindIndexTokens.FAMILY, "smith"));
-	}
+      public void setCannotBeReused() {}
+    };
+  }
 
-	@Test
-	void unsupportedSearches_are400_withTheReason() {
-		SearchParameterMap contains = new SearchParameterMap();
-		contains.add("name", new StringParam("Fra").setContains(true));
-		SearchParameterMap address = new SearchParameterMap();
-		address.add("address", new StringParam("Quincy"));
-		SearchParameterMap sort = new SearchParameterMap();
-		sort.setSort(new SortSpec("family"));
-		SearchParameterMap valueString = new SearchParameterMap();
-		valueString.add("value-string", new StringParam("x"));
+  @Test
+  void identifierAndFamily_becomeTokens_noPlaintextLeft() {
+    SearchParameterMap map = new SearchParameterMap();
+    map.add("identifier", new TokenParam("http://hl7.org/fhir/sid/us-ssn", "999-41-3819"));
+    map.add("family", new StringParam("Smith"));
 
-		for (var map : new SearchParameterMap[] {contains, address, sort}) {
-			assertThatThrownBy(() -> rules.rewrite(search("Patient"), map, null))
-					.isInstanceOf(InvalidRequestException.class).hasMessageContaining("encrypt");
-		}
-		assertThatThrownBy(() -> rules.rewrite(search("Observation"), valueString, null))
-				.isInstanceOf(InvalidRequestException.class);
-		SearchParameterMap other = new SearchParameterMap();
-		other.add("name", new StringParam("Acme"));
-		rules.rewrite(search("Organization"), other, null);
-		assertThat(other.keySet()).containsExactly("name");
-	}
+    rules.rewrite(search("Patient"), map, null);
+
+    String query = map.toNormalizedQueryString(FHIR);
+    assertThat(map.keySet()).containsExactly("identifier");
+    assertThat(query)
+        .doesNotContain("999-41-3819", "Smith")
+        .contains(
+            tokens.token(BlindIndexTokens.IDENTIFIER, "http://hl7.org/fhir/sid/us-ssn|999-41-3819"))
+        .contains(tokens.token(BlindIndexTokens.FAMILY, "smith"));
+  }
+
+  @Test
+  void unsupportedSearches_are400_withTheReason() {
+    SearchParameterMap contains = new SearchParameterMap();
+    contains.add("name", new StringParam("Fra").setContains(true));
+    SearchParameterMap address = new SearchParameterMap();
+    address.add("address", new StringParam("Quincy"));
+    SearchParameterMap sort = new SearchParameterMap();
+    sort.setSort(new SortSpec("family"));
+    SearchParameterMap valueString = new SearchParameterMap();
+    valueString.add("value-string", new StringParam("x"));
+
+    for (var map : new SearchParameterMap[] {contains, address, sort}) {
+      assertThatThrownBy(() -> rules.rewrite(search("Patient"), map, null))
+          .isInstanceOf(InvalidRequestException.class)
+          .hasMessageContaining("encrypt");
+    }
+    assertThatThrownBy(() -> rules.rewrite(search("Observation"), valueString, null))
+        .isInstanceOf(InvalidRequestException.class);
+    SearchParameterMap other = new SearchParameterMap();
+    other.add("name", new StringParam("Acme"));
+    rules.rewrite(search("Organization"), other, null);
+    assertThat(other.keySet()).containsExactly("name");
+  }
 }

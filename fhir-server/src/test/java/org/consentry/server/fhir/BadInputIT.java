@@ -16,85 +16,201 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** Bad input gets a 4xx with an OperationOutcome that says what is wrong, and stores nothing. */
 class BadInputIT extends ServerIT {
 
-	static Stream<Arguments> badRequests() {
-		return Stream.of(
-				Arguments.of("malformed JSON", "POST", "/Patient", "application/fhir+json", "{\"resourceType\":\"Patient\",", 400, "parse"),
-				Arguments.of("JSON that is not an object", "POST", "/Patient", "application/fhir+json", "[1,2]", 400, "parse"),
-				Arguments.of("empty body", "POST", "/Patient", "application/fhir+json", "", 400, "needs a body"),
-				Arguments.of("body of another type", "POST", "/Patient", "application/fhir+json",
-						"{\"resourceType\":\"Observation\",\"status\":\"final\",\"code\":{\"text\":\"x\"}}", 400, "resource type"),
-				Arguments.of("unknown resource type in body", "POST", "/Patient", "application/fhir+json", "{\"resourceType\":\"Foo\"}", 400, "Foo"),
-				Arguments.of("invalid date", "POST", "/Patient", "application/fhir+json",
-						"{\"resourceType\":\"Patient\",\"birthDate\":\"not-a-date\"}", 400, "not-a-date"),
-				Arguments.of("update whose id differs from the URL", "PUT", "/Patient/abc", "application/fhir+json",
-						"{\"resourceType\":\"Patient\",\"id\":\"xyz\"}", 400, "ID"),
-				Arguments.of("transaction entry without a verb", "POST", "", "application/fhir+json",
-						"{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":[{\"resource\":{\"resourceType\":\"Patient\"}}]}", 400, "HTTP Verb"),
-				Arguments.of("unknown resource type in the URL", "GET", "/Foo", null, null, 404, "Unknown resource type"),
-				Arguments.of("unknown search parameter", "GET", "/Patient?foo=bar", null, null, 400, "not a search parameter of Patient"),
-				Arguments.of("invalid _count", "GET", "/Patient?_count=abc", null, null, 400, "_count"),
-				Arguments.of("malformed XML", "POST", "/Patient", "application/fhir+xml", "<Patient xmlns=\"http://hl7.org/fhir\"><name>", 400, "XML"),
-				Arguments.of("XML with an external entity", "POST", "/Patient", "application/fhir+xml",
-						"<?xml version=\"1.0\"?><!DOCTYPE p [<!ENTITY xxe SYSTEM \"file:///etc/passwd\">]>"
-								+ "<Patient xmlns=\"http://hl7.org/fhir\"><name><family value=\"&xxe;\"/></name></Patient>", 400, "DOCTYPE"),
-				Arguments.of("XML entity expansion", "POST", "/Patient", "application/xml",
-						"<!DOCTYPE lolz [<!ENTITY lol \"lol\"><!ENTITY lol2 \"&lol;&lol;&lol;&lol;\">]>"
-								+ "<Patient xmlns=\"http://hl7.org/fhir\"><name><family value=\"&lol2;\"/></name></Patient>", 400, "DOCTYPE"),
-				Arguments.of("XML DOCTYPE sent without an XML content type", "POST", "/Patient", "application/fhir+json",
-						"  <!doctype Patient><Patient xmlns=\"http://hl7.org/fhir\"/>", 400, "DOCTYPE"));
-	}
+  static Stream<Arguments> badRequests() {
+    return Stream.of(
+        Arguments.of(
+            "malformed JSON",
+            "POST",
+            "/Patient",
+            "application/fhir+json",
+            "{\"resourceType\":\"Patient\",",
+            400,
+            "parse"),
+        Arguments.of(
+            "JSON that is not an object",
+            "POST",
+            "/Patient",
+            "application/fhir+json",
+            "[1,2]",
+            400,
+            "parse"),
+        Arguments.of(
+            "empty body", "POST", "/Patient", "application/fhir+json", "", 400, "needs a body"),
+        Arguments.of(
+            "body of another type",
+            "POST",
+            "/Patient",
+            "application/fhir+json",
+            "{\"resourceType\":\"Observation\",\"status\":\"final\",\"code\":{\"text\":\"x\"}}",
+            400,
+            "resource type"),
+        Arguments.of(
+            "unknown resource type in body",
+            "POST",
+            "/Patient",
+            "application/fhir+json",
+            "{\"resourceType\":\"Foo\"}",
+            400,
+            "Foo"),
+        Arguments.of(
+            "invalid date",
+            "POST",
+            "/Patient",
+            "application/fhir+json",
+            "{\"resourceType\":\"Patient\",\"birthDate\":\"not-a-date\"}",
+            400,
+            "not-a-date"),
+        Arguments.of(
+            "update whose id differs from the URL",
+            "PUT",
+            "/Patient/abc",
+            "application/fhir+json",
+            "{\"resourceType\":\"Patient\",\"id\":\"xyz\"}",
+            400,
+            "ID"),
+        Arguments.of(
+            "transaction entry without a verb",
+            "POST",
+            "",
+            "application/fhir+json",
+            "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":[{\"resource\":{\"resourceType\":\"Patient\"}}]}",
+            400,
+            "HTTP Verb"),
+        Arguments.of(
+            "unknown resource type in the URL",
+            "GET",
+            "/Foo",
+            null,
+            null,
+            404,
+            "Unknown resource type"),
+        Arguments.of(
+            "unknown search parameter",
+            "GET",
+            "/Patient?foo=bar",
+            null,
+            null,
+            400,
+            "not a search parameter of Patient"),
+        Arguments.of("invalid _count", "GET", "/Patient?_count=abc", null, null, 400, "_count"),
+        Arguments.of(
+            "malformed XML",
+            "POST",
+            "/Patient",
+            "application/fhir+xml",
+            "<Patient xmlns=\"http://hl7.org/fhir\"><name>",
+            400,
+            "XML"),
+        Arguments.of(
+            "XML with an external entity",
+            "POST",
+            "/Patient",
+            "application/fhir+xml",
+            "<?xml version=\"1.0\"?><!DOCTYPE p [<!ENTITY xxe SYSTEM \"file:///etc/passwd\">]>"
+                + "<Patient xmlns=\"http://hl7.org/fhir\"><name><family value=\"&xxe;\"/></name></Patient>",
+            400,
+            "DOCTYPE"),
+        Arguments.of(
+            "XML entity expansion",
+            "POST",
+            "/Patient",
+            "application/xml",
+            "<!DOCTYPE lolz [<!ENTITY lol \"lol\"><!ENTITY lol2 \"&lol;&lol;&lol;&lol;\">]>"
+                + "<Patient xmlns=\"http://hl7.org/fhir\"><name><family value=\"&lol2;\"/></name></Patient>",
+            400,
+            "DOCTYPE"),
+        Arguments.of(
+            "XML DOCTYPE sent without an XML content type",
+            "POST",
+            "/Patient",
+            "application/fhir+json",
+            "  <!doctype Patient><Patient xmlns=\"http://hl7.org/fhir\"/>",
+            400,
+            "DOCTYPE"));
+  }
 
-	@ParameterizedTest(name = "{0} -> {5}")
-	@MethodSource("badRequests")
-	void badRequest_getsClientErrorWithOutcome(
-			String scenario, String method, String path, String contentType, String body, int status, String says) {
-		HttpResponse<String> response = send(method, path, contentType, body);
+  @ParameterizedTest(name = "{0} -> {5}")
+  @MethodSource("badRequests")
+  void badRequest_getsClientErrorWithOutcome(
+      String scenario,
+      String method,
+      String path,
+      String contentType,
+      String body,
+      int status,
+      String says) {
+    HttpResponse<String> response = send(method, path, contentType, body);
 
-		assertThat(response.statusCode()).as(scenario).isEqualTo(status);
-		assertThat(response.body()).as(scenario).contains("OperationOutcome").containsIgnoringCase(says);
-	}
+    assertThat(response.statusCode()).as(scenario).isEqualTo(status);
+    assertThat(response.body())
+        .as(scenario)
+        .contains("OperationOutcome")
+        .containsIgnoringCase(says);
+  }
 
-	@Test
-	void transactionWithInvalidReference_isRejected_andWritesNothing() {
-		String mrn = UUID.randomUUID().toString();
-		String bundle = """
+  @Test
+  void transactionWithInvalidReference_isRejected_andWritesNothing() {
+    String mrn = UUID.randomUUID().toString();
+    String bundle =
+        """
 				{"resourceType":"Bundle","type":"transaction","entry":[
 				 {"fullUrl":"urn:uuid:%1$s","resource":{"resourceType":"Patient","identifier":[{"system":"urn:test:mrn","value":"%1$s"}]},
 				  "request":{"method":"POST","url":"Patient"}},
 				 {"resource":{"resourceType":"Observation","status":"final","code":{"text":"x"},
 				  "subject":{"reference":"Patient/does-not-exist-%1$s"}},"request":{"method":"POST","url":"Observation"}}]}
-				""".formatted(mrn);
+				"""
+            .formatted(mrn);
 
-		HttpResponse<String> response = postJson("", bundle);
+    HttpResponse<String> response = postJson("", bundle);
 
-		assertThat(response.statusCode()).isEqualTo(400);
-		assertThat(response.body()).contains("OperationOutcome").contains("does-not-exist-" + mrn);
-		Bundle found = client().search().forResource("Patient").where(
-						Patient.IDENTIFIER.exactly().systemAndCode("urn:test:mrn", mrn))
-				.returnBundle(Bundle.class).execute();
-		assertThat(found.getEntry()).as("the transaction's first entry must not be half-written").isEmpty();
-	}
+    assertThat(response.statusCode()).isEqualTo(400);
+    assertThat(response.body()).contains("OperationOutcome").contains("does-not-exist-" + mrn);
+    Bundle found =
+        client()
+            .search()
+            .forResource("Patient")
+            .where(Patient.IDENTIFIER.exactly().systemAndCode("urn:test:mrn", mrn))
+            .returnBundle(Bundle.class)
+            .execute();
+    assertThat(found.getEntry())
+        .as("the transaction's first entry must not be half-written")
+        .isEmpty();
+  }
 
-	@Test
-	void bodyOverSizeLimit_is413_andStoresNothing() {
-		String family = "Big" + UUID.randomUUID().toString().replace("-", "");
-		String padding = "x".repeat(33 * 1024 * 1024);
-		String body = "{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"" + family + "\",\"text\":\"" + padding + "\"}]}";
+  @Test
+  void bodyOverSizeLimit_is413_andStoresNothing() {
+    String family = "Big" + UUID.randomUUID().toString().replace("-", "");
+    String padding = "x".repeat(33 * 1024 * 1024);
+    String body =
+        "{\"resourceType\":\"Patient\",\"name\":[{\"family\":\""
+            + family
+            + "\",\"text\":\""
+            + padding
+            + "\"}]}";
 
-		HttpResponse<String> response = postJson("/Patient", body);
+    HttpResponse<String> response = postJson("/Patient", body);
 
-		assertThat(response.statusCode()).isEqualTo(413);
-		assertThat(response.body()).contains("OperationOutcome").contains("max-request-size");
-		Bundle found = client().search().forResource("Patient")
-				.where(Patient.FAMILY.matchesExactly().value(family)).returnBundle(Bundle.class).execute();
-		assertThat(found.getEntry()).isEmpty();
-	}
+    assertThat(response.statusCode()).isEqualTo(413);
+    assertThat(response.body()).contains("OperationOutcome").contains("max-request-size");
+    Bundle found =
+        client()
+            .search()
+            .forResource("Patient")
+            .where(Patient.FAMILY.matchesExactly().value(family))
+            .returnBundle(Bundle.class)
+            .execute();
+    assertThat(found.getEntry()).isEmpty();
+  }
 
-	@Test
-	void plainXml_isStillAccepted() {
-		HttpResponse<String> response = send("POST", "/Patient", "application/fhir+xml",
-				"<?xml version=\"1.0\" encoding=\"UTF-8\"?><Patient xmlns=\"http://hl7.org/fhir\"><name><family value=\"Xml\"/></name></Patient>");
+  @Test
+  void plainXml_isStillAccepted() {
+    HttpResponse<String> response =
+        send(
+            "POST",
+            "/Patient",
+            "application/fhir+xml",
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Patient xmlns=\"http://hl7.org/fhir\"><name><family value=\"Xml\"/></name></Patient>");
 
-		assertThat(response.statusCode()).isEqualTo(201);
-	}
+    assertThat(response.statusCode()).isEqualTo(201);
+  }
 }

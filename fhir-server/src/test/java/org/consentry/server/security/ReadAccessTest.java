@@ -23,92 +23,196 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class ReadAccessTest {
 
-	private static final FhirContext FHIR = FhirContext.forR4Cached();
-	private static final PatientCompartment COMPARTMENT = new PatientCompartment(FHIR);
-	private static final ReadAccess ACCESS = new ReadAccess();
+  private static final FhirContext FHIR = FhirContext.forR4Cached();
+  private static final PatientCompartment COMPARTMENT = new PatientCompartment(FHIR);
+  private static final ReadAccess ACCESS = new ReadAccess();
 
-	private static final Map<String, Requester> REQUESTERS = new LinkedHashMap<>();
+  private static final Map<String, Requester> REQUESTERS = new LinkedHashMap<>();
 
-	static {
-		REQUESTERS.put("patient a", requester(Requester.Kind.PATIENT, "user-a", "a", "patient/*.read"));
-		REQUESTERS.put("patient b", requester(Requester.Kind.PATIENT, "user-b", "b", "patient/*.read"));
-		REQUESTERS.put("practitioner", requester(Requester.Kind.PRACTITIONER, "dr", null, "user/*.read"));
-		REQUESTERS.put("researcher", requester(Requester.Kind.RESEARCHER, "rita", null, "user/*.read"));
-		REQUESTERS.put("system", requester(Requester.Kind.SYSTEM, "ehr", null, "system/*.read"));
-	}
+  static {
+    REQUESTERS.put("patient a", requester(Requester.Kind.PATIENT, "user-a", "a", "patient/*.read"));
+    REQUESTERS.put("patient b", requester(Requester.Kind.PATIENT, "user-b", "b", "patient/*.read"));
+    REQUESTERS.put(
+        "practitioner", requester(Requester.Kind.PRACTITIONER, "dr", null, "user/*.read"));
+    REQUESTERS.put("researcher", requester(Requester.Kind.RESEARCHER, "rita", null, "user/*.read"));
+    REQUESTERS.put("system", requester(Requester.Kind.SYSTEM, "ehr", null, "system/*.read"));
+  }
 
-	static Stream<Arguments> table() {
-		return Stream.of(
-				//  resource                                   patient a  patient b  practitioner  researcher  system
-				row("Observation of a", "{'resourceType':'Observation','subject':{'reference':'Patient/a'}}",
-						true, false, true, true, true),
-				row("collection Bundle of b's Patient", "{'resourceType':'Bundle','type':'collection','entry':[{'resource':{'resourceType':'Patient','id':'b'}}]}",
-						false, true, true, true, true),
-				row("Bundle of a and b", "{'resourceType':'Bundle','type':'collection','entry':[{'resource':{'resourceType':'Patient','id':'a'}},{'resource':{'resourceType':'Patient','id':'b'}}]}",
-						true, true, true, true, true),
-				row("Binary of Patient a", "{'resourceType':'Binary','contentType':'text/plain','securityContext':{'reference':'Patient/a'}}",
-						true, false, true, true, true),
-				row("Binary without security context", "{'resourceType':'Binary','contentType':'text/plain'}",
-						false, false, false, false, true),
-				row("export file of the practitioner", "{'resourceType':'Binary','contentType':'application/fhir+ndjson','securityContext':{'identifier':{'system':'urn:consentry:export-requester','value':'dr'}}}",
-						false, false, true, false, true),
-				row("Bundle of no patient's data", "{'resourceType':'Bundle','type':'collection','entry':[{'resource':{'resourceType':'Organization','name':'x'}}]}",
-						false, false, false, false, true),
-				row("Observation without subject", "{'resourceType':'Observation','status':'final'}",
-						false, false, false, false, true),
-				row("Subscription", "{'resourceType':'Subscription','status':'active','criteria':'Observation?'}",
-						false, false, false, false, true),
-				row("Task for a", "{'resourceType':'Task','status':'ready','intent':'order','for':{'reference':'Patient/a'}}",
-						true, false, true, true, true),
-				row("Organization", "{'resourceType':'Organization','name':'x'}",
-						true, true, true, true, true),
-				row("Practitioner", "{'resourceType':'Practitioner','active':true}",
-						true, true, true, true, true),
-				row("ValueSet", "{'resourceType':'ValueSet','status':'active'}",
-						true, true, true, true, true),
-				row("Questionnaire", "{'resourceType':'Questionnaire','status':'active'}",
-						true, true, true, true, true),
-				row("CareTeam without a patient", "{'resourceType':'CareTeam','name':'ward 3'}",
-						true, true, true, true, true),
-				row("CareTeam of patient b", "{'resourceType':'CareTeam','subject':{'reference':'Patient/b'}}",
-						false, true, true, true, true));
-	}
+  static Stream<Arguments> table() {
+    return Stream.of(
+        //  resource                                   patient a  patient b  practitioner
+        // researcher  system
+        row(
+            "Observation of a",
+            "{'resourceType':'Observation','subject':{'reference':'Patient/a'}}",
+            true,
+            false,
+            true,
+            true,
+            true),
+        row(
+            "collection Bundle of b's Patient",
+            "{'resourceType':'Bundle','type':'collection','entry':[{'resource':{'resourceType':'Patient','id':'b'}}]}",
+            false,
+            true,
+            true,
+            true,
+            true),
+        row(
+            "Bundle of a and b",
+            "{'resourceType':'Bundle','type':'collection','entry':[{'resource':{'resourceType':'Patient','id':'a'}},{'resource':{'resourceType':'Patient','id':'b'}}]}",
+            true,
+            true,
+            true,
+            true,
+            true),
+        row(
+            "Binary of Patient a",
+            "{'resourceType':'Binary','contentType':'text/plain','securityContext':{'reference':'Patient/a'}}",
+            true,
+            false,
+            true,
+            true,
+            true),
+        row(
+            "Binary without security context",
+            "{'resourceType':'Binary','contentType':'text/plain'}",
+            false,
+            false,
+            false,
+            false,
+            true),
+        row(
+            "export file of the practitioner",
+            "{'resourceType':'Binary','contentType':'application/fhir+ndjson','securityContext':{'identifier':{'system':'urn:consentry:export-requester','value':'dr'}}}",
+            false,
+            false,
+            true,
+            false,
+            true),
+        row(
+            "Bundle of no patient's data",
+            "{'resourceType':'Bundle','type':'collection','entry':[{'resource':{'resourceType':'Organization','name':'x'}}]}",
+            false,
+            false,
+            false,
+            false,
+            true),
+        row(
+            "Observation without subject",
+            "{'resourceType':'Observation','status':'final'}",
+            false,
+            false,
+            false,
+            false,
+            true),
+        row(
+            "Subscription",
+            "{'resourceType':'Subscription','status':'active','criteria':'Observation?'}",
+            false,
+            false,
+            false,
+            false,
+            true),
+        row(
+            "Task for a",
+            "{'resourceType':'Task','status':'ready','intent':'order','for':{'reference':'Patient/a'}}",
+            true,
+            false,
+            true,
+            true,
+            true),
+        row(
+            "Organization",
+            "{'resourceType':'Organization','name':'x'}",
+            true,
+            true,
+            true,
+            true,
+            true),
+        row(
+            "Practitioner",
+            "{'resourceType':'Practitioner','active':true}",
+            true,
+            true,
+            true,
+            true,
+            true),
+        row(
+            "ValueSet",
+            "{'resourceType':'ValueSet','status':'active'}",
+            true,
+            true,
+            true,
+            true,
+            true),
+        row(
+            "Questionnaire",
+            "{'resourceType':'Questionnaire','status':'active'}",
+            true,
+            true,
+            true,
+            true,
+            true),
+        row(
+            "CareTeam without a patient",
+            "{'resourceType':'CareTeam','name':'ward 3'}",
+            true,
+            true,
+            true,
+            true,
+            true),
+        row(
+            "CareTeam of patient b",
+            "{'resourceType':'CareTeam','subject':{'reference':'Patient/b'}}",
+            false,
+            true,
+            true,
+            true,
+            true));
+  }
 
-	@ParameterizedTest(name = "{0}")
-	@MethodSource("table")
-	void reach_byRequesterKindAndResourceClass(String what, IBaseResource resource, Map<String, Boolean> expected) {
-		Set<String> owners = COMPARTMENT.owners(resource);
-		Map<String, Boolean> actual = new LinkedHashMap<>();
-		REQUESTERS.forEach((name, requester) -> actual.put(name, ACCESS.scopesReach(requester, resource, owners)));
-		assertThat(actual).isEqualTo(expected);
-	}
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("table")
+  void reach_byRequesterKindAndResourceClass(
+      String what, IBaseResource resource, Map<String, Boolean> expected) {
+    Set<String> owners = COMPARTMENT.owners(resource);
+    Map<String, Boolean> actual = new LinkedHashMap<>();
+    REQUESTERS.forEach(
+        (name, requester) -> actual.put(name, ACCESS.scopesReach(requester, resource, owners)));
+    assertThat(actual).isEqualTo(expected);
+  }
 
-	@Test
-	void reach_directoryData_stillNeedsAScopeForItsType() {
-		Requester observationsOnly = requester(Requester.Kind.PATIENT, "user-a", "a", "patient/Observation.read");
-		IBaseResource organization = parse("{'resourceType':'Organization','name':'x'}");
-		assertThat(ACCESS.scopesReach(observationsOnly, organization, Set.of())).isFalse();
-	}
+  @Test
+  void reach_directoryData_stillNeedsAScopeForItsType() {
+    Requester observationsOnly =
+        requester(Requester.Kind.PATIENT, "user-a", "a", "patient/Observation.read");
+    IBaseResource organization = parse("{'resourceType':'Organization','name':'x'}");
+    assertThat(ACCESS.scopesReach(observationsOnly, organization, Set.of())).isFalse();
+  }
 
-	private static Arguments row(String what, String json, boolean... visible) {
-		Map<String, Boolean> expected = new LinkedHashMap<>();
-		List<String> names = List.copyOf(REQUESTERS.keySet());
-		for (int i = 0; i < names.size(); i++) {
-			expected.put(names.get(i), visible[i]);
-		}
-		return Arguments.of(what, parse(json), expected);
-	}
+  private static Arguments row(String what, String json, boolean... visible) {
+    Map<String, Boolean> expected = new LinkedHashMap<>();
+    List<String> names = List.copyOf(REQUESTERS.keySet());
+    for (int i = 0; i < names.size(); i++) {
+      expected.put(names.get(i), visible[i]);
+    }
+    return Arguments.of(what, parse(json), expected);
+  }
 
-	private static Requester requester(Requester.Kind kind, String subject, String patient, String scope) {
-		String purpose = switch (kind) {
-			case PATIENT -> "PATRQT";
-			case RESEARCHER -> "HRESCH";
-			default -> "TREAT";
-		};
-		return new Requester(kind, subject, patient, null, null, Set.of(), Set.of(scope), purpose, "app");
-	}
+  private static Requester requester(
+      Requester.Kind kind, String subject, String patient, String scope) {
+    String purpose =
+        switch (kind) {
+          case PATIENT -> "PATRQT";
+          case RESEARCHER -> "HRESCH";
+          default -> "TREAT";
+        };
+    return new Requester(
+        kind, subject, patient, null, null, Set.of(), Set.of(scope), purpose, "app");
+  }
 
-	private static IBaseResource parse(String json) {
-		return FHIR.newJsonParser().parseResource(json.replace('\'', '"'));
-	}
+  private static IBaseResource parse(String json) {
+    return FHIR.newJsonParser().parseResource(json.replace('\'', '"'));
+  }
 }

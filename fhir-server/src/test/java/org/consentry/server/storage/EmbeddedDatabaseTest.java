@@ -12,30 +12,30 @@ import org.junit.jupiter.api.io.TempDir;
 
 class EmbeddedDatabaseTest {
 
-	@TempDir
-	Path dataDir;
+  @TempDir Path dataDir;
 
-	@Test
-	void data_survivesARestart() throws Exception {
-		try (EmbeddedDatabase db = EmbeddedDatabase.start(dataDir);
-				Connection c = DriverManager.getConnection(db.jdbcUrl())) {
-			c.createStatement().execute("create table kept(v text); insert into kept values ('still here')");
-		}
+  @Test
+  void data_survivesARestart() throws Exception {
+    try (EmbeddedDatabase db = EmbeddedDatabase.start(dataDir);
+        Connection c = DriverManager.getConnection(db.jdbcUrl())) {
+      c.createStatement()
+          .execute("create table kept(v text); insert into kept values ('still here')");
+    }
 
-		try (EmbeddedDatabase db = EmbeddedDatabase.start(dataDir);
-				Connection c = DriverManager.getConnection(db.jdbcUrl());
-				ResultSet rs = c.createStatement().executeQuery("select v from kept")) {
-			assertThat(rs.next()).isTrue();
-			assertThat(rs.getString(1)).isEqualTo("still here");
-		}
-	}
+    try (EmbeddedDatabase db = EmbeddedDatabase.start(dataDir);
+        Connection c = DriverManager.getConnection(db.jdbcUrl());
+        ResultSet rs = c.createStatement().executeQuery("select v from kept")) {
+      assertThat(rs.next()).isTrue();
+      assertThat(rs.getString(1)).isEqualTo("still here");
+    }
+  }
 
-	@Test
-	void secondServerOnTheSameFolder_failsWithAMessage() throws Exception {
-		try (EmbeddedDatabase first = EmbeddedDatabase.start(dataDir)) {
-			assertThatThrownBy(() -> EmbeddedDatabase.start(dataDir))
-					.hasMessageContaining(dataDir.toString())
-					.hasMessageContaining("another Consentry server");
-		}
-	}
+  @Test
+  void secondServerOnTheSameFolder_failsWithAMessage() throws Exception {
+    try (EmbeddedDatabase first = EmbeddedDatabase.start(dataDir)) {
+      assertThatThrownBy(() -> EmbeddedDatabase.start(dataDir))
+          .hasMessageContaining(dataDir.toString())
+          .hasMessageContaining("another Consentry server");
+    }
+  }
 }

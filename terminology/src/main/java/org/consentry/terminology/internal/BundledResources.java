@@ -17,9 +17,9 @@ import org.hl7.fhir.r4.model.ConceptMap;
 import org.hl7.fhir.r4.model.ValueSet;
 
 /**
- * The terminology resources shipped in this jar. The list is {@code bundled-resources.txt} next
- * to them (a jar cannot be listed reliably); each file is one FHIR R4 JSON resource, parsed
- * strictly so that a typo in bundled content fails the build rather than being skipped.
+ * The terminology resources shipped in this jar. The list is {@code bundled-resources.txt} next to
+ * them (a jar cannot be listed reliably); each file is one FHIR R4 JSON resource, parsed strictly
+ * so that a typo in bundled content fails the build rather than being skipped.
  */
 public final class BundledResources {
 
@@ -30,14 +30,16 @@ public final class BundledResources {
   private final List<ValueSet> valueSets;
   private final List<ConceptMap> conceptMaps;
 
-  private BundledResources(List<CodeSystem> codeSystems, List<ValueSet> valueSets,
-      List<ConceptMap> conceptMaps) {
+  private BundledResources(
+      List<CodeSystem> codeSystems, List<ValueSet> valueSets, List<ConceptMap> conceptMaps) {
     this.codeSystems = List.copyOf(codeSystems);
     this.valueSets = List.copyOf(valueSets);
     this.conceptMaps = List.copyOf(conceptMaps);
   }
 
-  /** @throws IllegalStateException if a listed file is missing or is not a valid resource */
+  /**
+   * @throws IllegalStateException if a listed file is missing or is not a valid resource
+   */
   public static BundledResources load() {
     IParser parser = FhirContext.forR4Cached().newJsonParser();
     parser.setParserErrorHandler(new StrictErrorHandler());
@@ -53,8 +55,11 @@ public final class BundledResources {
       } else if (resource instanceof ConceptMap conceptMap) {
         conceptMaps.add(conceptMap);
       } else {
-        throw new IllegalStateException(path + " is a " + resource.getClass().getSimpleName()
-            + "; only CodeSystem, ValueSet and ConceptMap are bundled");
+        throw new IllegalStateException(
+            path
+                + " is a "
+                + resource.getClass().getSimpleName()
+                + "; only CodeSystem, ValueSet and ConceptMap are bundled");
       }
     }
     return new BundledResources(codeSystems, valueSets, conceptMaps);
@@ -75,8 +80,8 @@ public final class BundledResources {
 
   private static List<String> index() {
     List<String> paths = new ArrayList<>();
-    try (BufferedReader reader = new BufferedReader(new InputStreamReader(open(INDEX),
-        StandardCharsets.UTF_8))) {
+    try (BufferedReader reader =
+        new BufferedReader(new InputStreamReader(open(INDEX), StandardCharsets.UTF_8))) {
       for (String line = reader.readLine(); line != null; line = reader.readLine()) {
         String path = line.strip();
         if (!path.isEmpty() && !path.startsWith("#")) {
@@ -95,7 +100,8 @@ public final class BundledResources {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read bundled resource " + path, e);
     } catch (RuntimeException e) {
-      throw new IllegalStateException("bundled resource " + path + " is invalid: " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "bundled resource " + path + " is invalid: " + e.getMessage(), e);
     }
   }
 

@@ -108,7 +108,8 @@ final class ClaimCodes {
     }
   }
 
-  private static void eobAddedItem(ExplanationOfBenefit.AddedItemComponent added, CodeCollector codes) {
+  private static void eobAddedItem(
+      ExplanationOfBenefit.AddedItemComponent added, CodeCollector codes) {
     if (added.hasProductOrService()) {
       codes.concept(added.getProductOrService());
     }
@@ -120,7 +121,8 @@ final class ClaimCodes {
         codes.concept(detail.getProductOrService());
       }
       if (detail.hasSubDetail()) {
-        for (ExplanationOfBenefit.AddedItemDetailSubDetailComponent subDetail : detail.getSubDetail()) {
+        for (ExplanationOfBenefit.AddedItemDetailSubDetailComponent subDetail :
+            detail.getSubDetail()) {
           if (subDetail.hasProductOrService()) {
             codes.concept(subDetail.getProductOrService());
           }

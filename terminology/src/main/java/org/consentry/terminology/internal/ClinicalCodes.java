@@ -12,9 +12,9 @@ import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.ServiceRequest;
 
 /**
- * Typed readers for clinical resources. Each reads the coded elements that say what the resource
- * is about; every getter is guarded by its {@code has} method, because HAPI's getters create
- * (and attach) an empty element when there is none.
+ * Typed readers for clinical resources. Each reads the coded elements that say what the resource is
+ * about; every getter is guarded by its {@code has} method, because HAPI's getters create (and
+ * attach) an empty element when there is none.
  */
 final class ClinicalCodes {
 
@@ -164,7 +164,8 @@ final class ClinicalCodes {
       codes.concept(allergy.getCode());
     }
     if (allergy.hasReaction()) {
-      for (AllergyIntolerance.AllergyIntoleranceReactionComponent reaction : allergy.getReaction()) {
+      for (AllergyIntolerance.AllergyIntoleranceReactionComponent reaction :
+          allergy.getReaction()) {
         if (reaction.hasSubstance()) {
           codes.concept(reaction.getSubstance());
         }

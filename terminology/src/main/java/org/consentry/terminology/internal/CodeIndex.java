@@ -5,8 +5,8 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The prebuilt lookup: system, then code, to a bit mask of category ordinals (bit
- * {@code 1 << category.ordinal()}). Two hash lookups per coding and no allocation.
+ * The prebuilt lookup: system, then code, to a bit mask of category ordinals (bit {@code 1 <<
+ * category.ordinal()}). Two hash lookups per coding and no allocation.
  */
 final class CodeIndex {
 
@@ -22,12 +22,15 @@ final class CodeIndex {
     Map<String, Map<String, Integer>> index = new HashMap<>();
     for (SensitivityValueSet valueSet : valueSets) {
       int bit = 1 << valueSet.category().ordinal();
-      valueSet.codesBySystem().forEach((system, codes) -> {
-        Map<String, Integer> masks = index.computeIfAbsent(system, s -> new HashMap<>());
-        for (String code : codes) {
-          masks.merge(code, bit, (a, b) -> a | b);
-        }
-      });
+      valueSet
+          .codesBySystem()
+          .forEach(
+              (system, codes) -> {
+                Map<String, Integer> masks = index.computeIfAbsent(system, s -> new HashMap<>());
+                for (String code : codes) {
+                  masks.merge(code, bit, (a, b) -> a | b);
+                }
+              });
     }
     int count = index.values().stream().mapToInt(Map::size).sum();
     Map<String, Map<String, Integer>> frozen = new HashMap<>();

@@ -25,8 +25,8 @@ final class GenericCodes {
       codes.coding(coding);
       return;
     }
-    if (element.isPrimitive() && !(element instanceof Element withExtensions
-        && withExtensions.hasExtension())) {
+    if (element.isPrimitive()
+        && !(element instanceof Element withExtensions && withExtensions.hasExtension())) {
       return;
     }
     boolean resource = element instanceof Resource;

@@ -74,7 +74,9 @@ public final class IndexedSensitivityLabeler implements SensitivityLabeler {
     return codes.mask();
   }
 
-  /** The category mask through the generic walk only: the reference the typed readers must match. */
+  /**
+   * The category mask through the generic walk only: the reference the typed readers must match.
+   */
   int genericMask(Resource resource) {
     CodeCollector codes = new CodeCollector(index);
     GenericCodes.collect(resource, codes);
@@ -96,13 +98,18 @@ public final class IndexedSensitivityLabeler implements SensitivityLabeler {
     if (resource instanceof Resource r4) {
       return r4;
     }
-    throw new IllegalArgumentException("not a FHIR R4 resource: " + resource.getClass().getName()
-        + "; this labeler reads the org.hl7.fhir.r4.model classes");
+    throw new IllegalArgumentException(
+        "not a FHIR R4 resource: "
+            + resource.getClass().getName()
+            + "; this labeler reads the org.hl7.fhir.r4.model classes");
   }
 
   @Override
   public String toString() {
-    return "IndexedSensitivityLabeler[" + valueSetsByUrl.size() + " value sets, "
-        + index.codeCount() + " codes]";
+    return "IndexedSensitivityLabeler["
+        + valueSetsByUrl.size()
+        + " value sets, "
+        + index.codeCount()
+        + " codes]";
   }
 }

@@ -7,10 +7,10 @@ import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.Type;
 
 /**
- * Collects the codings of a resource: typed getters for the common types (see
- * {@link ClinicalCodes}, {@link MedicationCodes}, {@link ClaimCodes}), the generic walk
- * ({@link GenericCodes}) for every other type. For the typed types, contained resources and
- * resource-level extensions are read too; the generic walk reads everything but {@code meta}.
+ * Collects the codings of a resource: typed getters for the common types (see {@link
+ * ClinicalCodes}, {@link MedicationCodes}, {@link ClaimCodes}), the generic walk ({@link
+ * GenericCodes}) for every other type. For the typed types, contained resources and resource-level
+ * extensions are read too; the generic walk reads everything but {@code meta}.
  */
 final class ResourceCodes {
 
@@ -34,10 +34,23 @@ final class ResourceCodes {
   /** Reads a resource through its getters; false if its type has no typed reader. */
   private static boolean typed(Resource resource, CodeCollector codes) {
     switch (resource.getResourceType()) {
-      case Observation, Condition, Procedure, DiagnosticReport, Encounter, CarePlan,
-          DocumentReference, ServiceRequest, AllergyIntolerance -> ClinicalCodes.collect(resource, codes);
-      case MedicationRequest, MedicationStatement, MedicationAdministration, MedicationDispense,
-          Medication, Immunization -> MedicationCodes.collect(resource, codes);
+      case Observation,
+          Condition,
+          Procedure,
+          DiagnosticReport,
+          Encounter,
+          CarePlan,
+          DocumentReference,
+          ServiceRequest,
+          AllergyIntolerance ->
+          ClinicalCodes.collect(resource, codes);
+      case MedicationRequest,
+          MedicationStatement,
+          MedicationAdministration,
+          MedicationDispense,
+          Medication,
+          Immunization ->
+          MedicationCodes.collect(resource, codes);
       case Claim, ExplanationOfBenefit -> ClaimCodes.collect(resource, codes);
       case Bundle -> bundle((Bundle) resource, codes);
       default -> {

@@ -8,11 +8,10 @@ import org.hl7.fhir.r4.model.Resource;
 
 /**
  * Writes sensitivity labels into {@code meta.security}. Storage format: one Coding per category
- * ({@value SensitivityCategory#SYSTEM}, code, display), in category order, then one
- * {@value Confidentiality#SYSTEM} level, appended after whatever the client sent. Existing codings
- * are never removed; the only change to an existing coding is raising a confidentiality level
- * that is below what the data requires (its system, code and display are rewritten, its version
- * dropped).
+ * ({@value SensitivityCategory#SYSTEM}, code, display), in category order, then one {@value
+ * Confidentiality#SYSTEM} level, appended after whatever the client sent. Existing codings are
+ * never removed; the only change to an existing coding is raising a confidentiality level that is
+ * below what the data requires (its system, code and display are rewritten, its version dropped).
  */
 final class SecurityLabels {
 
@@ -49,8 +48,11 @@ final class SecurityLabels {
     if (highest == null) {
       meta.addSecurity(required.toCoding());
     } else if (highest.compareTo(required) < 0) {
-      highestCoding.setSystem(Confidentiality.SYSTEM).setVersion(null)
-          .setCode(required.code()).setDisplay(required.display());
+      highestCoding
+          .setSystem(Confidentiality.SYSTEM)
+          .setVersion(null)
+          .setCode(required.code())
+          .setDisplay(required.display());
     }
     return true;
   }

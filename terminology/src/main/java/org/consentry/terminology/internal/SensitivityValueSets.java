@@ -17,9 +17,9 @@ import org.hl7.fhir.r4.model.ValueSet.ConceptReferenceComponent;
 import org.hl7.fhir.r4.model.ValueSet.ConceptSetComponent;
 
 /**
- * Reads and validates sensitivity value sets. Every rejection is an
- * {@link IllegalArgumentException} whose message names the value set and says what to change,
- * because it is shown to the operator who uploaded it (the server answers 400 with it).
+ * Reads and validates sensitivity value sets. Every rejection is an {@link
+ * IllegalArgumentException} whose message names the value set and says what to change, because it
+ * is shown to the operator who uploaded it (the server answers 400 with it).
  */
 public final class SensitivityValueSets {
 
@@ -35,30 +35,53 @@ public final class SensitivityValueSets {
     }
     String name = describe(valueSet);
     if (declarations.size() > 1) {
-      throw invalid(name + " declares " + declarations.size()
-          + " sensitivity categories; declare exactly one");
+      throw invalid(
+          name
+              + " declares "
+              + declarations.size()
+              + " sensitivity categories; declare exactly one");
     }
     if (!(declarations.get(0).getValue() instanceof Coding coding)) {
-      throw invalid(name + " declares its sensitivity category without a valueCoding; use a"
-          + " valueCoding with system " + SensitivityCategory.SYSTEM);
+      throw invalid(
+          name
+              + " declares its sensitivity category without a valueCoding; use a"
+              + " valueCoding with system "
+              + SensitivityCategory.SYSTEM);
     }
     if (!SensitivityCategory.SYSTEM.equals(coding.getSystem())) {
-      throw invalid(name + " declares its sensitivity category in system '" + coding.getSystem()
-          + "'; use system " + SensitivityCategory.SYSTEM);
+      throw invalid(
+          name
+              + " declares its sensitivity category in system '"
+              + coding.getSystem()
+              + "'; use system "
+              + SensitivityCategory.SYSTEM);
     }
-    return Optional.of(SensitivityCategory.fromCode(coding.getCode())
-        .orElseThrow(() -> invalid(name + " declares sensitivity category '" + coding.getCode()
-            + "', which is not a category this module knows; known categories: "
-            + Arrays.toString(SensitivityCategory.values()))));
+    return Optional.of(
+        SensitivityCategory.fromCode(coding.getCode())
+            .orElseThrow(
+                () ->
+                    invalid(
+                        name
+                            + " declares sensitivity category '"
+                            + coding.getCode()
+                            + "', which is not a category this module knows; known categories: "
+                            + Arrays.toString(SensitivityCategory.values()))));
   }
 
   /** Validates a sensitivity value set and reads its codes. */
   static SensitivityValueSet parse(ValueSet valueSet) {
     String name = describe(valueSet);
-    SensitivityCategory category = declaredCategory(valueSet)
-        .orElseThrow(() -> invalid(name + " does not declare a sensitivity category; add the"
-            + " extension " + Terminology.SENSITIVITY_CATEGORY_EXTENSION
-            + " with a valueCoding from " + SensitivityCategory.SYSTEM));
+    SensitivityCategory category =
+        declaredCategory(valueSet)
+            .orElseThrow(
+                () ->
+                    invalid(
+                        name
+                            + " does not declare a sensitivity category; add the"
+                            + " extension "
+                            + Terminology.SENSITIVITY_CATEGORY_EXTENSION
+                            + " with a valueCoding from "
+                            + SensitivityCategory.SYSTEM));
     if (!valueSet.hasUrl()) {
       throw invalid(name + " has no url; a sensitivity value set is identified by its url");
     }
@@ -73,8 +96,8 @@ public final class SensitivityValueSets {
         codes.computeIfAbsent(includes.get(i).getSystem(), s -> new LinkedHashSet<>()).add(code);
       }
     }
-    List<ConceptSetComponent> excludes = valueSet.getCompose().hasExclude()
-        ? valueSet.getCompose().getExclude() : List.of();
+    List<ConceptSetComponent> excludes =
+        valueSet.getCompose().hasExclude() ? valueSet.getCompose().getExclude() : List.of();
     for (int i = 0; i < excludes.size(); i++) {
       String where = name + " compose.exclude[" + i + "]";
       Set<String> listed = codes.get(excludes.get(i).getSystem());
@@ -100,12 +123,18 @@ public final class SensitivityValueSets {
       throw invalid(where + " imports other value sets; list the codes explicitly");
     }
     if (set.hasFilter()) {
-      throw invalid(where + " uses a filter; the labeler looks codes up and does not search,"
-          + " so list the codes explicitly in concept");
+      throw invalid(
+          where
+              + " uses a filter; the labeler looks codes up and does not search,"
+              + " so list the codes explicitly in concept");
     }
     if (!set.hasConcept()) {
-      throw invalid(where + " takes all of " + set.getSystem() + "; list the codes explicitly"
-          + " in concept");
+      throw invalid(
+          where
+              + " takes all of "
+              + set.getSystem()
+              + "; list the codes explicitly"
+              + " in concept");
     }
     List<ConceptReferenceComponent> concepts = set.getConcept();
     for (int j = 0; j < concepts.size(); j++) {

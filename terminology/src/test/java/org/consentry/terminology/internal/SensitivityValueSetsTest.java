@@ -23,34 +23,69 @@ class SensitivityValueSetsTest {
   /** A valid value set, then one change that makes it invalid, and what the message must say. */
   static Stream<Arguments> invalidValueSets() {
     return Stream.of(
-        invalid("no category", vs -> vs.getExtension().clear(), "does not declare a sensitivity category"),
-        invalid("unknown category", vs -> category(vs, new Coding(SensitivityCategory.SYSTEM, "NOPE", null)),
+        invalid(
+            "no category",
+            vs -> vs.getExtension().clear(),
+            "does not declare a sensitivity category"),
+        invalid(
+            "unknown category",
+            vs -> category(vs, new Coding(SensitivityCategory.SYSTEM, "NOPE", null)),
             "'NOPE', which is not a category this module knows"),
-        invalid("category in another system", vs -> category(vs, new Coding("http://example.org/cs", "ETH", null)),
+        invalid(
+            "category in another system",
+            vs -> category(vs, new Coding("http://example.org/cs", "ETH", null)),
             "use system " + SensitivityCategory.SYSTEM),
-        invalid("category not a Coding", vs -> vs.getExtension().get(0).setValue(new StringType("ETH")),
+        invalid(
+            "category not a Coding",
+            vs -> vs.getExtension().get(0).setValue(new StringType("ETH")),
             "without a valueCoding"),
-        invalid("two categories", vs -> vs.addExtension(Terminology.SENSITIVITY_CATEGORY_EXTENSION,
-            new Coding(SensitivityCategory.SYSTEM, "PSY", null)), "declares 2 sensitivity categories"),
+        invalid(
+            "two categories",
+            vs ->
+                vs.addExtension(
+                    Terminology.SENSITIVITY_CATEGORY_EXTENSION,
+                    new Coding(SensitivityCategory.SYSTEM, "PSY", null)),
+            "declares 2 sensitivity categories"),
         invalid("no url", vs -> vs.setUrl(null).setId("local-1"), "ValueSet/local-1 has no url"),
         invalid("no compose", vs -> vs.setCompose(null), "has no compose.include"),
-        invalid("include without system", vs -> vs.getCompose().getIncludeFirstRep().setSystem(null),
+        invalid(
+            "include without system",
+            vs -> vs.getCompose().getIncludeFirstRep().setSystem(null),
             "compose.include[0] has no system"),
-        invalid("include by filter", vs -> vs.getCompose().getIncludeFirstRep().addFilter()
-            .setProperty("concept").setValue("74732009"), "uses a filter"),
-        invalid("include of a value set", vs -> vs.getCompose().getIncludeFirstRep()
-            .addValueSet("http://example.org/fhir/ValueSet/other"), "imports other value sets"),
-        invalid("whole code system", vs -> vs.getCompose().getIncludeFirstRep().getConcept().clear(),
+        invalid(
+            "include by filter",
+            vs ->
+                vs.getCompose()
+                    .getIncludeFirstRep()
+                    .addFilter()
+                    .setProperty("concept")
+                    .setValue("74732009"),
+            "uses a filter"),
+        invalid(
+            "include of a value set",
+            vs ->
+                vs.getCompose()
+                    .getIncludeFirstRep()
+                    .addValueSet("http://example.org/fhir/ValueSet/other"),
+            "imports other value sets"),
+        invalid(
+            "whole code system",
+            vs -> vs.getCompose().getIncludeFirstRep().getConcept().clear(),
             "takes all of " + SNOMED),
-        invalid("concept without code", vs -> vs.getCompose().getIncludeFirstRep().addConcept(),
+        invalid(
+            "concept without code",
+            vs -> vs.getCompose().getIncludeFirstRep().addConcept(),
             "compose.include[0].concept[1] has no code"),
-        invalid("everything excluded", vs -> vs.getCompose().addExclude().setSystem(SNOMED).addConcept().setCode("1"),
+        invalid(
+            "everything excluded",
+            vs -> vs.getCompose().addExclude().setSystem(SNOMED).addConcept().setCode("1"),
             "lists no codes"));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("invalidValueSets")
-  void parse_ofAnInvalidValueSet_isRejectedSayingWhy(String scenario, ValueSet valueSet, String reason) {
+  void parse_ofAnInvalidValueSet_isRejectedSayingWhy(
+      String scenario, ValueSet valueSet, String reason) {
     assertThatThrownBy(() -> SensitivityValueSets.parse(valueSet))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining(reason);
