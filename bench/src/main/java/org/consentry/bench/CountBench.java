@@ -10,9 +10,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -159,23 +156,10 @@ final class CountBench {
     long deadline = System.nanoTime() + phaseSeconds * 1_000_000_000L;
     String token = side.token().get(); // fetched (or refreshed) before the clock matters
     List<Worker> workers = new ArrayList<>();
-    ExecutorService pool = Executors.newFixedThreadPool(clients);
-    try {
-      List<Future<?>> running = new ArrayList<>();
-      for (int i = 0; i < clients; i++) {
-        Worker worker = new Worker(token, i, deadline);
-        workers.add(worker);
-        running.add(pool.submit(worker));
-      }
-      for (Future<?> future : running) {
-        future.get();
-      }
-    } catch (Exception e) {
-      throw new BenchException("a client failed: " + e);
-    } finally {
-      pool.shutdownNow();
+    for (int i = 0; i < clients; i++) {
+      workers.add(new Worker(token, i, deadline));
     }
-    return workers;
+    return Clients.runAll(workers);
   }
 
   /** One client of one phase: its own histograms (microseconds) per query, merged afterwards. */

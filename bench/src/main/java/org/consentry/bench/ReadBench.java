@@ -13,9 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.Histogram;
 
@@ -123,25 +120,11 @@ final class ReadBench {
     long deadline = System.nanoTime() + phaseSeconds * 1_000_000_000L;
     AtomicLong remaining = new AtomicLong(budget);
     List<Worker> workers = new ArrayList<>();
-    ExecutorService pool = Executors.newFixedThreadPool(clients);
-    try {
-      List<Future<?>> running = new ArrayList<>();
-      for (int i = 0; i < clients; i++) {
-        Worker worker =
-            new Worker(
-                targets, queries, new SplittableRandom(seed * 1000 + i), deadline, remaining);
-        workers.add(worker);
-        running.add(pool.submit(worker));
-      }
-      for (Future<?> future : running) {
-        future.get();
-      }
-    } catch (Exception e) {
-      throw new BenchException("a client failed: " + e);
-    } finally {
-      pool.shutdownNow();
+    for (int i = 0; i < clients; i++) {
+      workers.add(
+          new Worker(targets, queries, new SplittableRandom(seed * 1000 + i), deadline, remaining));
     }
-    return workers;
+    return Clients.runAll(workers);
   }
 
   /** One client: its own histograms, merged at the end, so recording costs no locking. */
