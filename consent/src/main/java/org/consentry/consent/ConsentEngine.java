@@ -35,6 +35,13 @@ import org.hl7.fhir.r4.model.Resource;
  *       organization} or one of its {@code actorReferences} (CareTeam, Group, PractitionerRole,
  *       RelatedPerson memberships supplied by the server). {@code actor.role} is not evaluated: on
  *       a read the requester is always the information recipient.
+ *   <li>study: the extension {@value #RESEARCH_STUDY_EXTENSION} ({@code valueReference} to a
+ *       ResearchStudy; absolute or versioned references are reduced to {@code ResearchStudy/id})
+ *       names the study the provision is for: it matches only a requester that acts for that study,
+ *       i.e. has {@code ResearchStudy/id} among its {@code actorReferences}. Without it a research
+ *       Consent applies to every study. An unreadable value (no reference, not a ResearchStudy)
+ *       fails safe: the provision is read as applying to every study, so a deny there (and the
+ *       denies below it) still denies, and no permit at or below it ever decides.
  *   <li>{@code action} (consentaction): the request's action must be listed. Reads are {@code
  *       access}; research requests (kind RESEARCHER or a purpose under HRESCH) are {@code use}.
  *   <li>{@code purpose} (v3-ActReason): the requester's purpose is-a a listed purpose, along the
@@ -86,17 +93,26 @@ import org.hl7.fhir.r4.model.Resource;
  *
  * <h2>Cost and thread safety</h2>
  *
- * {@link #compile} does the work once (hash sets of actor references, label and code keys, resource
- * types, periods as epoch milliseconds, and the decision objects themselves). {@link #decide} then
- * performs hash lookups and reads the resource's codes and dates only when a provision on the path
- * needs them; only {@code dependents} walks the resource's references. The engine is immutable and
- * thread-safe; it never modifies the resource.
+ * {@link #compile} does the work once (hash sets of actor and study references, label and code
+ * keys, resource types, periods as epoch milliseconds, and the decision objects themselves). {@link
+ * #decide} then performs hash lookups and reads the resource's codes and dates only when a
+ * provision on the path needs them; only {@code dependents} walks the resource's references.
+ * Period, purpose, action, actor and study depend only on the requester and the clock, never on the
+ * resource: {@link #dependence} uses them to find the provisions that can apply. The engine is
+ * immutable and thread-safe; it never modifies the resource.
  */
 public final class ConsentEngine {
 
   /** The provision extension that carries an obligation as {@code valueCoding}. */
   public static final String OBLIGATION_EXTENSION =
       "http://consentry.org/fhir/StructureDefinition/consent-obligation";
+
+  /**
+   * The standard provision extension naming the research study ({@code valueReference},
+   * Reference(ResearchStudy)) a provision is for.
+   */
+  public static final String RESEARCH_STUDY_EXTENSION =
+      "http://hl7.org/fhir/StructureDefinition/consent-ResearchStudyContext";
 
   private final Clock clock;
   private final ConsentCompiler compiler;

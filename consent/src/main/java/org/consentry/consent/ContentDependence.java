@@ -7,7 +7,7 @@ import org.hl7.fhir.r4.model.Coding;
 /**
  * What one patient's Consents need to know about a resource to decide for one requester, from
  * {@link ConsentEngine#dependence}: the provisions that can apply to this requester now (their
- * period, purpose, action and actor match) are examined for the content they test.
+ * period, purpose, action, actor and research study match) are examined for the content they test.
  *
  * <p>With {@code otherContent} false, a decision depends only on the resource's type and on which
  * of {@code labels} it carries, so it can be computed once per type and label combination and

@@ -19,8 +19,9 @@ import java.util.Set;
  * @param organization the organization the requester acts for ({@code "Organization/3"}), if any
  * @param actorReferences every FHIR reference the requester can be matched as in a {@code
  *     Consent.provision.actor}: its fhirUser, organization, and the CareTeams, Groups,
- *     PractitionerRoles and RelatedPersons it belongs to (relative references such as {@code
- *     "CareTeam/5"})
+ *     PractitionerRoles and RelatedPersons it belongs to; for a research requester, the study it
+ *     acts for ({@code "ResearchStudy/ID"}), which a provision's consent-ResearchStudyContext
+ *     extension is matched against. Relative references such as {@code "CareTeam/5"}
  * @param scopes the SMART scopes granted to the token, as strings
  * @param purposeOfUse a v3-ActReason code such as {@code TREAT}, {@code ETREAT} or {@code HRESCH}
  * @param clientId the OAuth client the token was issued to

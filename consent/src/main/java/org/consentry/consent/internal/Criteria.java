@@ -18,6 +18,18 @@ final class Criteria {
   final Set<String> purposes;
   final Set<String> actions;
   final Set<String> actors;
+
+  /**
+   * {@code ResearchStudy/id} from the consent-ResearchStudyContext extension: the requester must
+   * act for one of them (have it among its actorReferences). Null without the extension, and also
+   * when {@link #studyUnreadable}: such a provision is read as applying to every study, and {@link
+   * ProvisionCompiler} keeps every permit at or below it from deciding.
+   */
+  final Set<String> studies;
+
+  /** The extension is present but some value is not a readable ResearchStudy reference. */
+  final boolean studyUnreadable;
+
   final CodingSet labels;
   final CodingSet codes;
   final boolean hasDataPeriod;
@@ -33,6 +45,8 @@ final class Criteria {
     this.purposes = builder.purposes;
     this.actions = builder.actions;
     this.actors = builder.actors;
+    this.studies = builder.studies;
+    this.studyUnreadable = builder.studyUnreadable;
     this.labels = builder.labels;
     this.codes = builder.codes;
     this.hasDataPeriod = builder.hasDataPeriod;
@@ -66,7 +80,7 @@ final class Criteria {
     return data == null || data.matches(context);
   }
 
-  /** The criteria that do not look at the resource: period, purpose, action, actor. */
+  /** The criteria that do not look at the resource: period, purpose, action, actor, study. */
   boolean matchesRequester(DecisionContext context) {
     if (context.now < periodStart || context.now > periodEnd) {
       return false;
@@ -77,7 +91,10 @@ final class Criteria {
     if (actions != null && !actions.contains(context.action)) {
       return false;
     }
-    return actors == null || context.isAnyOf(actors);
+    if (actors != null && !context.isAnyOf(actors)) {
+      return false;
+    }
+    return studies == null || context.actsForAnyStudy(studies);
   }
 
   /** Mutable state while compiling one provision. */
@@ -88,6 +105,8 @@ final class Criteria {
     Set<String> purposes;
     Set<String> actions;
     Set<String> actors;
+    Set<String> studies;
+    boolean studyUnreadable;
     CodingSet labels;
     CodingSet codes;
     boolean hasDataPeriod;

@@ -5,12 +5,15 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.consentry.consent.ConsentEngine;
 import org.consentry.consent.ReferenceResolver;
 import org.hl7.fhir.exceptions.FHIRException;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Consent;
+import org.hl7.fhir.r4.model.Extension;
 import org.hl7.fhir.r4.model.Period;
+import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.ResourceType;
 
 /** Turns the criteria of one {@code Consent.provision} into a {@link Criteria}. */
@@ -18,6 +21,7 @@ final class CriteriaCompiler {
 
   static final String RESOURCE_TYPES = "http://hl7.org/fhir/resource-types";
   static final String CONSENT_ACTION = "http://terminology.hl7.org/CodeSystem/consentaction";
+  private static final String RESEARCH_STUDY = "ResearchStudy/";
 
   private final PurposeHierarchy purposes;
   private final DataCompiler data;
@@ -43,6 +47,9 @@ final class CriteriaCompiler {
         }
       }
       b.description.add("actor " + String.join(", ", sorted(b.actors)));
+    }
+    if (provision.hasExtension(ConsentEngine.RESEARCH_STUDY_EXTENSION)) {
+      studies(provision.getExtensionsByUrl(ConsentEngine.RESEARCH_STUDY_EXTENSION), b);
     }
     if (provision.hasAction()) {
       b.actions = new HashSet<>();
@@ -92,6 +99,30 @@ final class CriteriaCompiler {
       b.description.add("data " + DataCompiler.describe(provision.getData()));
     }
     return b.build();
+  }
+
+  /**
+   * The consent-ResearchStudyContext extensions (the standard allows one; several are read as any
+   * of them). Each must be a {@code valueReference} to a ResearchStudy, absolute or versioned
+   * references reduced to {@code ResearchStudy/id}; if one is not, the study is unknown and the
+   * provision is marked unreadable (no study constraint, see {@link Criteria#studies}).
+   */
+  private static void studies(List<Extension> extensions, Criteria.Builder b) {
+    Set<String> studies = new HashSet<>();
+    for (Extension extension : extensions) {
+      String study =
+          extension.getValue() instanceof Reference reference
+              ? References.normalize(reference)
+              : null;
+      if (study == null || !study.startsWith(RESEARCH_STUDY)) {
+        b.studyUnreadable = true;
+        b.description.add("study unreadable (read as every study for a deny, none for a permit)");
+        return;
+      }
+      studies.add(study);
+    }
+    b.studies = Set.copyOf(studies);
+    b.description.add("study " + String.join(", ", sorted(studies)));
   }
 
   /** Whether the provision lists an emergency purpose (ETREAT or one of its specializations). */

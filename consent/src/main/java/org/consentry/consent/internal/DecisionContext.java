@@ -51,6 +51,21 @@ final class DecisionContext {
     return false;
   }
 
+  /**
+   * Whether the requester acts for one of these research studies: one of them ({@code
+   * ResearchStudy/id}) is among its actorReferences. A provision names one study, so this is
+   * usually a single hash lookup.
+   */
+  boolean actsForAnyStudy(Set<String> studies) {
+    Set<String> own = requester.actorReferences();
+    for (String study : studies) {
+      if (own.contains(study)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Whether the resource's clinical date or period overlaps [start, end]; false without one. */
   boolean clinicalSpanOverlaps(long start, long end) {
     if (!spanDone) {

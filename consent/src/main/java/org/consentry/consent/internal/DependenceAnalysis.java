@@ -9,9 +9,9 @@ import org.hl7.fhir.r4.model.Coding;
 
 /**
  * Walks a patient's compiled provisions the way {@link Evaluator} does, but without a resource: a
- * provision is reachable when its requester-side criteria (period, purpose, action, actor) match,
- * and only reachable provisions (and their children) are examined for the content they test. Not
- * API: use {@code ConsentEngine.dependence}.
+ * provision is reachable when its requester-side criteria (period, purpose, action, actor, study)
+ * match, and only reachable provisions (and their children) are examined for the content they test.
+ * Not API: use {@code ConsentEngine.dependence}.
  */
 public final class DependenceAnalysis {
 

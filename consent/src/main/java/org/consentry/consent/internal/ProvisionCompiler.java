@@ -16,6 +16,12 @@ import org.hl7.fhir.r4.model.Type;
  * Compiles the provision tree of one Consent, with the decisions and reasons each provision yields.
  * A provision without type inherits its parent's effect; the root's comes from the Consent's
  * policyRule when it has none.
+ *
+ * <p>A provision whose research-study extension is unreadable fails safe: its study criterion is
+ * read as every study, so the denies at and below it still apply to every research requester it
+ * reaches, while every permit at or below it is compiled without a decision (it never decides, so
+ * an unknown study never widens access; a nested deny then decides at its own depth, an enclosing
+ * deny at its).
  */
 final class ProvisionCompiler {
 
@@ -35,7 +41,7 @@ final class ProvisionCompiler {
 
   ProvisionRule compileRoot(
       Consent.ProvisionComponent root, ProvisionRule.Effect policyRuleEffect) {
-    return compile(root, "provision", 0, policyRuleEffect, false);
+    return compile(root, "provision", 0, policyRuleEffect, false, false);
   }
 
   private ProvisionRule compile(
@@ -43,18 +49,23 @@ final class ProvisionCompiler {
       String path,
       int depth,
       ProvisionRule.Effect inherited,
-      boolean ancestorHasPurpose) {
-    ProvisionRule.Effect effect = effect(provision, inherited);
+      boolean ancestorHasPurpose,
+      boolean ancestorStudyUnreadable) {
+    Criteria compiled = criteria.compile(provision);
+    ProvisionRule.Effect type = effect(provision, inherited);
     boolean purposeExplicit = ancestorHasPurpose || provision.hasPurpose();
+    boolean studyUnreadable = ancestorStudyUnreadable || compiled.studyUnreadable;
     List<Consent.ProvisionComponent> nested =
         provision.hasProvision() ? provision.getProvision() : List.of();
     ProvisionRule[] children = new ProvisionRule[nested.size()];
     for (int i = 0; i < children.length; i++) {
+      String childPath = path + ".provision[" + i + "]";
       children[i] =
-          compile(
-              nested.get(i), path + ".provision[" + i + "]", depth + 1, effect, purposeExplicit);
+          compile(nested.get(i), childPath, depth + 1, type, purposeExplicit, studyUnreadable);
     }
-    Criteria compiled = criteria.compile(provision);
+    // the children inherit the type; an unknown study keeps this provision's permit from deciding
+    ProvisionRule.Effect effect =
+        studyUnreadable && type == ProvisionRule.Effect.PERMIT ? ProvisionRule.Effect.NONE : type;
     boolean explicitEmergency =
         effect == ProvisionRule.Effect.DENY && criteria.listsEmergencyPurpose(provision);
     Decision decision = null;
