@@ -14,6 +14,7 @@ import org.hl7.fhir.r4.model.Consent;
 import org.hl7.fhir.r4.model.DateTimeType;
 import org.hl7.fhir.r4.model.DiagnosticReport;
 import org.hl7.fhir.r4.model.Encounter;
+import org.hl7.fhir.r4.model.Extension;
 import org.hl7.fhir.r4.model.Immunization;
 import org.hl7.fhir.r4.model.InstantType;
 import org.hl7.fhir.r4.model.MedicationRequest;
@@ -23,6 +24,7 @@ import org.hl7.fhir.r4.model.Period;
 import org.hl7.fhir.r4.model.Procedure;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
+import org.hl7.fhir.r4.model.Type;
 
 /** Readable builders for Consents, requesters and resources of patient {@code p1}. */
 final class Fixtures {
@@ -136,6 +138,17 @@ final class Fixtures {
       return this;
     }
 
+    /** The consent-ResearchStudyContext extension with a reference to this study. */
+    P study(String reference) {
+      return studyValue(new Reference(reference));
+    }
+
+    /** The consent-ResearchStudyContext extension with any value (null: none). */
+    P studyValue(Type value) {
+      component.addExtension(new Extension(ConsentEngine.RESEARCH_STUDY_EXTENSION, value));
+      return this;
+    }
+
     P nest(P... children) {
       Arrays.stream(children).forEach(child -> component.addProvision(child.component));
       return this;
@@ -237,6 +250,20 @@ final class Fixtures {
         "Practitioner/50",
         "Organization/60",
         Set.of(),
+        Set.of("system/*.read"),
+        "HRESCH",
+        "research-portal");
+  }
+
+  /** A researcher acting for this study ({@code "ResearchStudy/A"}), purpose HRESCH. */
+  static Requester researcher(String study) {
+    return new Requester(
+        Requester.Kind.RESEARCHER,
+        "sub-r",
+        null,
+        "Practitioner/50",
+        "Organization/60",
+        Set.of(study),
         Set.of("system/*.read"),
         "HRESCH",
         "research-portal");
