@@ -39,8 +39,9 @@ final class ExportTargets {
    */
   void requireVisible(RequestDetails request, Requester requester) {
     String type = request.getResourceName();
-    if (!"Patient".equals(type) && !"Group".equals(type)) {
-      return;
+    if (!"Patient".equals(type) && !"Group".equals(type)
+        || requester.kind() == Requester.Kind.RESEARCHER) {
+      return; // a researcher's Group names a study's cohort: the research step decides
     }
     List<String> ids = new ArrayList<>();
     if (request.getId() != null && request.getId().hasIdPart()) {

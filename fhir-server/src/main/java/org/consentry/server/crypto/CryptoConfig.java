@@ -96,6 +96,11 @@ class CryptoConfig {
   }
 
   @Bean
+  Plaintext plaintext(ResourceEncryption encryption) {
+    return new Plaintext(encryption);
+  }
+
+  @Bean
   DecryptionInterceptor decryptionInterceptor(ResourceEncryption encryption, FhirContext fhir) {
     return new DecryptionInterceptor(encryption, fhir);
   }

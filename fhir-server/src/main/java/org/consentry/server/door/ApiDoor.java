@@ -176,14 +176,24 @@ final class ApiDoor implements ServerInterceptor {
       throw new ca.uhn.fhir.rest.server.exceptions.InvalidRequestException(
           "$export-poll-status needs _jobId: the job id from the Content-Location of the kick-off");
     }
-    if (level == Level.INSTANCE) {
+    if (level == Level.INSTANCE && !isResearchExport(requester, name)) {
       instances.requireVisible(request, requester, type, request.getId());
     }
   }
 
+  /**
+   * A researcher's {@code $export} names a study or its cohort Group, which the researcher may
+   * never see as such (a cohort holds patients): the research step decides whether the study names
+   * them, and answers a study or cohort they have none of as missing.
+   */
+  private static boolean isResearchExport(Requester requester, String operation) {
+    return requester.kind() == Requester.Kind.RESEARCHER && "$export".equals(operation);
+  }
+
   private void requireListed(Requester requester, RestOperationTypeEnum operation, String type) {
     boolean patientData = type != null && isPatientData(type);
-    if (!ApiSurface.admits(requester.kind(), operation, patientData)) {
+    if (!ApiSurface.admits(requester.kind(), operation, patientData)
+        && !("Binary".equals(type) && ApiSurface.admitsExportFiles(requester.kind(), operation))) {
       throw notListed(requester, operation.getCode() + (type == null ? "" : " on " + type));
     }
   }

@@ -50,7 +50,12 @@ public final class ApiSurface {
     /** any type; the decision step still hides per resource */
     ANY,
     /** types that never hold patient data (directory, terminology, conformance, ...) */
-    NON_PATIENT_DATA
+    NON_PATIENT_DATA,
+    /**
+     * Binary only: the files of one's own Bulk Data export (the decision step shows a file to the
+     * requester who started the export and to no one else)
+     */
+    EXPORT_FILES
   }
 
   /** An interaction (read, search, create, ...) that the kinds may use on the types. */
@@ -116,6 +121,11 @@ public final class ApiSurface {
               Types.NON_PATIENT_DATA,
               EnumSet.of(RESEARCHER),
               "researchers: directory and terminology only"),
+          new InteractionRule(
+              READ,
+              Types.EXPORT_FILES,
+              EnumSet.of(RESEARCHER),
+              "researchers: the de-identified files of their own research exports"),
           new InteractionRule(
               GET_PAGE,
               Types.ANY,
@@ -322,10 +332,24 @@ public final class ApiSurface {
               ExportParameters.KICK_OFF,
               "Bulk Data export of one patient or a group"),
           op(
+              "$export",
+              Level.INSTANCE,
+              Set.of("ResearchStudy"),
+              EnumSet.of(RESEARCHER),
+              ExportParameters.RESEARCH,
+              "researchers: the de-identified, consent-filtered export of a study they are named on"),
+          op(
+              "$export",
+              Level.INSTANCE,
+              Set.of("Group"),
+              EnumSet.of(RESEARCHER),
+              ExportParameters.RESEARCH,
+              "researchers: the same, named by the study's cohort Group"),
+          op(
               "$export-poll-status",
               Level.SERVER,
               Set.of(),
-              STAFF,
+              EnumSet.of(PRACTITIONER, SYSTEM, RESEARCHER),
               Set.of("_jobId"),
               "status, download and cancel of one's own export"),
           op(
@@ -387,7 +411,18 @@ public final class ApiSurface {
             rule ->
                 rule.interaction() == interaction
                     && rule.kinds().contains(kind)
-                    && (rule.types() == Types.ANY || !patientDataType));
+                    && (rule.types() == Types.ANY
+                        || rule.types() == Types.NON_PATIENT_DATA && !patientDataType));
+  }
+
+  /** Whether the interaction on export files (Binary) is on the list for the kind. */
+  public static boolean admitsExportFiles(Kind kind, RestOperationTypeEnum interaction) {
+    return INTERACTIONS.stream()
+        .anyMatch(
+            rule ->
+                rule.interaction() == interaction
+                    && rule.kinds().contains(kind)
+                    && rule.types() == Types.EXPORT_FILES);
   }
 
   /** The operation rule that admits the call, if any. */
@@ -425,6 +460,9 @@ public final class ApiSurface {
             "_typeFilter",
             "_typePostFetchFilterUrl",
             "patient");
+
+    /** A research export takes the types to export and the format, nothing that selects data. */
+    static final Set<String> RESEARCH = Set.of("_outputFormat", "_type");
 
     private ExportParameters() {}
   }

@@ -66,6 +66,9 @@ class FhirJpaConfig {
     settings.setAllowExternalReferences(false);
     settings.setAllowMultipleDelete(false);
     settings.setEnableTaskBulkExportJobExecution(true);
+    // Never hand out an earlier export's files: consent is decided at every run, and a Consent
+    // revoked since (or a patient erased) must be absent from the next one.
+    settings.setEnableBulkExportJobReuse(false);
     // Hibernate Search (Lucene) serves terminology only ($subsumes, hierarchical $expand):
     // resource text is never indexed, so no full-text index holds patient data and
     // _text/_content searches are not offered.

@@ -17,9 +17,11 @@ package org.consentry.server.fhir;
  *   <li>HAPI runs the interaction; writes pass labelling, then encryption (storage hooks);
  *   <li>{@link #CONSENT}: the decision step for every resource that would leave the server (HAPI's
  *       consent hooks: scope and Consents), and {@link #CONSENT_RULES} for the request-level rules
- *       (conditional writes, Consent writers, emergency access); {@link #WRITE_REFERENCES}:
- *       references in what non-system requesters write resolve only to what they may see; {@link
- *       #EXPORT_JOBS}: export kick-off rules, and jobs for their requester only;
+ *       (conditional writes, Consent writers, emergency access); {@link #RESEARCH}: a researcher's
+ *       export becomes its study's de-identified export, acting for that study, before the export
+ *       rules and the job's requester are settled; {@link #WRITE_REFERENCES}: references in what
+ *       non-system requesters write resolve only to what they may see; {@link #EXPORT_JOBS}: export
+ *       kick-off rules, and jobs for their requester only;
  *   <li>{@link #EXPORT_FILES}: export files for their requester only;
  *   <li>{@link #DECRYPTION}: decryption of what will be shown, after consent;
  *   <li>{@link #ANSWERS}: errors and batch entries answered so that hidden looks absent, and no
@@ -35,6 +37,7 @@ public final class Pipeline {
   public static final int NARROWING = 20;
   public static final int CONSENT_VIEW = 25;
   public static final int CONSENT = 30;
+  public static final int RESEARCH = 35;
   public static final int CONSENT_RULES = 40;
   public static final int EXPORT_JOBS = 42;
   public static final int WRITE_REFERENCES = 45;

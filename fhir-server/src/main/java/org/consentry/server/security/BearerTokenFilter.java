@@ -1,6 +1,7 @@
 package org.consentry.server.security;
 
 import ca.uhn.fhir.context.FhirContext;
+import com.nimbusds.jwt.JWTClaimsSet;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -58,11 +59,14 @@ final class BearerTokenFilter extends OncePerRequestFilter {
       return;
     }
     Requester requester;
+    String username;
     try {
-      requester =
-          RequesterFactory.from(
-              verifier.verify(header.substring(7).trim()),
-              request.getHeader(RequesterFactory.PURPOSE_HEADER));
+      JWTClaimsSet claims = verifier.verify(header.substring(7).trim());
+      requester = RequesterFactory.from(claims, request.getHeader(RequesterFactory.PURPOSE_HEADER));
+      username = claims.getStringClaim("preferred_username");
+    } catch (java.text.ParseException e) {
+      unauthorized(response, "the token's preferred_username claim is not a string");
+      return;
     } catch (InvalidTokenException e) {
       unauthorized(response, e.getMessage());
       return;
@@ -76,6 +80,7 @@ final class BearerTokenFilter extends OncePerRequestFilter {
       return;
     }
     Requesters.set(request, requester);
+    Requesters.setUsername(request, username);
     chain.doFilter(request, response);
   }
 

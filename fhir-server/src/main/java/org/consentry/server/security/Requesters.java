@@ -15,6 +15,7 @@ import org.consentry.consent.Requester;
 public final class Requesters {
 
   static final String ATTRIBUTE = Requester.class.getName();
+  private static final String USERNAME = Requesters.class.getName() + ".username";
 
   private Requesters() {}
 
@@ -51,7 +52,40 @@ public final class Requesters {
     request.getUserData().put(ATTRIBUTE, requester);
   }
 
+  /**
+   * Narrows whom an HTTP request acts as, for the rest of it: a research export acts as its
+   * researcher for research, for one study only. The subject stays the token's (the export is still
+   * that requester's, to poll and download).
+   *
+   * @throws IllegalArgumentException if the subject differs from the token's requester
+   */
+  public static void actFor(ServletRequestDetails request, Requester narrowed) {
+    Requester current = of(request).orElseThrow();
+    if (!current.subject().equals(narrowed.subject())) {
+      throw new IllegalArgumentException("a request may only act as its own subject");
+    }
+    set(request.getServletRequest(), narrowed);
+  }
+
   static void set(HttpServletRequest request, Requester requester) {
     request.setAttribute(ATTRIBUTE, requester);
+  }
+
+  static void setUsername(HttpServletRequest request, String username) {
+    if (username != null && !username.isBlank()) {
+      request.setAttribute(USERNAME, username);
+    }
+  }
+
+  /**
+   * The user name the identity provider gave the requester ({@code preferred_username}), for the
+   * places that name people as the identity provider knows them (a study's researchers); empty for
+   * a client or a token without it. Never used for consent decisions.
+   */
+  public static Optional<String> username(RequestDetails request) {
+    if (request instanceof ServletRequestDetails servlet && servlet.getServletRequest() != null) {
+      return Optional.ofNullable((String) servlet.getServletRequest().getAttribute(USERNAME));
+    }
+    return Optional.empty();
   }
 }

@@ -1,0 +1,72 @@
+package org.consentry.server.research;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import ca.uhn.fhir.util.SearchParameterUtil;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The resource types a research export holds: the Patient compartment's types this server stores,
+ * except what is about the record rather than the patient's health (Consent, AuditEvent,
+ * Provenance) and lists of patients (Group, List). Types outside a patient's record (Practitioner,
+ * Organization, ...) are not exported, and references to them are removed from what is.
+ */
+final class ResearchTypes {
+
+  private static final Set<String> LEFT_OUT =
+      Set.of("Consent", "AuditEvent", "Provenance", "Group", "List", "Binary");
+
+  private final Set<String> all;
+
+  ResearchTypes(FhirContext fhir, DaoRegistry daos) {
+    Set<String> types = new TreeSet<>();
+    for (String type : SearchParameterUtil.getAllResourceTypesThatAreInPatientCompartment(fhir)) {
+      if (!LEFT_OUT.contains(type) && daos.isResourceTypeSupported(type)) {
+        types.add(type);
+      }
+    }
+    types.add("Patient");
+    this.all = Set.copyOf(types);
+  }
+
+  /**
+   * The types to export: those requested, or all.
+   *
+   * @throws InvalidRequestException (400) naming a requested type that a research export cannot
+   *     hold
+   */
+  List<String> select(List<String> requested) {
+    if (requested.isEmpty()) {
+      return new ArrayList<>(new TreeSet<>(all));
+    }
+    Set<String> selected = new TreeSet<>();
+    for (String type : requested) {
+      String trimmed = type.trim();
+      if (trimmed.isEmpty()) {
+        continue;
+      }
+      if (!all.contains(trimmed)) {
+        throw new InvalidRequestException(
+            "_type "
+                + trimmed
+                + " is not exported for research: a research export holds the types of a"
+                + " patient's record ("
+                + String.join(", ", new TreeSet<>(all))
+                + ")");
+      }
+      selected.add(trimmed);
+    }
+    if (selected.isEmpty()) {
+      return new ArrayList<>(new TreeSet<>(all));
+    }
+    return new ArrayList<>(selected);
+  }
+
+  boolean contains(String type) {
+    return all.contains(type);
+  }
+}
