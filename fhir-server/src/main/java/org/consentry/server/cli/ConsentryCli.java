@@ -28,6 +28,7 @@ public final class ConsentryCli {
           new KeycloakCommand(),
           new UserCommand(),
           new TokenCommand(),
+          new ResearchCommand(),
           new KeysCommand());
 
   private ConsentryCli() {}

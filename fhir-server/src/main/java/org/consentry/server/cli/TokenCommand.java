@@ -1,6 +1,7 @@
 package org.consentry.server.cli;
 
 import java.util.List;
+import java.util.Map;
 import org.consentry.server.identity.ProvisioningException;
 import org.consentry.server.identity.TokenClient;
 
@@ -45,19 +46,11 @@ final class TokenCommand implements CliCommand {
       throw new UsageException("expected USERNAME|ehr [--scope \"SCOPES\"]");
     }
     IdentitySettings settings = IdentitySettings.from(context.env());
-    TokenClient tokens = new TokenClient(settings.admin().issuer());
     try {
-      String token;
-      if (args.get(0).equals("ehr")) {
-        token = settings.ehrToken(scope);
-      } else {
-        String password = context.env().getOrDefault("CONSENTRY_PASSWORD", null);
-        token =
-            tokens.password(
-                args.get(0),
-                password != null ? password : settings.savedPassword(args.get(0)),
-                scope);
-      }
+      String token =
+          args.get(0).equals("ehr")
+              ? settings.ehrToken(scope)
+              : userToken(settings, context.env(), args.get(0), scope);
       context.out().println(token);
       return ConsentryCli.OK;
     } catch (ProvisioningException
@@ -66,5 +59,16 @@ final class TokenCommand implements CliCommand {
       context.err().println("consentry token: " + IdentityErrors.describe(e, settings.admin()));
       return ConsentryCli.CANNOT_RUN;
     }
+  }
+
+  /**
+   * A fresh token of a user through the password grant: {@code CONSENTRY_PASSWORD} if set, else the
+   * password saved when the user was added; {@code scope} may be null for the default scopes.
+   */
+  static String userToken(
+      IdentitySettings settings, Map<String, String> env, String username, String scope) {
+    String password = env.get("CONSENTRY_PASSWORD");
+    return new TokenClient(settings.admin().issuer())
+        .password(username, password != null ? password : settings.savedPassword(username), scope);
   }
 }
