@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -163,7 +164,7 @@ final class ResearchExports {
     figures.put("released", released.size());
     manifest.putArray("types").addAll(exported.stream().map(figures::textNode).toList());
     manifest.set("riskReport", JSON.valueToTree(risk));
-    manifest.put("riskReportText", risk.toText());
+    manifest.put("riskReportText", riskText(risk, consented.values(), study.k()));
     manifest.set("representativenessReport", JSON.valueToTree(representativeness));
     manifest.put("representativenessReportText", representativeness.toText());
     ResearchRun run =
@@ -183,6 +184,29 @@ final class ResearchExports {
 
     disclosures.record(research, study, released);
     Requesters.actFor(request, research);
+  }
+
+  /**
+   * The risk report's text; a study that sets k below the default is told what the default would
+   * have released.
+   */
+  private static String riskText(RiskReport risk, Collection<QuasiIdentifiers> cohort, int k) {
+    int usual = RiskSettings.DEFAULTS.k();
+    if (k >= usual) {
+      return risk.toText();
+    }
+    String atUsual =
+        RiskReport.analyze(cohort, RiskSettings.DEFAULTS).toText().lines().findFirst().orElse("");
+    return risk.toText()
+        + "\n\nThis study sets k="
+        + k
+        + ", below the default of "
+        + usual
+        + ", so its records are less protected against re-identification. At k="
+        + usual
+        + ": "
+        + atUsual
+        + "\n";
   }
 
   private Patient readPatient(String id) {

@@ -12,13 +12,23 @@ import java.util.TreeSet;
 /**
  * The resource types a research export holds: the Patient compartment's types this server stores,
  * except what is about the record rather than the patient's health (Consent, AuditEvent,
- * Provenance) and lists of patients (Group, List). Types outside a patient's record (Practitioner,
- * Organization, ...) are not exported, and references to them are removed from what is.
+ * Provenance), lists of patients (Group, List), the links between one person's identities (Person)
+ * and their enrolment in other studies (ResearchSubject). Types outside a patient's record
+ * (Practitioner, Organization, ...) are not exported, and references to them are removed from what
+ * is.
  */
 final class ResearchTypes {
 
   private static final Set<String> LEFT_OUT =
-      Set.of("Consent", "AuditEvent", "Provenance", "Group", "List", "Binary");
+      Set.of(
+          "Consent",
+          "AuditEvent",
+          "Provenance",
+          "Group",
+          "List",
+          "Binary",
+          "Person",
+          "ResearchSubject");
 
   private final Set<String> all;
 
