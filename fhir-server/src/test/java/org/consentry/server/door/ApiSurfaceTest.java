@@ -41,6 +41,17 @@ class ApiSurfaceTest {
         Kind kind, RestOperationTypeEnum interaction, boolean patientData, boolean admitted) {
       assertThat(ApiSurface.admits(kind, interaction, patientData)).isEqualTo(admitted);
     }
+
+    @ParameterizedTest(name = "{0} {1} of export files: {2}")
+    @CsvSource({
+      "RESEARCHER,   READ,   true",
+      "RESEARCHER,   VREAD,  false",
+      "RESEARCHER,   DELETE, false",
+      "PATIENT,      READ,   false",
+    })
+    void exportFiles(Kind kind, RestOperationTypeEnum interaction, boolean admitted) {
+      assertThat(ApiSurface.admitsExportFiles(kind, interaction)).isEqualTo(admitted);
+    }
   }
 
   @Nested
@@ -66,6 +77,14 @@ class ApiSurfaceTest {
       "PATIENT,      $export,              SERVER,   ,          false",
       "PRACTITIONER, $export,              INSTANCE, Group,     true",
       "RESEARCHER,   $export,              SERVER,   ,          false",
+      "RESEARCHER,   $export,              TYPE,     Patient,   false",
+      "RESEARCHER,   $export,              INSTANCE, Patient,   false",
+      "RESEARCHER,   $export,              INSTANCE, ResearchStudy, true",
+      "RESEARCHER,   $export,              INSTANCE, Group,     true",
+      "PRACTITIONER, $export,              INSTANCE, ResearchStudy, false",
+      "SYSTEM,       $export,              INSTANCE, ResearchStudy, false",
+      "RESEARCHER,   $export-poll-status,  SERVER,   ,          true",
+      "PATIENT,      $export-poll-status,  SERVER,   ,          false",
       "RESEARCHER,   $expand,              TYPE,     ValueSet,  true",
       "PATIENT,      $erase,               INSTANCE, Patient,   true",
       "PRACTITIONER, $erase,               INSTANCE, Patient,   false",
