@@ -19,7 +19,11 @@ import org.hl7.fhir.r4.model.Identifier;
  *       in context;
  *   <li>a resource that belongs to no patient reaches system clients, and everyone else only if its
  *       type is directory data ({@link DirectoryTypes}) or it is a file made for them (a Bulk Data
- *       export's output, bound to its requester by {@link #REQUESTER_SYSTEM}).
+ *       export's output, bound to its requester by {@link #REQUESTER_SYSTEM});
+ *   <li>a researcher reaches patient data only inside a study's research export, which acts for
+ *       that study ({@code ResearchStudy/ID} among its actor references) and de-identifies what it
+ *       writes; a researcher's own request never reaches a resource of a patient, whatever the
+ *       patient's Consents permit.
  * </ul>
  */
 public final class ReadAccess {
@@ -44,8 +48,15 @@ public final class ReadAccess {
           || DirectoryTypes.contains(type)
           || boundTo(requester, resource);
     }
+    if (requester.kind() == Requester.Kind.RESEARCHER && !actsForStudy(requester)) {
+      return false;
+    }
     return reach == Reach.ANY
         || requester.patientId() != null && owners.contains(requester.patientId());
+  }
+
+  private static boolean actsForStudy(Requester requester) {
+    return requester.actorReferences().stream().anyMatch(r -> r.startsWith("ResearchStudy/"));
   }
 
   private static boolean boundTo(Requester requester, IBaseResource resource) {

@@ -35,19 +35,32 @@ class ReadAccessTest {
     REQUESTERS.put(
         "practitioner", requester(Requester.Kind.PRACTITIONER, "dr", null, "user/*.read"));
     REQUESTERS.put("researcher", requester(Requester.Kind.RESEARCHER, "rita", null, "user/*.read"));
+    REQUESTERS.put(
+        "study export",
+        new Requester(
+            Requester.Kind.RESEARCHER,
+            "rita",
+            null,
+            null,
+            null,
+            Set.of("ResearchStudy/s1"),
+            Set.of("user/*.read"),
+            "HRESCH",
+            "app"));
     REQUESTERS.put("system", requester(Requester.Kind.SYSTEM, "ehr", null, "system/*.read"));
   }
 
   static Stream<Arguments> table() {
     return Stream.of(
-        //  resource                                   patient a  patient b  practitioner
-        // researcher  system
+        //  resource: patient a, patient b, practitioner, researcher (their own request), a
+        //  researcher's study export (acting for ResearchStudy/s1), system
         row(
             "Observation of a",
             "{'resourceType':'Observation','subject':{'reference':'Patient/a'}}",
             true,
             false,
             true,
+            false,
             true,
             true),
         row(
@@ -56,6 +69,7 @@ class ReadAccessTest {
             false,
             true,
             true,
+            false,
             true,
             true),
         row(
@@ -64,6 +78,7 @@ class ReadAccessTest {
             true,
             true,
             true,
+            false,
             true,
             true),
         row(
@@ -72,11 +87,13 @@ class ReadAccessTest {
             true,
             false,
             true,
+            false,
             true,
             true),
         row(
             "Binary without security context",
             "{'resourceType':'Binary','contentType':'text/plain'}",
+            false,
             false,
             false,
             false,
@@ -89,10 +106,12 @@ class ReadAccessTest {
             false,
             true,
             false,
+            false,
             true),
         row(
             "Bundle of no patient's data",
             "{'resourceType':'Bundle','type':'collection','entry':[{'resource':{'resourceType':'Organization','name':'x'}}]}",
+            false,
             false,
             false,
             false,
@@ -105,10 +124,12 @@ class ReadAccessTest {
             false,
             false,
             false,
+            false,
             true),
         row(
             "Subscription",
             "{'resourceType':'Subscription','status':'active','criteria':'Observation?'}",
+            false,
             false,
             false,
             false,
@@ -120,11 +141,13 @@ class ReadAccessTest {
             true,
             false,
             true,
+            false,
             true,
             true),
         row(
             "Organization",
             "{'resourceType':'Organization','name':'x'}",
+            true,
             true,
             true,
             true,
@@ -137,10 +160,12 @@ class ReadAccessTest {
             true,
             true,
             true,
+            true,
             true),
         row(
             "ValueSet",
             "{'resourceType':'ValueSet','status':'active'}",
+            true,
             true,
             true,
             true,
@@ -153,10 +178,12 @@ class ReadAccessTest {
             true,
             true,
             true,
+            true,
             true),
         row(
             "CareTeam without a patient",
             "{'resourceType':'CareTeam','name':'ward 3'}",
+            true,
             true,
             true,
             true,
@@ -167,6 +194,8 @@ class ReadAccessTest {
             "{'resourceType':'CareTeam','subject':{'reference':'Patient/b'}}",
             false,
             true,
+            true,
+            false,
             true,
             true,
             true));
