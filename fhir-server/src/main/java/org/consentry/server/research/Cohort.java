@@ -1,27 +1,62 @@
 package org.consentry.server.research;
 
+import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.jpa.searchparam.MatchUrlService;
+import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
+import org.consentry.server.fhir.PatientCompartment;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.Extension;
 import org.hl7.fhir.r4.model.Group;
 import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.StringType;
 
 /**
- * The eligible population of a study: the patients its cohort {@code Group} lists as members
- * ({@code Group.member.entity} references to Patients; members marked {@code inactive} left out).
- * Read as the server, since a cohort's members are who the study may ask, not whom the researcher
- * may see; consent decides that afterwards, patient by patient.
+ * The eligible population of a study: the patients its cohort {@code Group} names, by members or by
+ * criteria.
+ *
+ * <ul>
+ *   <li>members: {@code Group.member.entity} references to Patients (members marked {@code
+ *       inactive} left out);
+ *   <li>criteria: each extension {@value #CRITERIA} (valueString) is a FHIR search of a type of a
+ *       patient's record, such as {@code Condition?code=http://snomed.info/sct|44054006} or {@code
+ *       Patient?gender=female&birthdate=le1970}; the patients whose resources match are eligible,
+ *       evaluated at every run. Identifying fields (names, identifiers, addresses) are stored
+ *       encrypted and cannot be criteria; coded, numeric and date elements can.
+ * </ul>
+ *
+ * Members and criteria add up. Read as the server, since a cohort is whom the study may ask, not
+ * whom the researcher may see; consent decides that afterwards, patient by patient.
  */
 final class Cohort {
 
-  private final DaoRegistry daos;
+  static final String CRITERIA = "http://consentry.org/fhir/StructureDefinition/cohort-criteria";
 
-  Cohort(DaoRegistry daos) {
+  private final DaoRegistry daos;
+  private final FhirContext fhir;
+  private final MatchUrlService matchUrls;
+  private final PatientCompartment compartment;
+  private final ResearchTypes types;
+
+  Cohort(
+      DaoRegistry daos,
+      FhirContext fhir,
+      MatchUrlService matchUrls,
+      PatientCompartment compartment,
+      ResearchTypes types) {
     this.daos = daos;
+    this.fhir = fhir;
+    this.matchUrls = matchUrls;
+    this.compartment = compartment;
+    this.types = types;
   }
 
   /**
@@ -54,14 +89,61 @@ final class Cohort {
         patients.add(entity.getIdPart());
       }
     }
-    if (patients.isEmpty()) {
+    List<Extension> criteria = group.getExtensionsByUrl(CRITERIA);
+    for (Extension criterion : criteria) {
+      patients.addAll(matching(study, criterion));
+    }
+    if (patients.isEmpty() && criteria.isEmpty()) {
       throw new UnprocessableEntityException(
           "ResearchStudy/"
               + study.id()
               + " cannot be exported: its cohort Group/"
               + study.cohortGroupId()
-              + " lists no Patient members (Group.member.entity)");
+              + " lists no Patient members (Group.member.entity) and no criteria (extension "
+              + CRITERIA
+              + ")");
     }
     return patients;
+  }
+
+  private Set<String> matching(Study study, Extension criterion) {
+    String search =
+        criterion.getValue() instanceof StringType value && value.getValue() != null
+            ? value.getValue().trim()
+            : "";
+    int query = search.indexOf('?');
+    String type = query < 0 ? search : search.substring(0, query);
+    if (!types.contains(type)) {
+      throw invalidCriteria(
+          study,
+          search,
+          "it must be a search of a type of a patient's record, such as Condition?code=...");
+    }
+    SearchParameterMap map;
+    try {
+      map = matchUrls.translateMatchUrl(search, fhir.getResourceDefinition(type));
+    } catch (InvalidRequestException e) {
+      throw invalidCriteria(study, search, e.getMessage());
+    }
+    map.setLoadSynchronous(true);
+    Set<String> owners = new LinkedHashSet<>();
+    for (IBaseResource found :
+        daos.getResourceDao(type).search(map, new SystemRequestDetails()).getAllResources()) {
+      owners.addAll(compartment.owners(found));
+    }
+    return owners;
+  }
+
+  private static UnprocessableEntityException invalidCriteria(
+      Study study, String search, String why) {
+    return new UnprocessableEntityException(
+        "ResearchStudy/"
+            + study.id()
+            + " cannot be exported: the cohort criteria '"
+            + search
+            + "' of Group/"
+            + study.cohortGroupId()
+            + " are not usable: "
+            + why);
   }
 }

@@ -8,6 +8,7 @@ import ca.uhn.fhir.jpa.api.config.JpaStorageSettings;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
 import ca.uhn.fhir.jpa.partition.IRequestPartitionHelperSvc;
+import ca.uhn.fhir.jpa.searchparam.MatchUrlService;
 import java.time.Clock;
 import org.consentry.crypto.DataKeyStore;
 import org.consentry.crypto.HmacSha256BlindIndex;
@@ -56,11 +57,13 @@ class ResearchConfig {
       IFhirSystemDao<Bundle, ?> system,
       FhirContext fhir,
       PatientCompartment compartment,
+      MatchUrlService matchUrls,
       IInterceptorService storage) {
     storage.registerInterceptor(
         new DeidentifyingHook(fhir, compartment, plaintext, studyKeys, types, Clock.systemUTC()));
     return new ResearchExports(
         daos,
+        new Cohort(daos, fhir, matchUrls, compartment, types),
         decision,
         plaintext,
         keys,

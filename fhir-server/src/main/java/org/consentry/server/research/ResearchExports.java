@@ -66,6 +66,7 @@ final class ResearchExports {
 
   ResearchExports(
       DaoRegistry daos,
+      Cohort cohort,
       ReadDecision decision,
       Plaintext plaintext,
       DataKeyStore keys,
@@ -74,7 +75,7 @@ final class ResearchExports {
       Disclosures disclosures,
       Clock clock) {
     this.daos = daos;
-    this.cohort = new Cohort(daos);
+    this.cohort = cohort;
     this.decision = decision;
     this.plaintext = plaintext;
     this.keys = keys;

@@ -58,7 +58,10 @@ class ResearchExportIT extends ServerIT {
     assertThat(export.cohort("released")).isEqualTo(3);
     assertThat(export.of("Patient")).hasSize(3);
     assertThat(export.of("Observation")).hasSize(6);
-    assertThat(export.of("Condition")).as("the third kept mental-health data out").hasSize(2);
+    assertThat(export.of("Condition").stream().filter(l -> l.contains("73595000")))
+        .as("the third kept mental-health data out")
+        .hasSize(2);
+    assertThat(export.of("Condition")).hasSize(5);
     String all = String.join("\n", export.all());
     assertThat(population.identifying)
         .as("nothing identifying of the population is in the export")
@@ -189,6 +192,21 @@ class ResearchExportIT extends ServerIT {
             ResearchExportClient.get(file, ronToken, "application/fhir+ndjson", false).statusCode())
         .as("another researcher cannot download the files")
         .isIn(403, 404);
+  }
+
+  @Test
+  void aCohortByCriteria_holdsThePatientsWhoMatchThem() throws Exception {
+    String study = population.study(rita, "safe-harbor", 1, population.criteriaGroup());
+    optIn(0, study, false);
+    optIn(1, study, false);
+    optIn(5, study, false); // opted in, but does not match the criteria
+
+    ResearchExportClient.Export export =
+        exports.run("/ResearchStudy/" + study + "/$export?_type=Patient", ritaToken);
+
+    assertThat(export.cohort("eligible")).isEqualTo(4);
+    assertThat(export.cohort("consented")).isEqualTo(2);
+    assertThat(export.of("Patient")).hasSize(2);
   }
 
   private Consent optIn(int patient, String study, boolean withoutMentalHealth) {

@@ -29,6 +29,7 @@ import org.hl7.fhir.r4.model.StringType;
 final class ResearchPopulation {
 
   static final String SNOMED = "http://snomed.info/sct";
+  static final String MARKER_SYSTEM = "http://example.org/cohort-marker";
 
   final List<String> patients = new ArrayList<>();
   final List<String> conditions = new ArrayList<>();
@@ -82,16 +83,35 @@ final class ResearchPopulation {
       stress.getCode().addCoding().setSystem(SNOMED).setCode("73595000");
       stress.setSubject(new Reference("Patient/" + id));
       conditions.add(create(stress));
+      if (i < 4) {
+        Condition marker = new Condition();
+        marker.getCode().addCoding().setSystem(MARKER_SYSTEM).setCode(tag);
+        marker.setSubject(new Reference("Patient/" + id));
+        create(marker);
+      }
     }
     groupId = create(group);
   }
 
+  /** A Group by criteria: the patients with this population's marker Condition (the first 4). */
+  String criteriaGroup() {
+    Group group = new Group().setType(Group.GroupType.PERSON).setActual(false);
+    group.addExtension(
+        Cohort.CRITERIA, new StringType("Condition?code=" + MARKER_SYSTEM + "|" + tag));
+    return create(group);
+  }
+
   /** An active study of the cohort, naming the researcher, with the profile and k given. */
   String study(String researcher, String profile, int k) {
+    return study(researcher, profile, k, groupId);
+  }
+
+  /** An active study of a cohort Group, naming the researcher, with the profile and k given. */
+  String study(String researcher, String profile, int k, String cohortGroupId) {
     ResearchStudy study = new ResearchStudy();
     study.setStatus(ResearchStudy.ResearchStudyStatus.ACTIVE);
     study.setTitle("Study " + tag);
-    study.addEnrollment(new Reference("Group/" + groupId));
+    study.addEnrollment(new Reference("Group/" + cohortGroupId));
     study.addExtension(Study.PROFILE, new org.hl7.fhir.r4.model.CodeType(profile));
     study.addExtension(Study.K_ANONYMITY, new org.hl7.fhir.r4.model.IntegerType(k));
     study.addExtension(Study.RESEARCHER, new StringType(researcher));
