@@ -3,6 +3,7 @@ package org.consentry.server.consent;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import java.util.Set;
 import org.consentry.consent.ConsentEngine;
+import org.consentry.consent.ContentDependence;
 import org.consentry.consent.Decision;
 import org.consentry.consent.Obligation;
 import org.consentry.consent.Requester;
@@ -49,6 +50,18 @@ final class ConsentEnforcement implements ReadDecision {
   @Override
   public boolean maySee(RequestDetails request, Requester requester, IBaseResource resource) {
     return decide(request, requester, resource);
+  }
+
+  @Override
+  public boolean decidesWholePatient(
+      RequestDetails request, Requester requester, String patientId) {
+    if (requester.isPatient(patientId)) {
+      return true;
+    }
+    ContentDependence dependence =
+        engine.dependence(
+            requester, cache.consentsOf(patientId, RequestState.generation(request, cache)));
+    return dependence.labels().isEmpty() && !dependence.otherContent();
   }
 
   /**

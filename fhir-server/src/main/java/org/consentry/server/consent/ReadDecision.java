@@ -18,4 +18,11 @@ public interface ReadDecision {
    * @return true if the resource may be shown to the requester
    */
   boolean maySee(RequestDetails request, Requester requester, IBaseResource resource);
+
+  /**
+   * Whether the patient's Consents decide the same for every resource of theirs when this requester
+   * asks, now (no Consent tests a label, code, type, period or other content): then whatever of
+   * theirs one resource refers to is shown or hidden as that resource is.
+   */
+  boolean decidesWholePatient(RequestDetails request, Requester requester, String patientId);
 }

@@ -60,7 +60,8 @@ class ResearchConfig {
       MatchUrlService matchUrls,
       IInterceptorService storage) {
     storage.registerInterceptor(
-        new DeidentifyingHook(fhir, compartment, plaintext, studyKeys, types, Clock.systemUTC()));
+        new DeidentifyingHook(
+            fhir, daos, decision, compartment, plaintext, studyKeys, types, Clock.systemUTC()));
     return new ResearchExports(
         daos,
         new Cohort(daos, fhir, matchUrls, compartment, types),

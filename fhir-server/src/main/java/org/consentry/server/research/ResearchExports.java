@@ -169,7 +169,15 @@ final class ResearchExports {
     manifest.set("representativenessReport", JSON.valueToTree(representativeness));
     manifest.put("representativenessReportText", representativeness.toText());
     ResearchRun run =
-        new ResearchRun(study.id(), study.profileName(), risk.level(), released, manifest);
+        new ResearchRun(
+            study.id(),
+            research.subject(),
+            research.scopes(),
+            research.clientId(),
+            study.profileName(),
+            risk.level(),
+            released,
+            manifest);
 
     parameters.setExportStyle(BulkExportJobParameters.ExportStyle.PATIENT);
     parameters.setGroupId(null);

@@ -7,12 +7,16 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.consentry.consent.Requester;
 
 /**
  * What a research export job carries besides HAPI's parameters, stored with them as JSON (no
  * secrets: the study key is derived again from the keystore when the job runs).
  *
  * @param study the bare id of the study
+ * @param subject the researcher's token subject
+ * @param scopes the researcher's token scopes
+ * @param clientId the researcher's OAuth client
  * @param profile the de-identification profile's code
  * @param level the index of the generalization level the risk report chose, applied to each
  *     exported Patient's quasi-identifiers
@@ -21,14 +25,36 @@ import java.util.Set;
  *     reports as JSON and as text)
  */
 record ResearchRun(
-    String study, String profile, int level, Set<String> released, ObjectNode manifest) {
+    String study,
+    String subject,
+    Set<String> scopes,
+    String clientId,
+    String profile,
+    int level,
+    Set<String> released,
+    ObjectNode manifest) {
 
   static final String KEY = "consentry.research";
   static final String MANIFEST_EXTENSION = "http://consentry.org/fhir/research-export";
   private static final ObjectMapper JSON = new ObjectMapper();
 
   ResearchRun {
+    scopes = Set.copyOf(scopes);
     released = Set.copyOf(released);
+  }
+
+  /** The requester the job acts as: the researcher, for this study. */
+  Requester requester() {
+    return new Requester(
+        Requester.Kind.RESEARCHER,
+        subject,
+        null,
+        null,
+        null,
+        Set.of("ResearchStudy/" + study),
+        scopes,
+        "HRESCH",
+        clientId);
   }
 
   void storeIn(BulkExportJobParameters parameters) {

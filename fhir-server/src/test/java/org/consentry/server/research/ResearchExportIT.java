@@ -62,6 +62,11 @@ class ResearchExportIT extends ServerIT {
         .as("the third kept mental-health data out")
         .hasSize(2);
     assertThat(export.of("Condition")).hasSize(5);
+    assertThat(export.of("Procedure"))
+        .as("the third's Procedure is exported, without its reason: the hidden Condition")
+        .hasSize(3)
+        .filteredOn(l -> !l.contains("reasonReference"))
+        .hasSize(1);
     String all = String.join("\n", export.all());
     assertThat(population.identifying)
         .as("nothing identifying of the population is in the export")

@@ -15,6 +15,7 @@ import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Practitioner;
+import org.hl7.fhir.r4.model.Procedure;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.ResearchStudy;
 import org.hl7.fhir.r4.model.StringType;
@@ -82,7 +83,14 @@ final class ResearchPopulation {
       Condition stress = new Condition();
       stress.getCode().addCoding().setSystem(SNOMED).setCode("73595000");
       stress.setSubject(new Reference("Patient/" + id));
-      conditions.add(create(stress));
+      String stressId = create(stress);
+      conditions.add(stressId);
+      Procedure colonoscopy = new Procedure();
+      colonoscopy.setStatus(Procedure.ProcedureStatus.COMPLETED);
+      colonoscopy.getCode().addCoding().setSystem(SNOMED).setCode("73761001");
+      colonoscopy.setSubject(new Reference("Patient/" + id));
+      colonoscopy.addReasonReference(new Reference("Condition/" + stressId));
+      create(colonoscopy);
       if (i < 4) {
         Condition marker = new Condition();
         marker.getCode().addCoding().setSystem(MARKER_SYSTEM).setCode(tag);
