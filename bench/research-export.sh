@@ -22,7 +22,10 @@
 #   --keep             leave the server and Keycloak running at the end (stop with the same env and ./consentry down)
 # Settings (environment): RESEARCH_HOME (data folder, default .consentry-research; wiped at start
 # except the unpacked Keycloak), RESEARCH_PORT (8680), RESEARCH_KEYCLOAK_PORT (8780), RESEARCH_RESULTS
-# (bench/results). The server log stays in $RESEARCH_HOME/logs/server.log until the next run.
+# (bench/results), RESEARCH_SERVER_ARGS (extra server settings, also in the label, e.g.
+# "--consentry.fhir.job-maintenance-interval=500ms": the export job moves from step to step on
+# Batch2's maintenance pass, every 2 s by default). The server log stays in
+# $RESEARCH_HOME/logs/server.log until the next run.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -40,7 +43,7 @@ while [ $# -gt 0 ]; do
     --poll-ms) poll="${2:?--poll-ms needs a number}"; shift 2 ;;
     --no-build) build=""; shift ;;
     --keep) keep=yes; shift ;;
-    -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,28p' "$0"; exit 0 ;;
     *) echo "research-export.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -50,6 +53,7 @@ export CONSENTRY_PORT="${RESEARCH_PORT:-8680}"
 export CONSENTRY_KEYCLOAK_PORT="${RESEARCH_KEYCLOAK_PORT:-8780}"
 export CONSENTRY_READY_TIMEOUT="${CONSENTRY_READY_TIMEOUT:-900}"
 unset CONSENTRY_KEYCLOAK_URL CONSENTRY_TOKEN CONSENTRY_FHIR_URL CONSENTRY_DB_URL CONSENTRY_SERVER_ARGS
+[ -z "${RESEARCH_SERVER_ARGS:-}" ] || export CONSENTRY_SERVER_ARGS="$RESEARCH_SERVER_ARGS"
 if [ "$CONSENTRY_PORT" = 8080 ] || [ "$CONSENTRY_KEYCLOAK_PORT" = 8180 ]; then
   echo "research-export.sh: 8080 and 8180 are the default ports, which other servers use; pick others" >&2
   exit 2
@@ -58,7 +62,7 @@ SERVER="http://127.0.0.1:$CONSENTRY_PORT/fhir"
 RESULTS="${RESEARCH_RESULTS:-$ROOT/bench/results}"
 STUDY=bench-study
 RESEARCHER=bench-researcher
-LABEL="research N=$patients K=$observations opt-in $optin% k=$k"
+LABEL="research N=$patients K=$observations opt-in $optin% k=$k${RESEARCH_SERVER_ARGS:+ $RESEARCH_SERVER_ARGS}"
 run_log="$(mktemp -t research-export.XXXXXX)"
 
 if [ -n "$build" ]; then
