@@ -9,8 +9,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * {@code Bench ingest|read [options]}: one benchmark against a running server on this machine;
- * figures go to {@code <results>/<timestamp>-<kind>.json} and one line to {@code summary.md}.
+ * {@code Bench ingest|read|startup|populate|count|research-setup|research [options]}: one benchmark
+ * against a running server on this machine; figures go to {@code <results>/<timestamp>-<kind>.json}
+ * and one line to {@code summary.md}.
  */
 public final class Bench {
 
@@ -28,7 +29,13 @@ public final class Bench {
 			       Bench count  --server URL (--token-a T | --user-a NAME) [--label-a L] (--token-b T | --user-b NAME)
 			                    [--label-b L] [--launcher ./consentry] [--queries "Q1 Q2 ..."] [--rounds R]
 			                    [--seconds S] [--warmup S] [--clients N] [--label L] [--results DIR]
-			         (exit code 3: the server refuses count queries with 400)""";
+			         (exit code 3: the server refuses count queries with 400)
+			       Bench research-setup --server URL --token EHR-TOKEN --researcher NAME [--patients N] [--seed S]
+			                    [--study ID] [--profile safe-harbor|limited-data-set] [--k K] [--opt-in-percent P]
+			                    [--bundle-size B] [--label L] [--results DIR]
+			         (over the population populate loaded with the same --patients and --seed)
+			       Bench research --server URL (--user NAME [--launcher ./consentry] | --token T) [--study ID]
+			                    [--rounds R] [--warmup-rounds W] [--poll-ms MS] [--timeout S] [--label L] [--results DIR]""";
 
   private Bench() {}
 
@@ -57,7 +64,8 @@ public final class Bench {
 
   public static void main(String[] args) {
     if (args.length == 0
-        || !Set.of("ingest", "read", "startup", "populate", "count").contains(args[0])) {
+        || !Set.of("ingest", "read", "startup", "populate", "count", "research-setup", "research")
+            .contains(args[0])) {
       System.err.println(USAGE);
       System.exit(2);
     }
@@ -113,6 +121,12 @@ public final class Bench {
                     "label",
                     "results"));
         figures = Kinds.count(options);
+      } else if (args[0].equals("research-setup")) {
+        options = new BenchArgs(rest, Kinds.RESEARCH_SETUP_OPTIONS);
+        figures = Kinds.researchSetup(options);
+      } else if (args[0].equals("research")) {
+        options = new BenchArgs(rest, Kinds.RESEARCH_OPTIONS);
+        figures = Kinds.research(options);
       } else if (args[0].equals("startup")) {
         options =
             new BenchArgs(

@@ -183,8 +183,12 @@ final class PopulateBench {
     return size;
   }
 
-  /** Sends the resources as one transaction of PUTs; every entry must succeed. */
   private void transaction(List<ObjectNode> resources, String what) {
+    transaction(fhir, resources, what);
+  }
+
+  /** Sends the resources as one transaction of PUTs; every entry must succeed. */
+  static void transaction(FhirClient fhir, List<ObjectNode> resources, String what) {
     ObjectNode bundle =
         JSON.createObjectNode().put("resourceType", "Bundle").put("type", "transaction");
     for (ObjectNode resource : resources) {

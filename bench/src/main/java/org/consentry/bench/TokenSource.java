@@ -60,6 +60,17 @@ final class TokenSource {
     return token;
   }
 
+  /**
+   * Fetches a fresh token now (a launcher's; a given token stays as it is), so that a timed phase
+   * that starts next does not fetch one midway.
+   */
+  synchronized void renew() {
+    if (command != null) {
+      token = fetch();
+      refreshAt = expiry(token) - 60_000;
+    }
+  }
+
   private String fetch() {
     try {
       Process process =
