@@ -109,6 +109,10 @@ final class DecryptionInterceptor implements ServerInterceptor {
       if (line.isBlank()) {
         continue;
       }
+      if (!line.contains(FieldEncryptor.ENCRYPTED) && !line.contains(BlindIndexTokens.PREFIX)) {
+        out.append(line).append('\n'); // nothing encrypted, no index entries: as stored
+        continue;
+      }
       IBaseResource parsed = parser.parseResource(line);
       show(parsed, null);
       out.append(parser.encodeResourceToString(parsed)).append('\n');
