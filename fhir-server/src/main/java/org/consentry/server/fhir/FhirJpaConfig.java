@@ -152,7 +152,7 @@ class FhirJpaConfig {
     long millis =
         Binder.get(environment)
             .bind("consentry.fhir.job-maintenance-interval", Duration.class)
-            .orElse(Duration.ofSeconds(2))
+            .orElse(Duration.ofSeconds(1))
             .toMillis();
     return new BeanPostProcessor() {
       @Override

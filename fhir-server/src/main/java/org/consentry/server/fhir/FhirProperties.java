@@ -25,5 +25,5 @@ public record FhirProperties(
     @DefaultValue("32MB") DataSize maxRequestSize,
     @DefaultValue("20") int defaultPageSize,
     @DefaultValue("500") int maxPageSize,
-    @DefaultValue("2s") Duration jobMaintenanceInterval,
+    @DefaultValue("1s") Duration jobMaintenanceInterval,
     Path terminologyIndexDir) {}

@@ -37,8 +37,9 @@ class ResearchConfig {
   }
 
   @Bean
-  ResearchTypes researchTypes(FhirContext fhir, DaoRegistry daos) {
-    return new ResearchTypes(fhir, daos);
+  ResearchTypes researchTypes(
+      FhirContext fhir, DaoRegistry daos, IFhirSystemDao<Bundle, ?> system) {
+    return new ResearchTypes(fhir, daos, system);
   }
 
   @Bean

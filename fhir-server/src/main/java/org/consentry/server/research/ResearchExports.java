@@ -1,10 +1,10 @@
 package org.consentry.server.research;
 
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.api.server.bulk.BulkExportJobParameters;
-import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
-import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
+import ca.uhn.fhir.rest.param.TokenOrListParam;
 import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -27,7 +27,7 @@ import org.consentry.deid.RiskSettings;
 import org.consentry.server.consent.ReadDecision;
 import org.consentry.server.crypto.Plaintext;
 import org.consentry.server.security.Requesters;
-import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Patient;
 
 /**
@@ -55,6 +55,8 @@ final class ResearchExports {
 
   /** A patient id that cannot exist, for a run that releases nobody (HAPI reads none as "all"). */
   static final String NOBODY = "consentry-research-nobody";
+
+  private static final int READ_CHUNK = 500;
 
   private final DaoRegistry daos;
   private final Cohort cohort;
@@ -126,14 +128,14 @@ final class ResearchExports {
     List<QuasiIdentifiers> eligibleQis = new ArrayList<>();
     Map<String, QuasiIdentifiers> consented = new LinkedHashMap<>();
     int erased = 0;
+    Map<String, Patient> stored = readPatients(eligible);
     for (String id : eligible) {
-      Patient stored = readPatient(id);
-      if (stored == null) {
-        continue;
+      Patient patient = stored.get(id);
+      if (patient == null) {
+        continue; // deleted or never written
       }
       boolean isErased = keys.isDestroyed(id);
-      boolean permitted = !isErased && decision.maySee(asResearch, research, stored);
-      Patient patient = stored.copy();
+      boolean permitted = !isErased && decision.maySee(asResearch, research, patient);
       plaintext.reveal(patient);
       QuasiIdentifiers qi = QuasiIdentifiers.of(patient, deid.pseudonym(id), clock);
       eligibleQis.add(qi);
@@ -233,12 +235,24 @@ final class ResearchExports {
         + "\n";
   }
 
-  private Patient readPatient(String id) {
-    try {
-      return daos.getResourceDao(Patient.class)
-          .read(new IdType("Patient", id), new SystemRequestDetails());
-    } catch (ResourceNotFoundException | ResourceGoneException e) {
-      return null;
+  /** The stored Patients of these ids, read in chunks (one query per chunk, not one per id). */
+  private Map<String, Patient> readPatients(Collection<String> ids) {
+    Map<String, Patient> found = new java.util.HashMap<>();
+    List<String> all = new ArrayList<>(ids);
+    for (int from = 0; from < all.size(); from += READ_CHUNK) {
+      TokenOrListParam chunk = new TokenOrListParam();
+      all.subList(from, Math.min(all.size(), from + READ_CHUNK)).forEach(id -> chunk.add(null, id));
+      SearchParameterMap map = SearchParameterMap.newSynchronous();
+      map.add("_id", chunk);
+      map.setCount(READ_CHUNK);
+      for (IBaseResource resource :
+          daos.getResourceDao(Patient.class)
+              .search(map, new SystemRequestDetails())
+              .getAllResources()) {
+        Patient patient = (Patient) resource;
+        found.put(patient.getIdElement().getIdPart(), patient);
+      }
     }
+    return found;
   }
 }

@@ -2,6 +2,7 @@ package org.consentry.server.research;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.util.SearchParameterUtil;
 import java.util.ArrayList;
@@ -31,8 +32,10 @@ final class ResearchTypes {
           "ResearchSubject");
 
   private final Set<String> all;
+  private final IFhirSystemDao<?, ?> system;
 
-  ResearchTypes(FhirContext fhir, DaoRegistry daos) {
+  ResearchTypes(FhirContext fhir, DaoRegistry daos, IFhirSystemDao<?, ?> system) {
+    this.system = system;
     Set<String> types = new TreeSet<>();
     for (String type : SearchParameterUtil.getAllResourceTypesThatAreInPatientCompartment(fhir)) {
       if (!LEFT_OUT.contains(type) && daos.isResourceTypeSupported(type)) {
@@ -44,14 +47,15 @@ final class ResearchTypes {
   }
 
   /**
-   * The types to export: those requested, or all.
+   * The types to export: those requested, or all that hold at least one resource (so that the job
+   * does not query the dozens of types nobody stores).
    *
    * @throws InvalidRequestException (400) naming a requested type that a research export cannot
    *     hold
    */
   List<String> select(List<String> requested) {
     if (requested.isEmpty()) {
-      return new ArrayList<>(new TreeSet<>(all));
+      return stored();
     }
     Set<String> selected = new TreeSet<>();
     for (String type : requested) {
@@ -71,9 +75,16 @@ final class ResearchTypes {
       selected.add(trimmed);
     }
     if (selected.isEmpty()) {
-      return new ArrayList<>(new TreeSet<>(all));
+      return stored();
     }
     return new ArrayList<>(selected);
+  }
+
+  private List<String> stored() {
+    Set<String> present = new TreeSet<>(system.getResourceCounts().keySet());
+    present.retainAll(all);
+    present.add("Patient");
+    return new ArrayList<>(present);
   }
 
   boolean contains(String type) {
