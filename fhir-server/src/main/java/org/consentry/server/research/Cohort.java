@@ -4,6 +4,7 @@ import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.searchparam.MatchUrlService;
 import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
+import ca.uhn.fhir.rest.api.server.IBundleProvider;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
@@ -39,6 +40,7 @@ import org.hl7.fhir.r4.model.StringType;
 final class Cohort {
 
   static final String CRITERIA = "http://consentry.org/fhir/StructureDefinition/cohort-criteria";
+  private static final int PAGE = 1000;
 
   private final DaoRegistry daos;
   private final FhirContext fhir;
@@ -125,11 +127,14 @@ final class Cohort {
     } catch (InvalidRequestException e) {
       throw invalidCriteria(study, search, e.getMessage());
     }
-    map.setLoadSynchronous(true);
     Set<String> owners = new LinkedHashSet<>();
-    for (IBaseResource found :
-        daos.getResourceDao(type).search(map, new SystemRequestDetails()).getAllResources()) {
-      owners.addAll(compartment.owners(found));
+    IBundleProvider results = daos.getResourceDao(type).search(map, new SystemRequestDetails());
+    for (int from = 0; ; from += PAGE) {
+      List<IBaseResource> page = results.getResources(from, from + PAGE);
+      if (page.isEmpty()) {
+        break;
+      }
+      page.forEach(found -> owners.addAll(compartment.owners(found)));
     }
     return owners;
   }

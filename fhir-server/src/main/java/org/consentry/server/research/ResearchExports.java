@@ -244,7 +244,6 @@ final class ResearchExports {
       all.subList(from, Math.min(all.size(), from + READ_CHUNK)).forEach(id -> chunk.add(null, id));
       SearchParameterMap map = SearchParameterMap.newSynchronous();
       map.add("_id", chunk);
-      map.setCount(READ_CHUNK);
       for (IBaseResource resource :
           daos.getResourceDao(Patient.class)
               .search(map, new SystemRequestDetails())
