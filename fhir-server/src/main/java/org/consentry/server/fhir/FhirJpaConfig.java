@@ -54,8 +54,9 @@ import org.springframework.transaction.annotation.EnableTransactionManagement;
 class FhirJpaConfig {
 
   @Bean
-  JpaStorageSettings storageSettings() {
+  JpaStorageSettings storageSettings(FhirProperties properties) {
     JpaStorageSettings settings = new JpaStorageSettings();
+    settings.setBulkExportFileMaximumCapacity(properties.exportFileResources());
     // Any client id (Synthea and EHRs use UUIDs); the server assigns UUIDs too, so a
     // client-chosen id never collides with a server-assigned one.
     settings.setResourceClientIdStrategy(JpaStorageSettings.ClientIdStrategyEnum.ANY);

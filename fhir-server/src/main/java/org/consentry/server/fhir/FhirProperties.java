@@ -18,6 +18,8 @@ import org.springframework.util.unit.DataSize;
  *     ${consentry.home}/terminology-index}); it holds terminology only, never patient data
  * @param jobMaintenanceInterval how often Batch2 advances jobs such as {@code $export}; HAPI's 60 s
  *     default makes a tiny export take minutes
+ * @param exportFileResources the most resources in one Bulk Data export file, and so in one unit of
+ *     an export job's work (HAPI's default 1,000)
  */
 @ConfigurationProperties("consentry.fhir")
 public record FhirProperties(
@@ -26,4 +28,5 @@ public record FhirProperties(
     @DefaultValue("20") int defaultPageSize,
     @DefaultValue("500") int maxPageSize,
     @DefaultValue("1s") Duration jobMaintenanceInterval,
-    Path terminologyIndexDir) {}
+    Path terminologyIndexDir,
+    @DefaultValue("1000") int exportFileResources) {}

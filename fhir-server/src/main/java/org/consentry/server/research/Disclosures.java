@@ -42,7 +42,13 @@ final class Disclosures {
       event.setRecorded(now);
       event.setOutcome(AuditEvent.AuditEventOutcome._0);
       event.addPurposeOfEvent().addCoding(new Coding(ACT_REASON, "HRESCH", "healthcare research"));
-      event.addAgent().setRequestor(true).setAltId(research.subject());
+      // the patient reads this in their compartment: it names the study, never the researcher's
+      // account (the researcher is in the server's audit log line below)
+      event
+          .addAgent()
+          .setRequestor(true)
+          .setName("research study " + study.reference())
+          .setWho(new Reference().setDisplay("research study " + study.reference()));
       event
           .getSource()
           .setObserver(new Reference().setDisplay("Consentry FHIR server"))

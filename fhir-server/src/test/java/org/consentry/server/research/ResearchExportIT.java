@@ -62,8 +62,8 @@ class ResearchExportIT extends ServerIT {
         .as("the third kept mental-health data out")
         .hasSize(2);
     assertThat(export.of("Condition")).hasSize(5);
-    assertThat(export.of("Procedure"))
-        .as("the third's Procedure is exported, without its reason: the hidden Condition")
+    assertThat(export.of("ServiceRequest"))
+        .as("the third's ServiceRequest is exported, without its reason: the hidden Condition")
         .hasSize(3)
         .filteredOn(l -> !l.contains("reasonReference"))
         .hasSize(1);
@@ -96,6 +96,8 @@ class ResearchExportIT extends ServerIT {
 
     assertThat(exports.run("/ResearchStudy/" + study + "/$export", ritaToken).cohort("released"))
         .isEqualTo(3);
+    assertThat(disclosures(0)).as("a disclosure is recorded for a released patient").isEqualTo(1);
+    assertThat(disclosures(4)).as("and none for a patient who is not exported").isZero();
 
     first.setStatus(Consent.ConsentState.INACTIVE);
     client().update().resource(first).execute();
@@ -259,6 +261,24 @@ class ResearchExportIT extends ServerIT {
 
   private Consent create(Consent consent) {
     return (Consent) client().create().resource(consent).execute().getResource();
+  }
+
+  /** The disclosure AuditEvents of a patient of the population, as the EHR finds them. */
+  private int disclosures(int patient) {
+    return client()
+        .search()
+        .forResource(org.hl7.fhir.r4.model.AuditEvent.class)
+        .where(
+            org.hl7.fhir.r4.model.AuditEvent.ENTITY.hasId(
+                "Patient/" + population.patients.get(patient)))
+        .and(
+            org.hl7.fhir.r4.model.AuditEvent.TYPE
+                .exactly()
+                .systemAndCode("http://dicom.nema.org/resources/ontology/DCM", "110106"))
+        .returnBundle(org.hl7.fhir.r4.model.Bundle.class)
+        .execute()
+        .getEntry()
+        .size();
   }
 
   /** References that name no resource of the export. */

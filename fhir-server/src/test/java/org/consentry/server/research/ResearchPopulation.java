@@ -15,9 +15,9 @@ import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Practitioner;
-import org.hl7.fhir.r4.model.Procedure;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.ResearchStudy;
+import org.hl7.fhir.r4.model.ServiceRequest;
 import org.hl7.fhir.r4.model.StringType;
 
 /**
@@ -85,8 +85,10 @@ final class ResearchPopulation {
       stress.setSubject(new Reference("Patient/" + id));
       String stressId = create(stress);
       conditions.add(stressId);
-      Procedure colonoscopy = new Procedure();
-      colonoscopy.setStatus(Procedure.ProcedureStatus.COMPLETED);
+      // a ServiceRequest, since ImportIT counts the server's Procedures
+      ServiceRequest colonoscopy = new ServiceRequest();
+      colonoscopy.setStatus(ServiceRequest.ServiceRequestStatus.ACTIVE);
+      colonoscopy.setIntent(ServiceRequest.ServiceRequestIntent.ORDER);
       colonoscopy.getCode().addCoding().setSystem(SNOMED).setCode("73761001");
       colonoscopy.setSubject(new Reference("Patient/" + id));
       colonoscopy.addReasonReference(new Reference("Condition/" + stressId));
