@@ -6,13 +6,11 @@ import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.api.server.bulk.BulkExportJobParameters;
 import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.List;
 import org.consentry.consent.Requester;
+import org.consentry.server.fhir.OperationParameters;
 import org.consentry.server.fhir.ServerInterceptor;
 import org.consentry.server.security.Requesters;
-import org.hl7.fhir.r4.model.Parameters;
 
 /**
  * The rules of a Bulk Data export kick-off ({@code $export} at system, Patient, Patient instance
@@ -54,7 +52,7 @@ final class ExportKickOff implements ServerInterceptor {
     }
     refuseEmergency(requester);
     for (String parameter : ExportFilters.PARAMETERS) {
-      for (String value : values(request, parameter)) {
+      for (String value : OperationParameters.values(request, parameter)) {
         filters.check(parameter, value);
       }
     }
@@ -86,24 +84,5 @@ final class ExportKickOff implements ServerInterceptor {
               + " emergency access is per patient and audited per request; read the resources you need, or use"
               + " Patient/ID/$everything, with X-Purpose-Of-Use: ETREAT");
     }
-  }
-
-  /**
-   * A parameter's values from the URL and from a POSTed Parameters body (HAPI reads one or the
-   * other).
-   */
-  private static List<String> values(RequestDetails request, String name) {
-    List<String> values = new ArrayList<>();
-    String[] query = request.getParameters() == null ? null : request.getParameters().get(name);
-    if (query != null) {
-      values.addAll(List.of(query));
-    }
-    if (request.getResource() instanceof Parameters body) {
-      body.getParameter().stream()
-          .filter(
-              p -> name.equals(p.getName()) && p.getValue() != null && p.getValue().isPrimitive())
-          .forEach(p -> values.add(p.getValue().primitiveValue()));
-    }
-    return values;
   }
 }

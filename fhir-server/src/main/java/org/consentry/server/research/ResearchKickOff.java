@@ -13,10 +13,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.consentry.consent.Requester;
+import org.consentry.server.fhir.OperationParameters;
 import org.consentry.server.fhir.ServerInterceptor;
 import org.consentry.server.security.Requesters;
-import org.hl7.fhir.r4.model.IdType;
-import org.hl7.fhir.r4.model.Parameters;
 
 /**
  * The kick-off of a researcher's export, by either door: {@code ResearchStudy/ID/$export} ({@link
@@ -68,36 +67,16 @@ final class ResearchKickOff implements ServerInterceptor {
           "researchers export studies: use ResearchStudy/ID/$export (or Group/ID/$export for a"
               + " study's cohort)");
     }
-    for (String format : values(request, "_outputFormat")) {
+    for (String format : OperationParameters.values(request, "_outputFormat")) {
       if (!NDJSON.contains(format.trim())) {
         throw new InvalidRequestException(
             "_outputFormat " + format + " is not offered: exports are application/fhir+ndjson");
       }
     }
     List<String> types = new ArrayList<>();
-    for (String value : values(request, "_type")) {
+    for (String value : OperationParameters.values(request, "_type")) {
       types.addAll(List.of(value.split(",")));
     }
     exports.prepare(servlet, requester, study, types, parameters);
-  }
-
-  /** A parameter's values from the URL and from a POSTed Parameters body. */
-  private static List<String> values(RequestDetails request, String name) {
-    List<String> values = new ArrayList<>();
-    String[] query = request.getParameters() == null ? null : request.getParameters().get(name);
-    if (query != null) {
-      values.addAll(List.of(query));
-    }
-    if (request.getResource() instanceof Parameters body) {
-      body.getParameter().stream()
-          .filter(
-              p -> name.equals(p.getName()) && p.getValue() != null && p.getValue().isPrimitive())
-          .forEach(p -> values.add(p.getValue().primitiveValue()));
-    }
-    return values;
-  }
-
-  static String idPart(String reference) {
-    return new IdType(reference).getIdPart();
   }
 }
