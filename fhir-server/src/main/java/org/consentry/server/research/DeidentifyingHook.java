@@ -156,11 +156,8 @@ final class DeidentifyingHook {
     }
     ResearchRun run = ResearchRun.read(json);
     DeidProfile profile =
-        switch (run.profile()) {
-          case Study.SAFE_HARBOR -> DeidProfile.safeHarbor();
-          case Study.LIMITED_DATA_SET -> DeidProfile.limitedDataSet();
-          default -> throw new IllegalStateException("unknown profile " + run.profile());
-        };
+        Study.builtInProfile(run.profile())
+            .orElseThrow(() -> new IllegalStateException("unknown profile " + run.profile()));
     int k = run.manifest().path("k").asInt(Study.DEFAULT_K);
     Prepared made =
         new Prepared(

@@ -3,6 +3,7 @@ package org.consentry.server.research;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import java.util.LinkedHashSet;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import org.consentry.deid.DeidProfile;
 import org.hl7.fhir.r4.model.Extension;
@@ -96,17 +97,16 @@ record Study(
               ? ""
               : profile.getValue().primitiveValue().trim().toLowerCase(Locale.ROOT);
     }
+    String code = profileName;
     DeidProfile deid =
-        switch (profileName) {
-          case SAFE_HARBOR -> DeidProfile.safeHarbor();
-          case LIMITED_DATA_SET -> DeidProfile.limitedDataSet();
-          default ->
-              throw invalid(
-                  id,
-                  "its de-identification profile '"
-                      + profileName
-                      + "' is unknown: use safe-harbor or limited-data-set");
-        };
+        builtInProfile(code)
+            .orElseThrow(
+                () ->
+                    invalid(
+                        id,
+                        "its de-identification profile '"
+                            + code
+                            + "' is unknown: use safe-harbor or limited-data-set"));
     int k = DEFAULT_K;
     Extension kExtension = study.getExtensionByUrl(K_ANONYMITY);
     if (kExtension != null) {
@@ -127,6 +127,15 @@ record Study(
       }
     }
     return new Study(id, profileName, deid, k, group, researchers);
+  }
+
+  /** The built-in profile of this code ({@value #SAFE_HARBOR} or {@value #LIMITED_DATA_SET}). */
+  static Optional<DeidProfile> builtInProfile(String code) {
+    return switch (code) {
+      case SAFE_HARBOR -> Optional.of(DeidProfile.safeHarbor());
+      case LIMITED_DATA_SET -> Optional.of(DeidProfile.limitedDataSet());
+      default -> Optional.empty();
+    };
   }
 
   private static UnprocessableEntityException invalid(String id, String why) {
