@@ -25,26 +25,33 @@ import org.hl7.fhir.r4.model.StringType;
  * </pre>
  *
  * The entries never leave the server: they are stripped from every response.
+ *
+ * <p>Public (the type, its constructor, {@link #token} and the systems) only so that the audit log
+ * can protect searched values with the very tokens the server searches with; everything else stays
+ * package-private.
  */
-final class BlindIndexTokens {
+public final class BlindIndexTokens {
 
-  static final String PREFIX = "http://consentry.org/fhir/blind-index/";
-  static final String IDENTIFIER = PREFIX + "identifier";
-  static final String IDENTIFIER_VALUE = PREFIX + "identifier-value";
-  static final String FAMILY = PREFIX + "family";
-  static final String GIVEN = PREFIX + "given";
-  static final String NAME = PREFIX + "name";
+  public static final String PREFIX = "http://consentry.org/fhir/blind-index/";
+  public static final String IDENTIFIER = PREFIX + "identifier";
+  public static final String IDENTIFIER_VALUE = PREFIX + "identifier-value";
+  public static final String FAMILY = PREFIX + "family";
+  public static final String GIVEN = PREFIX + "given";
+  public static final String NAME = PREFIX + "name";
 
   private final BlindIndex index;
 
-  BlindIndexTokens(BlindIndex index) {
+  /** Tokens under the given blind index (the server's is keyed by the keystore's index secret). */
+  public BlindIndexTokens(BlindIndex index) {
     this.index = index;
   }
 
   /**
    * The token of a search value for one kind (a system above); identifier kinds take system|value.
+   *
+   * @throws IllegalArgumentException if {@code system} is not one of the systems above
    */
-  String token(String system, String value) {
+  public String token(String system, String value) {
     return index.token(domain(system), value);
   }
 
