@@ -173,6 +173,7 @@ class TamperTest {
     VerificationReport report = expect(20, Kind.CHECKPOINT_MISMATCH, 10);
     // records 15 to 19 pass (every hash was recomputed): only the signed checkpoint tells
     assertThat(report.checked()).isEqualTo(19);
+    assertThat(report.text()).contains("a record between seq 11 and 20 was changed");
   }
 
   @Test

@@ -169,7 +169,7 @@ public final class Verifier {
         return false;
       }
       if (!Codec.same(signed.hash(), hash)) {
-        fail(signed.seq(), Kind.CHECKPOINT_MISMATCH, mismatch("the checkpoint"));
+        fail(signed.seq(), Kind.CHECKPOINT_MISMATCH, mismatch("the checkpoint", signed.seq()));
         return false;
       }
       lastGood = signed;
@@ -202,7 +202,7 @@ public final class Verifier {
       } else if (headValid && head.seq() < lastSeq) {
         fail(head.seq() + 1, Kind.INSERTED_OR_REORDERED, afterHead());
       } else if (headValid && !Codec.same(head.hash(), prev)) {
-        fail(head.seq(), Kind.CHECKPOINT_MISMATCH, mismatch("the signed head"));
+        fail(head.seq(), Kind.CHECKPOINT_MISMATCH, mismatch("the signed head", head.seq()));
       }
     }
 
@@ -212,12 +212,13 @@ public final class Verifier {
           + "): it was appended without the key, not by Consentry";
     }
 
-    private String mismatch(String what) {
+    private String mismatch(String what, long seq) {
       return what
-          + " holds another hash than the chain recomputed up to it: a record after seq "
-          + start
-          + (lastGood == null ? "" : " (the last good checkpoint: seq " + lastGood.seq() + ")")
-          + " was changed and the later hashes recomputed";
+          + " holds another hash than the chain recomputed up to it: a record "
+          + (lastGood == null
+              ? "at or before seq " + seq
+              : "between seq " + (lastGood.seq() + 1) + " and " + seq)
+          + " was changed and every later hash recomputed";
     }
 
     private String missing(long from, long to) {
