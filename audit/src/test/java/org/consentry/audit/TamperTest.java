@@ -60,6 +60,24 @@ class TamperTest {
   }
 
   @Test
+  void aNulledRecordColumnIsAlteredNotAnError() {
+    TestDb.execute(
+        db,
+        "ALTER TABLE consentry_audit_record ALTER COLUMN json DROP NOT NULL",
+        "UPDATE consentry_audit_record SET json = NULL WHERE seq = 25");
+    expect(25, Kind.ALTERED, 20);
+  }
+
+  @Test
+  void aNulledCheckpointSignatureIsForgedNotAnError() {
+    TestDb.execute(
+        db,
+        "ALTER TABLE consentry_audit_checkpoint ALTER COLUMN mac DROP NOT NULL",
+        "UPDATE consentry_audit_checkpoint SET mac = NULL WHERE seq = 30");
+    expect(30, Kind.CHECKPOINT_FORGED, 20);
+  }
+
+  @Test
   void aDeletedRowIsDeleted() {
     TestDb.execute(db, "DELETE FROM consentry_audit_record WHERE seq = 15");
     expect(15, Kind.DELETED, 10);
@@ -155,6 +173,7 @@ class TamperTest {
     VerificationReport report = expect(20, Kind.CHECKPOINT_MISMATCH, 10);
     // records 15 to 19 pass (every hash was recomputed): only the signed checkpoint tells
     assertThat(report.checked()).isEqualTo(19);
+    assertThat(report.text()).contains("a record between seq 11 and 20 was changed");
   }
 
   @Test

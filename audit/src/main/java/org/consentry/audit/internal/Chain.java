@@ -157,7 +157,7 @@ public final class Chain {
       }
       return;
     }
-    if (!Codec.same(codec.headMac(head.seq(), head.hash(), head.created()), head.mac())) {
+    if (!codec.headSigned(head)) {
       throw new ChainBrokenException(
           "the audit log's signed head does not verify under this node's audit key (changed"
               + " outside Consentry, or the nodes are configured with different keys)"
@@ -195,7 +195,9 @@ public final class Chain {
     try (Statement statement = connection.createStatement();
         ResultSet rs =
             statement.executeQuery(
-                "SELECT seq, hash, created, anchor, mac FROM "
+                "SELECT "
+                    + Rows.CHECKPOINT_COLUMNS
+                    + " FROM "
                     + Schema.CHECKPOINT
                     + " ORDER BY seq DESC LIMIT 1")) {
       return rs.next() ? Rows.checkpoint(rs) : null;

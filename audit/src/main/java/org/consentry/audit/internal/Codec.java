@@ -107,6 +107,23 @@ public final class Codec {
     return hmac.doFinal();
   }
 
+  /** True if the checkpoint's MAC is the one the key gives (false if a column is null). */
+  boolean checkpointSigned(Rows.Signed checkpoint) {
+    return checkpoint.hash() != null
+        && checkpoint.created() != null
+        && same(
+            checkpointMac(
+                checkpoint.seq(), checkpoint.hash(), checkpoint.created(), checkpoint.anchor()),
+            checkpoint.mac());
+  }
+
+  /** True if the head's MAC is the one the key gives (false if a column is null). */
+  boolean headSigned(Rows.Signed head) {
+    return head.hash() != null
+        && head.created() != null
+        && same(headMac(head.seq(), head.hash(), head.created()), head.mac());
+  }
+
   /** Constant-time comparison; false for null. */
   public static boolean same(byte[] a, byte[] b) {
     return a != null && b != null && MessageDigest.isEqual(a, b);

@@ -16,7 +16,13 @@ final class Rows {
   /** The record columns in the order {@link #record} reads them. */
   static final String RECORD_COLUMNS = "seq, recorded, patients, kind, agent, json";
 
-  /** The head, or a checkpoint ({@code anchor} false for the head). */
+  /** The checkpoint columns in the order {@link #checkpoint} reads them. */
+  static final String CHECKPOINT_COLUMNS = "seq, hash, created, anchor, mac";
+
+  /**
+   * The head, or a checkpoint ({@code anchor} false for the head). Any field but {@code seq} may be
+   * null if someone set a column to NULL: such a row never verifies.
+   */
   record Signed(long seq, byte[] hash, Instant created, boolean anchor, byte[] mac) {}
 
   private Rows() {}
@@ -35,7 +41,8 @@ final class Rows {
   }
 
   static Instant instant(ResultSet rs, int column) throws SQLException {
-    return rs.getObject(column, OffsetDateTime.class).toInstant();
+    OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
+    return value == null ? null : value.toInstant();
   }
 
   static void bind(PreparedStatement statement, int index, Instant instant) throws SQLException {

@@ -66,9 +66,7 @@ public final class Verifier {
     Outcome go() throws SQLException {
       if (withHead) {
         head = Chain.head(connection);
-        headValid =
-            head != null
-                && Codec.same(codec.headMac(head.seq(), head.hash(), head.created()), head.mac());
+        headValid = head != null && codec.headSigned(head);
       }
       Rows.Signed anchor = anchor();
       if (anchor != null) {
@@ -81,8 +79,8 @@ public final class Verifier {
         lastGood = anchor;
       }
       lastSeq = start;
-      try (PreparedStatement records = cursor("SELECT " + Rows.RECORD_COLUMNS + ", hash FROM ");
-          PreparedStatement signed = cursor("SELECT seq, hash, created, anchor, mac FROM ")) {
+      try (PreparedStatement records = cursor(Rows.RECORD_COLUMNS + ", hash", Schema.RECORD);
+          PreparedStatement signed = cursor(Rows.CHECKPOINT_COLUMNS, Schema.CHECKPOINT)) {
         ResultSet rs = records.executeQuery();
         checkpoints = signed.executeQuery();
         checkpoint = nextCheckpoint();
@@ -96,10 +94,10 @@ public final class Verifier {
       return outcome();
     }
 
-    private PreparedStatement cursor(String select) throws SQLException {
-      String table = select.contains("anchor") ? Schema.CHECKPOINT : Schema.RECORD;
+    private PreparedStatement cursor(String columns, String table) throws SQLException {
       PreparedStatement statement =
-          connection.prepareStatement(select + table + " WHERE seq > ? AND seq <= ? ORDER BY seq");
+          connection.prepareStatement(
+              "SELECT " + columns + " FROM " + table + " WHERE seq > ? AND seq <= ? ORDER BY seq");
       statement.setFetchSize(FETCH_SIZE);
       statement.setLong(1, start);
       statement.setLong(2, upTo);
@@ -139,15 +137,16 @@ public final class Verifier {
     private void classify(Stored row, Stored next) {
       long seq = row.seq();
       boolean storedHashContinues =
-          (next != null
-                  && next.record() != null
-                  && next.seq() == seq + 1
-                  && Codec.same(codec.hash(row.hash(), next.record()), next.hash()))
-              || (checkpoint != null
-                  && checkpoint.seq() == seq
-                  && signed(checkpoint)
-                  && Codec.same(checkpoint.hash(), row.hash()))
-              || (headValid && head.seq() == seq && Codec.same(head.hash(), row.hash()));
+          row.hash() != null
+              && ((next != null
+                      && next.record() != null
+                      && next.seq() == seq + 1
+                      && Codec.same(codec.hash(row.hash(), next.record()), next.hash()))
+                  || (checkpoint != null
+                      && checkpoint.seq() == seq
+                      && signed(checkpoint)
+                      && Codec.same(checkpoint.hash(), row.hash()))
+                  || (headValid && head.seq() == seq && Codec.same(head.hash(), row.hash())));
       if (storedHashContinues) {
         fail(
             seq,
@@ -170,7 +169,7 @@ public final class Verifier {
         return false;
       }
       if (!Codec.same(signed.hash(), hash)) {
-        fail(signed.seq(), Kind.CHECKPOINT_MISMATCH, mismatch("the checkpoint"));
+        fail(signed.seq(), Kind.CHECKPOINT_MISMATCH, mismatch("the checkpoint", signed.seq()));
         return false;
       }
       lastGood = signed;
@@ -203,7 +202,7 @@ public final class Verifier {
       } else if (headValid && head.seq() < lastSeq) {
         fail(head.seq() + 1, Kind.INSERTED_OR_REORDERED, afterHead());
       } else if (headValid && !Codec.same(head.hash(), prev)) {
-        fail(head.seq(), Kind.CHECKPOINT_MISMATCH, mismatch("the signed head"));
+        fail(head.seq(), Kind.CHECKPOINT_MISMATCH, mismatch("the signed head", head.seq()));
       }
     }
 
@@ -213,12 +212,13 @@ public final class Verifier {
           + "): it was appended without the key, not by Consentry";
     }
 
-    private String mismatch(String what) {
+    private String mismatch(String what, long seq) {
       return what
-          + " holds another hash than the chain recomputed up to it: a record after seq "
-          + start
-          + (lastGood == null ? "" : " (the last good checkpoint: seq " + lastGood.seq() + ")")
-          + " was changed and the later hashes recomputed";
+          + " holds another hash than the chain recomputed up to it: a record "
+          + (lastGood == null
+              ? "at or before seq " + seq
+              : "between seq " + (lastGood.seq() + 1) + " and " + seq)
+          + " was changed and every later hash recomputed";
     }
 
     private String missing(long from, long to) {
@@ -228,15 +228,15 @@ public final class Verifier {
     }
 
     private boolean signed(Rows.Signed signed) {
-      return Codec.same(
-          codec.checkpointMac(signed.seq(), signed.hash(), signed.created(), signed.anchor()),
-          signed.mac());
+      return codec.checkpointSigned(signed);
     }
 
     private Rows.Signed anchor() throws SQLException {
       try (PreparedStatement statement =
           connection.prepareStatement(
-              "SELECT seq, hash, created, anchor, mac FROM "
+              "SELECT "
+                  + Rows.CHECKPOINT_COLUMNS
+                  + " FROM "
                   + Schema.CHECKPOINT
                   + " WHERE anchor AND seq <= ? ORDER BY seq DESC LIMIT 1")) {
         statement.setLong(1, upTo);
