@@ -42,7 +42,12 @@ public record Requester(
     PATIENT,
     PRACTITIONER,
     SYSTEM,
-    RESEARCHER
+    RESEARCHER,
+    /**
+     * reads the audit trail (role {@code auditor}); never patient data, which no Consent can grant
+     * to this kind
+     */
+    AUDITOR
   }
 
   public Requester {

@@ -73,6 +73,17 @@ public abstract class ServerIT {
     return ehrToken;
   }
 
+  private static String auditorToken;
+
+  /** A token of an auditor (role auditor: the whole audit trail, no patient data), cached. */
+  protected static synchronized String auditorToken() {
+    if (auditorToken == null) {
+      String name = "auditor-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+      auditorToken = userToken(name, TestKeycloak.users().addAuditor(name), null);
+    }
+    return auditorToken;
+  }
+
   /** A token of a user through the app client, with optional extra scopes. */
   protected static String userToken(String username, String password, String scope) {
     return new TokenClient(TestKeycloak.admin().issuer()).password(username, password, scope);

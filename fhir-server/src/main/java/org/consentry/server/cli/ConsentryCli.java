@@ -29,6 +29,7 @@ public final class ConsentryCli {
           new UserCommand(),
           new TokenCommand(),
           new ResearchCommand(),
+          new AuditCommand(),
           new KeysCommand());
 
   private ConsentryCli() {}

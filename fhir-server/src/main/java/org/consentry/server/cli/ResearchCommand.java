@@ -209,7 +209,7 @@ final class ResearchCommand implements CliCommand {
   }
 
   /** A fresh token through Keycloak, as {@code ./consentry token USERNAME} gets it. */
-  private static String keycloakToken(Map<String, String> env, String username) {
+  static String keycloakToken(Map<String, String> env, String username) {
     IdentitySettings settings;
     try {
       settings = IdentitySettings.from(env);

@@ -25,7 +25,7 @@ final class UserCommand implements CliCommand {
 
   @Override
   public String summary() {
-    return "add-patient | add-practitioner | add-researcher: Keycloak users linked to FHIR";
+    return "add-patient | add-practitioner | add-researcher | add-auditor: Keycloak users";
   }
 
   @Override
@@ -34,6 +34,7 @@ final class UserCommand implements CliCommand {
 				usage: consentry user add-patient USERNAME Patient/ID
 				       consentry user add-practitioner USERNAME Practitioner/ID [--organization Organization/ID] [--purpose CODE]...
 				       consentry user add-researcher USERNAME
+				       consentry user add-auditor USERNAME
 				  Creates the user (or updates its link) and sets a new generated password, which is printed
 				  and saved under $CONSENTRY_HOME/keycloak/passwords for ./consentry token USERNAME.
 				  --purpose CODE: a purpose of use the practitioner may act for besides TREAT (realm role
@@ -46,7 +47,8 @@ final class UserCommand implements CliCommand {
   public int run(List<String> args, Context context) {
     if (args.isEmpty() || List.of("-h", "--help").contains(args.get(0))) {
       if (args.isEmpty()) {
-        throw new UsageException("expected add-patient, add-practitioner or add-researcher");
+        throw new UsageException(
+            "expected add-patient, add-practitioner, add-researcher or add-auditor");
       }
       context.out().println(usage());
       return ConsentryCli.OK;
@@ -84,6 +86,10 @@ final class UserCommand implements CliCommand {
             case "add-researcher" -> {
               parsed.require(1, Set.of(), "add-researcher needs USERNAME");
               yield users.addResearcher(username);
+            }
+            case "add-auditor" -> {
+              parsed.require(1, Set.of(), "add-auditor needs USERNAME");
+              yield users.addAuditor(username);
             }
             default -> throw new UsageException("unknown verb '" + verb + "'");
           };

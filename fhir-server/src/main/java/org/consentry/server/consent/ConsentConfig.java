@@ -49,8 +49,8 @@ class ConsentConfig {
   }
 
   @Bean
-  AccessLog accessLog(DaoRegistry daos) {
-    return new AccessLog(daos);
+  AccessLog accessLog() {
+    return new AccessLog();
   }
 
   @Bean
@@ -125,8 +125,8 @@ class ConsentConfig {
       name = "consentry.consent.enabled",
       havingValue = "true",
       matchIfMissing = true)
-  ConsentRules consentRules(ConsentEnforcement enforcement, AccessLog accessLog) {
-    return new ConsentRules(enforcement, accessLog);
+  ConsentRules consentRules(ConsentEnforcement enforcement) {
+    return new ConsentRules(enforcement);
   }
 
   @Bean

@@ -101,6 +101,9 @@ final class ConsentEnforcement implements ReadDecision {
         continue;
       }
       Decision decision = engine.decide(requester, r, cache.consentsOf(owner, generation));
+      if (record && decision.consentId() != null) {
+        RequestState.decidedByConsent(request, owner, decision);
+      }
       if (hides(decision)) {
         return false;
       }

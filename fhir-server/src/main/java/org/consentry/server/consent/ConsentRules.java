@@ -34,8 +34,8 @@ import org.hl7.fhir.r4.model.Consent;
  *   <li>a Consent is written only by its patient or by a system client recording it on the
  *       patient's behalf (403 for everyone else);
  *   <li>an update or delete of a resource the requester cannot see answers 404, as a read does;
- *   <li>a response that used emergency access says so ({@code X-Consentry-Access} header), and an
- *       AuditEvent per patient records it;
+ *   <li>a response that used emergency access says so ({@code X-Consentry-Access} header), and the
+ *       audit step records it, once per patient;
  *   <li>a bulk export remembers who asked for it, so that its job applies that requester's consent
  *       decisions ({@link ExportConsent}).
  * </ul>
@@ -46,11 +46,9 @@ final class ConsentRules implements ServerInterceptor {
   static final String ACCESS_HEADER = "X-Consentry-Access";
 
   private final ConsentEnforcement enforcement;
-  private final AccessLog accessLog;
 
-  ConsentRules(ConsentEnforcement enforcement, AccessLog accessLog) {
+  ConsentRules(ConsentEnforcement enforcement) {
     this.enforcement = enforcement;
-    this.accessLog = accessLog;
   }
 
   @Hook(Pointcut.SERVER_INCOMING_REQUEST_PRE_HANDLED)
@@ -152,15 +150,6 @@ final class ConsentRules implements ServerInterceptor {
               + emergencies.keySet().stream()
                   .map(p -> "Patient/" + p)
                   .collect(Collectors.joining(",")));
-    }
-  }
-
-  @Hook(Pointcut.SERVER_PROCESSING_COMPLETED)
-  public void auditEmergencyAccess(RequestDetails request) {
-    Map<String, Decision> emergencies = RequestState.emergencies(request);
-    Requester requester = Requesters.of(request).orElse(null);
-    if (!emergencies.isEmpty() && requester != null) {
-      accessLog.recordEmergencies(requester, emergencies, request.getCompleteUrl());
     }
   }
 

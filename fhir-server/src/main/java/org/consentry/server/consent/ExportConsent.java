@@ -20,9 +20,10 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
  * without a stored requester was started by the server itself.
  */
 @Interceptor
-final class ExportConsent {
+public final class ExportConsent {
 
   private static final String KEY = "consentry.requester";
+  private static final String EXPORT_ID = "consentry.export-id";
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final ConsentEnforcement enforcement;
@@ -34,9 +35,39 @@ final class ExportConsent {
   static void remember(BulkExportJobParameters parameters, Requester requester) {
     try {
       parameters.setUserData(KEY, JSON.writeValueAsString(StoredRequester.of(requester)));
+      parameters.setUserData(EXPORT_ID, java.util.UUID.randomUUID().toString());
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot store the export's requester", e);
     }
+  }
+
+  /**
+   * The requester who asked for the export, if one was stored and is readable (an export the server
+   * started itself has none).
+   */
+  public static java.util.Optional<Requester> requester(BulkExportJobParameters parameters) {
+    Object stored =
+        parameters == null || parameters.getUserData() == null
+            ? null
+            : parameters.getUserData().get(KEY);
+    if (stored == null) {
+      return java.util.Optional.empty();
+    }
+    try {
+      return java.util.Optional.of(
+          JSON.readValue(stored.toString(), StoredRequester.class).toRequester());
+    } catch (JsonProcessingException e) {
+      return java.util.Optional.empty();
+    }
+  }
+
+  /** The id given to the export at kick-off (one per export, kept by its job), or empty. */
+  public static String exportId(BulkExportJobParameters parameters) {
+    Object id =
+        parameters == null || parameters.getUserData() == null
+            ? null
+            : parameters.getUserData().get(EXPORT_ID);
+    return id == null ? "" : id.toString();
   }
 
   /**

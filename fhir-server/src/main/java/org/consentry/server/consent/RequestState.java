@@ -10,6 +10,7 @@ final class RequestState {
 
   private static final String GENERATION = RequestState.class.getName() + ".generation";
   private static final String EMERGENCY = RequestState.class.getName() + ".emergency";
+  private static final String BY_CONSENT = RequestState.class.getName() + ".byConsent";
   private static final String VIEW = RequestState.class.getName() + ".view";
   private static final String HID = RequestState.class.getName() + ".hid";
   private static final String SENT = RequestState.class.getName() + ".sent";
@@ -27,6 +28,20 @@ final class RequestState {
     long generation = cache.currentGeneration();
     request.getUserData().put(GENERATION, generation);
     return generation;
+  }
+
+  /** A patient's Consent decided for this request (permit or deny), for the audit trail. */
+  static void decidedByConsent(RequestDetails request, String patientId, Decision decision) {
+    byConsent(request)
+        .computeIfAbsent(patientId, k -> new java.util.LinkedHashSet<>())
+        .add(decision);
+  }
+
+  /** The decisions patients' Consents made during this request, by patient. */
+  @SuppressWarnings("unchecked")
+  static Map<String, java.util.Set<Decision>> byConsent(RequestDetails request) {
+    return (Map<String, java.util.Set<Decision>>)
+        request.getUserData().computeIfAbsent(BY_CONSENT, k -> new LinkedHashMap<>());
   }
 
   static void emergency(RequestDetails request, String patientId, Decision decision) {

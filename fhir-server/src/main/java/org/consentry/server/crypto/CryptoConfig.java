@@ -111,11 +111,13 @@ class CryptoConfig {
       MasterKeystore masterKeys,
       DaoRegistry daos,
       JdbcDataKeyStore store,
-      ResourceEncryption encryption) {
+      ResourceEncryption encryption,
+      KeyAudit audit) {
     return new KeyOperations(
         keyRing,
         masterKeys,
         daos,
-        keyIds -> new DataKeyRotationJob(daos, keyRing, store, encryption, keyIds));
+        keyIds -> new DataKeyRotationJob(daos, keyRing, store, encryption, keyIds),
+        audit);
   }
 }

@@ -50,6 +50,7 @@ final class KeyOperations implements FhirOperations {
   private final MasterKeystore masterKeys;
   private final DaoRegistry daos;
   private final Function<Set<String>, DataKeyRotationJob> newJob;
+  private final KeyAudit audit;
   private final Map<String, DataKeyRotationJob> jobs = new ConcurrentHashMap<>();
   private final ExecutorService executor =
       Executors.newSingleThreadExecutor(
@@ -63,8 +64,10 @@ final class KeyOperations implements FhirOperations {
       KeyRing keyRing,
       MasterKeystore masterKeys,
       DaoRegistry daos,
-      Function<Set<String>, DataKeyRotationJob> newJob) {
+      Function<Set<String>, DataKeyRotationJob> newJob,
+      KeyAudit audit) {
     this.keyRing = keyRing;
+    this.audit = audit;
     this.masterKeys = masterKeys;
     this.daos = daos;
     this.newJob = newJob;
@@ -87,6 +90,7 @@ final class KeyOperations implements FhirOperations {
     IFhirResourceDao<Patient> patients = daos.getResourceDao(Patient.class);
     Patient patient = patients.read(id.toUnqualifiedVersionless(), new SystemRequestDetails());
     keyRing.destroy(patientId);
+    audit.erased(request, patientId);
     // store the Patient once more: its fields now read masked and its blind-index tokens go,
     // so the erased patient can no longer be found by name or identifier
     patients.update(patient, new SystemRequestDetails());
@@ -100,6 +104,11 @@ final class KeyOperations implements FhirOperations {
     requireSystem(request, "$rotate-keys");
     int version = masterKeys.rotate();
     int rewrapped = keyRing.rewrapAll(version);
+    audit.rotated(
+        request,
+        KeyAudit.Rotation.MASTER_KEY,
+        "kek v" + version,
+        "master key rotated to v" + version + ", " + rewrapped + " data keys re-wrapped");
     Parameters result = new Parameters();
     result.addParameter("kekVersion", version);
     result.addParameter("rewrapped", rewrapped);
@@ -115,6 +124,13 @@ final class KeyOperations implements FhirOperations {
             ? Set.of()
             : Set.copyOf(patients.stream().map(StringType::getValue).toList());
     DataKeyRotationJob job = newJob.apply(keyIds);
+    audit.rotated(
+        request,
+        KeyAudit.Rotation.DATA_KEYS,
+        null,
+        (keyIds.isEmpty() ? "all data keys" : "data keys of " + keyIds.size() + " patients")
+            + " rotated, data re-encrypted by job "
+            + job.id());
     jobs.put(job.id(), job);
     executor.execute(job);
     return status(job);

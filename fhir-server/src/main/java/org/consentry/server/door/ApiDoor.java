@@ -187,10 +187,22 @@ final class ApiDoor implements ServerInterceptor {
    * them, and answers a study or cohort they have none of as missing.
    */
   private static boolean isResearchExport(Requester requester, String operation) {
-    return requester.kind() == Requester.Kind.RESEARCHER && "$export".equals(operation);
+    return requester.kind() == Requester.Kind.RESEARCHER && "$export".equals(operation)
+        || requester.kind() == Requester.Kind.AUDITOR; // the trail of any patient, never the record
   }
 
   private void requireListed(Requester requester, RestOperationTypeEnum operation, String type) {
+    if (ApiSurface.AUDIT_TRAIL.equals(type)) {
+      if (!ApiSurface.admitsAuditTrail(requester.kind(), operation)) {
+        throw new ForbiddenOperationException(
+            operation.getCode()
+                + " on AuditEvent is not offered to "
+                + kind(requester)
+                + ": the audit trail is written by the server only, and read by patients (their"
+                + " own) and auditors");
+      }
+      return;
+    }
     boolean patientData = type != null && isPatientData(type);
     if (!ApiSurface.admits(requester.kind(), operation, patientData)
         && !("Binary".equals(type) && ApiSurface.admitsExportFiles(requester.kind(), operation))) {
@@ -222,6 +234,7 @@ final class ApiDoor implements ServerInterceptor {
       case PRACTITIONER -> "practitioners";
       case SYSTEM -> "system clients";
       case RESEARCHER -> "researchers";
+      case AUDITOR -> "auditors";
     };
   }
 }

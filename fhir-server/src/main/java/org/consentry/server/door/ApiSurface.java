@@ -15,6 +15,7 @@ import static ca.uhn.fhir.rest.api.RestOperationTypeEnum.SEARCH_TYPE;
 import static ca.uhn.fhir.rest.api.RestOperationTypeEnum.TRANSACTION;
 import static ca.uhn.fhir.rest.api.RestOperationTypeEnum.UPDATE;
 import static ca.uhn.fhir.rest.api.RestOperationTypeEnum.VREAD;
+import static org.consentry.consent.Requester.Kind.AUDITOR;
 import static org.consentry.consent.Requester.Kind.PATIENT;
 import static org.consentry.consent.Requester.Kind.PRACTITIONER;
 import static org.consentry.consent.Requester.Kind.RESEARCHER;
@@ -87,6 +88,18 @@ public final class ApiSurface {
   private static final Set<Kind> SYSTEMS = EnumSet.of(SYSTEM);
   private static final Set<String> FORMAT = Set.of("_format", "_pretty", "_summary", "_elements");
   private static final Set<String> TERMINOLOGY = Set.of("CodeSystem", "ValueSet", "ConceptMap");
+
+  /** The audit trail's type: served from the audit store, written by the server only. */
+  public static final String AUDIT_TRAIL = "AuditEvent";
+
+  /**
+   * The audit trail: read and searched by patients (their own events; the store narrows) and
+   * auditors (all); no one writes it through the API.
+   */
+  public static boolean admitsAuditTrail(Kind kind, RestOperationTypeEnum interaction) {
+    return (kind == PATIENT || kind == AUDITOR)
+        && (interaction == READ || interaction == SEARCH_TYPE);
+  }
 
   /** Interactions, by who needs them. */
   public static final List<InteractionRule> INTERACTIONS =
@@ -303,6 +316,20 @@ public final class ApiSurface {
               EnumSet.of(PATIENT, SYSTEM),
               Set.of("resource", "actor", "purpose"),
               "why a resource is shown or hidden (patients: their own record)"),
+          op(
+              "$access-report",
+              Level.INSTANCE,
+              Set.of("Patient"),
+              EnumSet.of(PATIENT, AUDITOR),
+              Set.of("since"),
+              "who saw the patient's record, in plain words (the patient themself, and auditors)"),
+          op(
+              "$audit-verify",
+              Level.SERVER,
+              Set.of(),
+              EnumSet.of(AUDITOR),
+              Set.of(),
+              "auditors: check the audit trail's hash chain and signed checkpoints"),
           op(
               "$erase",
               Level.INSTANCE,

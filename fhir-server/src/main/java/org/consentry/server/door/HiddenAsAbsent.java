@@ -63,6 +63,11 @@ final class HiddenAsAbsent implements ServerInterceptor {
       // change
       return new ca.uhn.fhir.rest.server.exceptions.InvalidRequestException(e.getMessage());
     }
+    if (status == 503
+        && exception
+            instanceof ca.uhn.fhir.rest.server.exceptions.UnclassifiedServerFailureException e) {
+      return e; // the server's own words: the audit trail cannot be written, try again later
+    }
     if (status >= 500 && causedByInput(exception)) {
       return new ca.uhn.fhir.rest.server.exceptions.InvalidRequestException(
           "A value in the request has the wrong form (a number, date or code was expected): check the parameters"

@@ -61,7 +61,8 @@ final class WriteTargets implements ServerInterceptor {
   }
 
   /**
-   * The declarations of the server's own owner indexes are the server's: no client changes them.
+   * The declarations of the server's own owner indexes are the server's, and so is the audit trail:
+   * no client changes them.
    */
   @Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_CREATED)
   public void ownIndexCreated(IBaseResource resource) {
@@ -80,6 +81,11 @@ final class WriteTargets implements ServerInterceptor {
   }
 
   private static void refuseOwnIndex(IBaseResource resource) {
+    if (resource instanceof org.hl7.fhir.r4.model.AuditEvent) {
+      // also as a transaction or batch entry, which reaches storage without the type's provider
+      throw new ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException(
+          "AuditEvent is written by the server only: the audit trail records what it serves");
+    }
     if (resource instanceof org.hl7.fhir.r4.model.SearchParameter parameter
         && (parameter.getIdElement().getIdPart() != null
                 && parameter.getIdElement().getIdPart().startsWith(OwnerIndex.PREFIX)

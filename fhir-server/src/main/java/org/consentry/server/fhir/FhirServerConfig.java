@@ -12,6 +12,7 @@ import ca.uhn.fhir.narrative2.NullNarrativeGenerator;
 import ca.uhn.fhir.rest.api.EncodingEnum;
 import ca.uhn.fhir.rest.openapi.OpenApiInterceptor;
 import ca.uhn.fhir.rest.server.HardcodedServerAddressStrategy;
+import ca.uhn.fhir.rest.server.IResourceProvider;
 import ca.uhn.fhir.rest.server.IncomingRequestAddressStrategy;
 import ca.uhn.fhir.rest.server.RestfulServer;
 import ca.uhn.fhir.rest.server.interceptor.ResponseHighlighterInterceptor;
@@ -50,7 +51,11 @@ class FhirServerConfig {
       List<ServerInterceptor> featureInterceptors) {
     RestfulServer server = new RestfulServer(systemDao.getContext());
     systemDao.getContext().setNarrativeGenerator(new NullNarrativeGenerator());
-    server.registerProviders(resourceProviders.createProviders());
+    // AuditEvent is served from the audit store (org.consentry.server.audit), never from JPA
+    server.registerProviders(
+        resourceProviders.createProviders().stream()
+            .filter(p -> !(p instanceof IResourceProvider r) || !"AuditEvent".equals(typeOf(r)))
+            .toList());
     server.registerProvider(systemProvider);
     server.registerProvider(exportProvider);
     server.registerProvider(valueSetOperations);
@@ -75,6 +80,10 @@ class FhirServerConfig {
     server.registerInterceptor(new ResponseHighlighterInterceptor());
     server.registerInterceptor(new OpenApiInterceptor());
     return server;
+  }
+
+  private static String typeOf(IResourceProvider provider) {
+    return provider.getResourceType() == null ? "" : provider.getResourceType().getSimpleName();
   }
 
   /** Whose record a resource belongs to; shared by scopes, consent and encryption. */

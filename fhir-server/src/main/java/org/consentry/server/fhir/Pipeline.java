@@ -23,6 +23,8 @@ package org.consentry.server.fhir;
  *       non-system requesters write resolve only to what they may see; {@link #EXPORT_JOBS}: export
  *       kick-off rules, and jobs for their requester only;
  *   <li>{@link #EXPORT_FILES}: export files for their requester only;
+ *   <li>{@link #AUDIT}: what is shown or written is recorded (BALP events), with the consent
+ *       decisions made by patients' Consents and emergency accesses at the end of the request;
  *   <li>{@link #DECRYPTION}: decryption of what will be shown, after consent;
  *   <li>{@link #ANSWERS}: errors and batch entries answered so that hidden looks absent, and no
  *       internal text leaves the server.
@@ -42,6 +44,7 @@ public final class Pipeline {
   public static final int EXPORT_JOBS = 42;
   public static final int WRITE_REFERENCES = 45;
   public static final int EXPORT_FILES = 50;
+  public static final int AUDIT = 900;
   public static final int DECRYPTION = 1000;
   public static final int ANSWERS = 2000;
 

@@ -33,7 +33,8 @@ public final class UserDirectory {
   private static final Pattern REFERENCE =
       Pattern.compile("([A-Z][A-Za-z]+)/([A-Za-z0-9\\-.]{1,64})");
   private static final SecureRandom RANDOM = new SecureRandom();
-  private static final List<String> KINDS = List.of("patient", "practitioner", "researcher");
+  private static final List<String> KINDS =
+      List.of("patient", "practitioner", "researcher", "auditor");
 
   private final KeycloakAdmin admin;
 
@@ -76,6 +77,14 @@ public final class UserDirectory {
           "organization", "Organization/" + reference(organizationReference, "Organization"));
     }
     return upsert(username, "practitioner", attributes, granted);
+  }
+
+  /**
+   * An auditor (role {@code auditor}): reads the whole audit trail and verifies it, never patient
+   * data; returns the password.
+   */
+  public String addAuditor(String username) {
+    return upsert(username, "auditor", Map.of(), Set.of());
   }
 
   /** A researcher (role {@code researcher}); returns the password. */

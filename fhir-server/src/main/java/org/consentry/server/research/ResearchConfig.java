@@ -13,6 +13,7 @@ import java.time.Clock;
 import org.consentry.crypto.DataKeyStore;
 import org.consentry.crypto.HmacSha256BlindIndex;
 import org.consentry.crypto.MasterKeystore;
+import org.consentry.server.audit.AuditTrail;
 import org.consentry.server.consent.ReadDecision;
 import org.consentry.server.crypto.Plaintext;
 import org.consentry.server.fhir.PatientCompartment;
@@ -59,7 +60,8 @@ class ResearchConfig {
       FhirContext fhir,
       PatientCompartment compartment,
       MatchUrlService matchUrls,
-      IInterceptorService storage) {
+      IInterceptorService storage,
+      AuditTrail trail) {
     storage.registerInterceptor(
         new DeidentifyingHook(
             fhir, daos, decision, compartment, plaintext, studyKeys, types, Clock.systemUTC()));
@@ -71,7 +73,7 @@ class ResearchConfig {
         keys,
         studyKeys,
         types,
-        new Disclosures(system),
+        new Disclosures(trail),
         Clock.systemUTC());
   }
 

@@ -82,6 +82,10 @@ final class GrantedPurposes {
       throw new RequesterFactory.RequesterException(
           403, "emergency access (ETREAT) is for practitioners only");
     }
+    if (kind == Kind.AUDITOR && !requested.equals("HOPERAT")) {
+      throw new RequesterFactory.RequesterException(
+          403, "an auditor acts for healthcare operations (HOPERAT) only, not " + requested);
+    }
     if (kind == Kind.RESEARCHER && !requested.equals("HRESCH")) {
       throw new RequesterFactory.RequesterException(
           403, "a researcher acts for research (HRESCH) only, not " + requested);
@@ -121,12 +125,16 @@ final class GrantedPurposes {
       case PATIENT -> "PATRQT";
       case PRACTITIONER, SYSTEM -> "TREAT";
       case RESEARCHER -> "HRESCH";
+      case AUDITOR -> "HOPERAT";
     };
   }
 
   private static boolean allowedFor(Kind kind, String code) {
     if (kind == Kind.RESEARCHER) {
       return code.equals("HRESCH");
+    }
+    if (kind == Kind.AUDITOR) {
+      return code.equals("HOPERAT");
     }
     return !code.equals("ETREAT") || kind == Kind.PRACTITIONER;
   }

@@ -70,7 +70,9 @@ final class RequesterFactory {
     checkReference("organization", organization);
 
     Kind kind;
-    if (roles.contains("researcher")) {
+    if (roles.contains("auditor")) {
+      kind = Kind.AUDITOR;
+    } else if (roles.contains("researcher")) {
       kind = Kind.RESEARCHER;
     } else if (fhirUser != null
         && (fhirUser.startsWith("Practitioner/") || fhirUser.startsWith("PractitionerRole/"))) {
@@ -83,8 +85,8 @@ final class RequesterFactory {
       throw new RequesterException(
           403,
           "the token identifies no requester: it carries no patient or fhirUser claim,"
-              + " no researcher role and no system/ scope; link the user with ./consentry user add-patient,"
-              + " add-practitioner or add-researcher");
+              + " no researcher or auditor role and no system/ scope; link the user with ./consentry"
+              + " user add-patient, add-practitioner, add-researcher or add-auditor");
     }
 
     String purpose = GrantedPurposes.of(kind, roles, purposeClaim(claims)).choose(purposeHeader);

@@ -316,8 +316,9 @@ class ConsentIT extends ServerIT {
     assertThat(emergency.headers().firstValue(ConsentRules.ACCESS_HEADER).orElse(""))
         .contains("emergency-override")
         .contains("Patient/" + p1);
-    assertThat(body(ehrToken(), "/AuditEvent?entity=Patient/" + p1))
+    assertThat(body(auditorToken(), "/AuditEvent?patient=Patient/" + p1))
         .contains("ETREAT")
+        .contains("110127") // Emergency Override Started
         .contains(drX);
     assertThat(sendWithPurpose(drYToken, "/Observation/" + obs1, "ETREAT").statusCode())
         .as("a practitioner not granted emergency access cannot claim it")

@@ -263,22 +263,23 @@ class ResearchExportIT extends ServerIT {
     return (Consent) client().create().resource(consent).execute().getResource();
   }
 
-  /** The disclosure AuditEvents of a patient of the population, as the EHR finds them. */
+  /** The disclosure AuditEvents of a patient of the population, as an auditor finds them. */
   private int disclosures(int patient) {
-    return client()
-        .search()
-        .forResource(org.hl7.fhir.r4.model.AuditEvent.class)
-        .where(
-            org.hl7.fhir.r4.model.AuditEvent.ENTITY.hasId(
-                "Patient/" + population.patients.get(patient)))
-        .and(
-            org.hl7.fhir.r4.model.AuditEvent.TYPE
-                .exactly()
-                .systemAndCode("http://dicom.nema.org/resources/ontology/DCM", "110106"))
-        .returnBundle(org.hl7.fhir.r4.model.Bundle.class)
-        .execute()
-        .getEntry()
-        .size();
+    org.hl7.fhir.r4.model.Bundle trail =
+        client(auditorToken())
+            .search()
+            .byUrl("AuditEvent?patient=Patient/" + population.patients.get(patient) + "&_count=500")
+            .returnBundle(org.hl7.fhir.r4.model.Bundle.class)
+            .execute();
+    int found = 0;
+    for (org.hl7.fhir.r4.model.Bundle.BundleEntryComponent entry : trail.getEntry()) {
+      org.hl7.fhir.r4.model.AuditEvent event =
+          (org.hl7.fhir.r4.model.AuditEvent) entry.getResource();
+      if ("110106".equals(event.getType().getCode())) {
+        found++;
+      }
+    }
+    return found;
   }
 
   /** References that name no resource of the export. */

@@ -1,0 +1,245 @@
+package org.consentry.server.audit;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.parser.IParser;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.server.exceptions.UnclassifiedServerFailureException;
+import ca.uhn.fhir.storage.interceptor.balp.IBalpAuditEventSink;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.consentry.audit.AuditLog;
+import org.consentry.audit.AuditRecord;
+import org.consentry.audit.AuditUnavailableException;
+import org.consentry.consent.Decision;
+import org.consentry.consent.Requester;
+import org.consentry.server.consent.ConsentDecisions;
+import org.consentry.server.crypto.KeyAudit;
+import org.consentry.server.security.Requesters;
+import org.hl7.fhir.r4.model.AuditEvent;
+import org.hl7.fhir.r4.model.AuditEvent.AuditEventAgentComponent;
+import org.hl7.fhir.r4.model.AuditEvent.AuditEventEntityComponent;
+import org.hl7.fhir.r4.model.CanonicalType;
+import org.hl7.fhir.r4.model.Reference;
+
+/**
+ * The one way into the audit trail: every event, HAPI's BALP events and the server's own (see
+ * {@link AuditEvents}), is enriched with its requester (purpose, organization, the Consent that
+ * decided), has identifying query values protected ({@link QueryProtection}), and is appended to
+ * the tamper-evident store ({@link AuditLog}: written within a second, chained, checkpointed),
+ * indexed by the patients it concerns and the agent who acted. Thread-safe.
+ */
+public final class AuditTrail implements IBalpAuditEventSink, KeyAudit {
+
+  static final String READ = "read";
+  static final String QUERY = "query";
+  static final String CREATE = "create";
+  static final String UPDATE = "update";
+  static final String DELETE = "delete";
+  static final String CONSENT_CHANGE = "consent-change";
+  static final String OPERATION = "operation";
+  static final String DISCLOSURE = "disclosure";
+  static final String RESEARCH_DISCLOSURE = "research-disclosure";
+  static final String AUTHZ_CONSENT = "authz-consent";
+  static final String EMERGENCY = "emergency";
+  static final String ERASURE = "erasure";
+  static final String KEY = "key";
+
+  private static final String PATIENT_ROLE = "1";
+
+  private final AuditLog log;
+  private final FhirContext fhir;
+  private final AuditEvents events;
+  private final QueryProtection protection;
+  private final boolean enabled;
+
+  AuditTrail(
+      AuditLog log,
+      FhirContext fhir,
+      AuditEvents events,
+      QueryProtection protection,
+      boolean enabled) {
+    this.log = log;
+    this.fhir = fhir;
+    this.events = events;
+    this.protection = protection;
+    this.enabled = enabled;
+  }
+
+  /** HAPI's BALP capture: a RESTful event of the request this thread serves. */
+  @Override
+  public void recordAuditEvent(AuditEvent event) {
+    RequestDetails request = AuditCapture.currentRequest();
+    Requester requester = request == null ? null : Requesters.of(request).orElse(null);
+    AuditEnrichment.enrich(event, requester);
+    if (request != null) {
+      Map<String, Set<Decision>> decided = ConsentDecisions.byConsent(request);
+      for (String patient : patients(event)) {
+        decided.getOrDefault(patient, Set.of()).stream()
+            .filter(Decision::permitted)
+            .findFirst()
+            .ifPresent(decision -> AuditEnrichment.addConsentDecision(event, decision));
+      }
+    }
+    append(event, restKind(event));
+  }
+
+  /** An operation ({@code $everything}, ...) showed these patients' data: one event each. */
+  void operation(
+      RequestDetails request, String operation, Set<String> patients, Set<String> shown) {
+    AuditRequest who = AuditRequest.of(request);
+    String method = request.getRequestType() == null ? "GET" : request.getRequestType().name();
+    for (String patient : patients) {
+      append(
+          events.patientOperation(who, patient, operation, method, request.getCompleteUrl()),
+          OPERATION);
+    }
+  }
+
+  /**
+   * At the end of a request: each decision a patient's Consent made (AuthZconsent, a deny being an
+   * attempt their consent blocked) and each emergency access, once per patient.
+   */
+  void decisions(RequestDetails request) {
+    Map<String, Set<Decision>> decided = ConsentDecisions.byConsent(request);
+    Map<String, Decision> emergencies = ConsentDecisions.emergencies(request);
+    if (decided.isEmpty() && emergencies.isEmpty()) {
+      return;
+    }
+    AuditRequest who = AuditRequest.of(request);
+    decided.forEach(
+        (patient, decisions) -> {
+          for (Decision decision : decisions) {
+            if (!decision.emergencyOverride()) {
+              append(events.authorization(who, patient, decision), AUTHZ_CONSENT);
+            }
+          }
+        });
+    emergencies.forEach(
+        (patient, decision) ->
+            append(events.emergencyAccess(who, patient, decision, List.of()), EMERGENCY));
+  }
+
+  /** A Bulk Data export job disclosed these patients' data to its requester. */
+  public void exportDisclosures(Requester requester, String jobId, Collection<String> patients) {
+    AuditRequest who = AuditRequest.background(requester);
+    for (String patient : patients) {
+      append(events.exportDisclosure(who, patient, jobId), DISCLOSURE);
+    }
+  }
+
+  /** A research export disclosed these patients' de-identified data to a study. */
+  public void researchDisclosures(
+      Requester research, String studyReference, String jobId, Collection<String> patients) {
+    AuditRequest who = AuditRequest.background(research);
+    for (String patient : patients) {
+      append(events.researchDisclosure(who, patient, studyReference, jobId), RESEARCH_DISCLOSURE);
+    }
+  }
+
+  /** A patient's data key was destroyed. */
+  @Override
+  public void erased(RequestDetails request, String patientId) {
+    append(events.erasure(AuditRequest.of(request), patientId), ERASURE);
+  }
+
+  /** A key rotation, by a request ({@code null}: the server's own background work). */
+  @Override
+  public void rotated(
+      RequestDetails request, KeyAudit.Rotation rotation, String keyId, String description) {
+    AuditRequest who = request == null ? AuditRequest.background(null) : AuditRequest.of(request);
+    AuditEvents.KeyOperation operation =
+        rotation == KeyAudit.Rotation.MASTER_KEY
+            ? AuditEvents.KeyOperation.ROTATE_MASTER_KEY
+            : AuditEvents.KeyOperation.ROTATE_DATA_KEY;
+    append(events.keyOperation(who, operation, keyId, null, description), KEY);
+  }
+
+  private void append(AuditEvent event, String kind) {
+    if (!enabled) {
+      return;
+    }
+    protection.protect(event);
+    Instant recorded = event.hasRecorded() ? event.getRecorded().toInstant() : Instant.now();
+    IParser parser = fhir.newJsonParser();
+    try {
+      log.append(
+          AuditRecord.of(
+              recorded, patients(event), kind, agent(event), parser.encodeResourceToString(event)));
+    } catch (AuditUnavailableException e) {
+      throw unavailable(e);
+    }
+  }
+
+  /** The 503 of a request that cannot be audited: refused rather than served unaudited. */
+  static UnclassifiedServerFailureException unavailable(AuditUnavailableException e) {
+    return new UnclassifiedServerFailureException(
+        503,
+        "The audit trail cannot be written, so this request is refused rather than served"
+            + " unaudited: "
+            + e.getMessage());
+  }
+
+  /** The patients an event concerns: its patient entities (BALP: type 1, role 1). */
+  static List<String> patients(AuditEvent event) {
+    List<String> out = new ArrayList<>();
+    for (AuditEventEntityComponent entity : event.getEntity()) {
+      String reference = entity.getWhat().getReference();
+      if (PATIENT_ROLE.equals(entity.getRole().getCode())
+          && reference != null
+          && reference.startsWith("Patient/")) {
+        String id = reference.substring("Patient/".length());
+        if (!id.isEmpty() && !out.contains(id)) {
+          out.add(id);
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Who acted: the requestor agent's reference or identifier. */
+  static String agent(AuditEvent event) {
+    for (AuditEventAgentComponent agent : event.getAgent()) {
+      if (agent.getRequestor()) {
+        Reference who = agent.getWho();
+        if (who.hasReference()) {
+          return who.getReference();
+        }
+        if (who.hasIdentifier() && who.getIdentifier().hasValue()) {
+          return who.getIdentifier().getValue();
+        }
+      }
+    }
+    return "";
+  }
+
+  private static String restKind(AuditEvent event) {
+    String profile = "";
+    for (CanonicalType canonical : event.getMeta().getProfile()) {
+      profile = canonical.getValue();
+    }
+    String name = profile.substring(profile.lastIndexOf('.') + 1);
+    String kind =
+        switch (name) {
+          case "Read", "PatientRead" -> READ;
+          case "Query", "PatientQuery" -> QUERY;
+          case "Create", "PatientCreate" -> CREATE;
+          case "Update", "PatientUpdate" -> UPDATE;
+          case "Delete", "PatientDelete" -> DELETE;
+          default -> "rest";
+        };
+    boolean consent =
+        event.getEntity().stream()
+            .anyMatch(
+                e ->
+                    "4".equals(e.getRole().getCode())
+                        && e.getWhat().hasReference()
+                        && e.getWhat().getReference().startsWith("Consent/"));
+    return consent && (kind.equals(CREATE) || kind.equals(UPDATE) || kind.equals(DELETE))
+        ? CONSENT_CHANGE
+        : kind;
+  }
+}
