@@ -9,6 +9,8 @@
 # Settings: BENCH_CONFIGS (label=server args, separated by ;), BENCH_ROUNDS (2: settings alternate
 # so drift shows), BENCH_SECONDS (30), BENCH_WARMUP (10), BENCH_CLIENTS (4), CONSENTRY_HOME and
 # CONSENTRY_PORT of the server to use (data loaded beforehand, e.g. ./consentry import data/synthea-10).
+# BENCH_INGEST=DIR also ingests DIR (fresh copies, one warm-up and one measured round) under each
+# setting and round, before the reads: ingest ratios side by side with the read ratios.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -36,6 +38,10 @@ for round in $(seq 1 "$ROUNDS"); do
     echo "== round $round: $label ($args)"
     restart "$args"
     token="$(./consentry token ehr)"
+    if [ -n "${BENCH_INGEST:-}" ]; then
+      java -cp "$CP" org.consentry.bench.Bench ingest --server "http://127.0.0.1:$PORT/fhir" --token "$token" \
+        --data "$BENCH_INGEST" --rounds 1 --warmup-rounds 1 --label "$label round $round"
+    fi
     java -cp "$CP" org.consentry.bench.Bench read --server "http://127.0.0.1:$PORT/fhir" --token "$token" \
       --clients "${BENCH_CLIENTS:-4}" --seconds "${BENCH_SECONDS:-30}" --warmup "${BENCH_WARMUP:-10}" \
       --label "$label round $round"
