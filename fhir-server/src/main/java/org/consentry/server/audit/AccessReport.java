@@ -94,17 +94,20 @@ final class AccessReport {
 
   /** One paragraph over all groups. */
   static String summary(List<Group> groups) {
-    if (groups.isEmpty()) {
-      return "Nobody else has accessed your record in this period.";
-    }
-    long people = groups.stream().map(Group::agent).distinct().count();
+    // an attempt their consent blocked saw nothing: its requester did not access the record
+    long people =
+        groups.stream().filter(g -> g.flag() != Flag.BLOCKED).map(Group::agent).distinct().count();
     long emergencies = groups.stream().filter(g -> g.flag() == Flag.EMERGENCY).count();
     long blocked =
         groups.stream().filter(g -> g.flag() == Flag.BLOCKED).mapToInt(Group::count).sum();
     long research = groups.stream().filter(g -> g.flag() == Flag.RESEARCH).count();
     StringBuilder text = new StringBuilder();
-    text.append(people == 1 ? "1 person or organization" : people + " people or organizations")
-        .append(" accessed your record.");
+    if (people == 0) {
+      text.append("Nobody else has accessed your record in this period.");
+    } else {
+      text.append(people == 1 ? "1 person or organization" : people + " people or organizations")
+          .append(" accessed your record.");
+    }
     if (emergencies > 0) {
       text.append(" Emergency access was used (")
           .append(emergencies)
@@ -148,8 +151,8 @@ final class AccessReport {
       case AuditTrail.UPDATE -> "changed";
       case AuditTrail.DELETE -> "deleted";
       case AuditTrail.CONSENT_CHANGE -> "recorded a change of consent in";
-      case AuditTrail.EMERGENCY -> "opened by emergency access";
-      case AuditTrail.RESEARCH_DISCLOSURE -> "received de-identified";
+      case AuditTrail.EMERGENCY -> "used emergency access to open";
+      case AuditTrail.RESEARCH_DISCLOSURE -> "received de-identified data from";
       case AuditTrail.DISCLOSURE -> "exported";
       case AuditTrail.ERASURE -> "erased";
       case AuditTrail.AUTHZ_CONSENT ->

@@ -7,6 +7,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -53,6 +54,11 @@ class UserCommandTest {
 			user add-practitioner dr Practitioner/1 --organization Organization/1 --organization Organization/2 | --organization may be given once
 			user add-patient alice Patient/1 --purpose ETREAT             | --purpose is for practitioners: patients act for PATRQT, researchers for HRESCH
 			user add-researcher rita --purpose HPAYMT                     | --purpose is for practitioners
+			user add-auditor                                              | add-auditor needs USERNAME
+			user add-auditor audrey Practitioner/1                        | add-auditor needs USERNAME
+			user add-auditor audrey --purpose HOPERAT                     | --purpose is for practitioners
+			user add-auditor audrey --organization Organization/1         | unknown option --organization
+			user add-auditors audrey                                      | unknown verb 'add-auditors'
 			keycloak ehr-purpose ETREAT                                   | ETREAT cannot be granted to a client: emergency access is for practitioners only
 			keycloak ehr-purpose HPAYMT NOPE                              | no purpose of use 'NOPE' can be granted
 			""")
@@ -64,5 +70,25 @@ class UserCommandTest {
     assertThat(lines.get(0)).startsWith("consentry " + command.split(" ")[0] + ": " + message);
     assertThat(lines.get(1)).startsWith("usage: consentry " + command.split(" ")[0]);
     assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
+  }
+
+  @Test
+  void addAuditor_parses_andGoesOnToKeycloak() {
+    int code = run("user", "add-auditor", "audrey");
+
+    // past the command line: the directory (Keycloak, not running here) was asked to add the user
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8).lines().toList())
+        .singleElement()
+        .asString()
+        .startsWith("consentry user: cannot reach Keycloak at http://127.0.0.1:1");
+    assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
+  }
+
+  @Test
+  void usage_namesAddAuditor() {
+    assertThat(run("user", "--help")).isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8))
+        .contains("consentry user add-auditor USERNAME");
   }
 }

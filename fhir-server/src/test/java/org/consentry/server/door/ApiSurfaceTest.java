@@ -1,11 +1,26 @@
 package org.consentry.server.door;
 
+import static ca.uhn.fhir.rest.api.RestOperationTypeEnum.BATCH;
+import static ca.uhn.fhir.rest.api.RestOperationTypeEnum.CREATE;
+import static ca.uhn.fhir.rest.api.RestOperationTypeEnum.DELETE;
+import static ca.uhn.fhir.rest.api.RestOperationTypeEnum.GET_PAGE;
+import static ca.uhn.fhir.rest.api.RestOperationTypeEnum.METADATA;
+import static ca.uhn.fhir.rest.api.RestOperationTypeEnum.META_ADD;
+import static ca.uhn.fhir.rest.api.RestOperationTypeEnum.META_DELETE;
+import static ca.uhn.fhir.rest.api.RestOperationTypeEnum.PATCH;
+import static ca.uhn.fhir.rest.api.RestOperationTypeEnum.TRANSACTION;
+import static ca.uhn.fhir.rest.api.RestOperationTypeEnum.UPDATE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.consentry.consent.Requester.Kind;
 import org.consentry.server.door.ApiSurface.Level;
 import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -52,6 +67,51 @@ class ApiSurfaceTest {
     void exportFiles(Kind kind, RestOperationTypeEnum interaction, boolean admitted) {
       assertThat(ApiSurface.admitsExportFiles(kind, interaction)).isEqualTo(admitted);
     }
+
+    @ParameterizedTest(name = "{0} {1} on AuditEvent: {2}")
+    @CsvSource({
+      "PATIENT,      READ,             true",
+      "PATIENT,      SEARCH_TYPE,      true",
+      "AUDITOR,      READ,             true",
+      "AUDITOR,      SEARCH_TYPE,      true",
+      "PATIENT,      HISTORY_INSTANCE, false",
+      "AUDITOR,      HISTORY_TYPE,     false",
+      "AUDITOR,      SEARCH_SYSTEM,    false",
+      "PRACTITIONER, READ,             false",
+      "PRACTITIONER, SEARCH_TYPE,      false",
+      "SYSTEM,       READ,             false",
+      "SYSTEM,       SEARCH_TYPE,      false",
+      "RESEARCHER,   READ,             false",
+      "RESEARCHER,   SEARCH_TYPE,      false",
+    })
+    void auditTrail_isReadByPatientsAndAuditorsOnly(
+        Kind kind, RestOperationTypeEnum interaction, boolean admitted) {
+      assertThat(ApiSurface.admitsAuditTrail(kind, interaction)).isEqualTo(admitted);
+    }
+
+    @Test
+    void auditTrail_isWrittenThroughTheApiByNobody() {
+      for (Kind kind : Kind.values()) {
+        for (RestOperationTypeEnum write :
+            List.of(CREATE, UPDATE, PATCH, DELETE, TRANSACTION, BATCH, META_ADD, META_DELETE)) {
+          assertThat(ApiSurface.admitsAuditTrail(kind, write)).as(kind + " " + write).isFalse();
+        }
+      }
+    }
+
+    @Test
+    void anAuditor_isOfferedMetadataAndPagesOnly_ofTheInteractions() {
+      Set<RestOperationTypeEnum> admitted = EnumSet.noneOf(RestOperationTypeEnum.class);
+      for (RestOperationTypeEnum interaction : RestOperationTypeEnum.values()) {
+        for (boolean patientData : new boolean[] {true, false}) {
+          if (ApiSurface.admits(Kind.AUDITOR, interaction, patientData)
+              || ApiSurface.admitsExportFiles(Kind.AUDITOR, interaction)) {
+            admitted.add(interaction);
+          }
+        }
+      }
+      assertThat(admitted).containsExactlyInAnyOrder(METADATA, GET_PAGE);
+    }
   }
 
   @Nested
@@ -90,9 +150,57 @@ class ApiSurfaceTest {
       "PRACTITIONER, $erase,               INSTANCE, Patient,   false",
       "PRACTITIONER, $relabel,             SERVER,   ,          false",
       "SYSTEM,       $relabel,             SERVER,   ,          true",
+      "PATIENT,      $access-report,       INSTANCE, Patient,   true",
+      "AUDITOR,      $access-report,       INSTANCE, Patient,   true",
+      "PRACTITIONER, $access-report,       INSTANCE, Patient,   false",
+      "SYSTEM,       $access-report,       INSTANCE, Patient,   false",
+      "RESEARCHER,   $access-report,       INSTANCE, Patient,   false",
+      "AUDITOR,      $access-report,       TYPE,     Patient,   false",
+      "AUDITOR,      $access-report,       INSTANCE, Observation, false",
+      "AUDITOR,      $audit-verify,        SERVER,   ,          true",
+      "PATIENT,      $audit-verify,        SERVER,   ,          false",
+      "PRACTITIONER, $audit-verify,        SERVER,   ,          false",
+      "SYSTEM,       $audit-verify,        SERVER,   ,          false",
+      "RESEARCHER,   $audit-verify,        SERVER,   ,          false",
+      "AUDITOR,      $everything,          INSTANCE, Patient,   false",
+      "AUDITOR,      $export,              SERVER,   ,          false",
+      "AUDITOR,      $consent-decision,    SERVER,   ,          false",
+      "AUDITOR,      $expand,              TYPE,     ValueSet,  true",
     })
     void admits(Kind kind, String name, Level level, String type, boolean admitted) {
       assertThat(ApiSurface.operation(kind, name, level, type).isPresent()).isEqualTo(admitted);
+    }
+
+    @Test
+    void anAuditor_isOfferedTheAuditOperationsAndTerminologyOnly() {
+      Set<String> offered =
+          ApiSurface.OPERATIONS.stream()
+              .filter(rule -> rule.kinds().contains(Kind.AUDITOR))
+              .map(ApiSurface.OperationRule::name)
+              .collect(Collectors.toSet());
+      assertThat(offered)
+          .containsExactlyInAnyOrder(
+              "$access-report",
+              "$audit-verify",
+              "$expand",
+              "$lookup",
+              "$validate-code",
+              "$subsumes",
+              "$translate");
+    }
+
+    @Test
+    void accessReport_takesSinceOnly_auditVerifyNothing_besidesFormat() {
+      assertThat(
+              ApiSurface.operation(Kind.PATIENT, "$access-report", Level.INSTANCE, "Patient")
+                  .orElseThrow()
+                  .parameters())
+          .containsExactlyInAnyOrder("since", "_format", "_pretty", "_summary", "_elements");
+      assertThat(
+              ApiSurface.operation(Kind.AUDITOR, "$audit-verify", Level.SERVER, null)
+                  .orElseThrow()
+                  .parameters())
+          .containsExactlyInAnyOrder("_format", "_pretty", "_summary", "_elements");
     }
   }
 }

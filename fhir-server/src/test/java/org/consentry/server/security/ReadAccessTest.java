@@ -220,6 +220,68 @@ class ReadAccessTest {
     assertThat(ACCESS.scopesReach(observationsOnly, organization, Set.of())).isFalse();
   }
 
+  /** An auditor's token as the realm issues it: role auditor, scope user/*.read. */
+  private static final Requester AUDITOR =
+      new Requester(
+          Requester.Kind.AUDITOR,
+          "audrey",
+          null,
+          null,
+          null,
+          Set.of(),
+          Set.of("openid", "user/*.read"),
+          "HOPERAT",
+          "app");
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("auditorTable")
+  void auditor_reachesTheAuditTrail_neverPatientNorDirectoryData(String json, boolean reached) {
+    IBaseResource resource = parse(json);
+    assertThat(ACCESS.scopesReach(AUDITOR, resource, COMPARTMENT.owners(resource)))
+        .isEqualTo(reached);
+  }
+
+  static Stream<Arguments> auditorTable() {
+    return Stream.of(
+        Arguments.of(
+            "{'resourceType':'AuditEvent','recorded':'2026-11-28T10:00:00Z',"
+                + "'entity':[{'what':{'reference':'Patient/a'}}]}",
+            true),
+        Arguments.of("{'resourceType':'Patient','id':'a'}", false),
+        Arguments.of("{'resourceType':'Observation','subject':{'reference':'Patient/a'}}", false),
+        Arguments.of("{'resourceType':'Consent','patient':{'reference':'Patient/a'}}", false),
+        Arguments.of(
+            "{'resourceType':'Bundle','type':'collection','entry':[{'resource':"
+                + "{'resourceType':'Patient','id':'a'}}]}",
+            false),
+        Arguments.of("{'resourceType':'Observation','status':'final'}", false),
+        Arguments.of("{'resourceType':'Organization','name':'x'}", false),
+        Arguments.of("{'resourceType':'Practitioner','active':true}", false),
+        Arguments.of("{'resourceType':'ValueSet','status':'active'}", false),
+        Arguments.of("{'resourceType':'ResearchStudy','status':'active'}", false),
+        Arguments.of(
+            "{'resourceType':'Binary','contentType':'application/fhir+ndjson','securityContext':"
+                + "{'identifier':{'system':'urn:consentry:export-requester','value':'audrey'}}}",
+            false));
+  }
+
+  @Test
+  void auditor_withoutAScopeForAuditEvent_reachesNothing() {
+    Requester observationsOnly =
+        new Requester(
+            Requester.Kind.AUDITOR,
+            "audrey",
+            null,
+            null,
+            null,
+            Set.of(),
+            Set.of("user/Observation.read"),
+            "HOPERAT",
+            "app");
+    IBaseResource event = parse("{'resourceType':'AuditEvent','recorded':'2026-11-28T10:00:00Z'}");
+    assertThat(ACCESS.scopesReach(observationsOnly, event, Set.of())).isFalse();
+  }
+
   private static Arguments row(String what, String json, boolean... visible) {
     Map<String, Boolean> expected = new LinkedHashMap<>();
     List<String> names = List.copyOf(REQUESTERS.keySet());

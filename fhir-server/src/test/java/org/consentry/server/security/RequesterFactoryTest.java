@@ -71,6 +71,34 @@ class RequesterFactoryTest {
     }
 
     @Test
+    void auditorRole_makesAnAuditor_actingForHealthcareOperations() {
+      Requester r =
+          RequesterFactory.from(
+              token("openid user/*.read")
+                  .claim("realm_access", Map.of("roles", List.of("auditor")))
+                  .build(),
+              null);
+      assertThat(r.kind()).isEqualTo(Kind.AUDITOR);
+      assertThat(r.purposeOfUse()).isEqualTo("HOPERAT");
+      assertThat(r.patientId()).isNull();
+      assertThat(r.actorReferences()).isEmpty();
+    }
+
+    @Test
+    void auditorRole_winsOverEveryOtherClaim_soAnAuditorNeverActsAsPatientOrPractitioner() {
+      Requester r =
+          RequesterFactory.from(
+              token("user/*.read patient/*.read system/*.read")
+                  .claim("patient", "Patient/p1")
+                  .claim("fhirUser", "Practitioner/7")
+                  .claim("realm_access", Map.of("roles", List.of("researcher", "auditor")))
+                  .build(),
+              null);
+      assertThat(r.kind()).isEqualTo(Kind.AUDITOR);
+      assertThat(r.purposeOfUse()).isEqualTo("HOPERAT");
+    }
+
+    @Test
     void clientWithSystemScopes_isASystem() {
       Requester r =
           RequesterFactory.from(token("system/*.*").claim("azp", "ehr-system").build(), null);
@@ -150,6 +178,16 @@ class RequesterFactoryTest {
 				patient;      ETREAT;  purpose:ETREAT;               -;              403
 				researcher;   TREAT;   purpose:TREAT;                -;              403
 				researcher;   HPAYMT;  -;                            HPAYMT;         403
+				# an auditor acts for healthcare operations, and only for that, whatever the token grants
+				auditor;      -;       -;                            -;              HOPERAT
+				auditor;      HOPERAT; -;                            -;              HOPERAT
+				auditor;      %1$s|HOPERAT; -;                       -;              HOPERAT
+				auditor;      TREAT;   -;                            -;              403
+				auditor;      HRESCH;  -;                            -;              403
+				auditor;      PATRQT;  -;                            -;              403
+				auditor;      HPAYMT;  purpose:HPAYMT;               HPAYMT;         403
+				auditor;      ETREAT;  purpose:ETREAT;               ETREAT;         403
+				auditor;      NOPE;    -;                            -;              400
 				# the system|code form, as FHIR writes a Coding
 				system;       %1$s|HPAYMT; purpose:HPAYMT;           -;              HPAYMT
 				system;       |HPAYMT; purpose:HPAYMT;               -;              HPAYMT
@@ -202,6 +240,14 @@ class RequesterFactoryTest {
     }
 
     @Test
+    void anAuditorAskingAnotherPurpose_isToldItActsForHealthcareOperationsOnly() {
+      assertThatThrownBy(() -> RequesterFactory.from(requester("auditor", null).build(), "TREAT"))
+          .isInstanceOfSatisfying(
+              RequesterFactory.RequesterException.class, e -> assertThat(e.status()).isEqualTo(403))
+          .hasMessage("an auditor acts for healthcare operations (HOPERAT) only, not TREAT");
+    }
+
+    @Test
     void purposeClaimOfAnotherType_isRefused() {
       assertThatThrownBy(
               () ->
@@ -217,14 +263,14 @@ class RequesterFactoryTest {
           switch (kind) {
             case "patient" -> token("patient/*.read").claim("patient", "p1");
             case "practitioner" -> token("user/*.read").claim("fhirUser", "Practitioner/7");
-            case "researcher" -> token("user/*.read");
+            case "researcher", "auditor" -> token("user/*.read");
             case "system" -> token("system/*.*").claim("azp", "ehr-system");
             default -> throw new IllegalArgumentException(kind);
           };
       List<String> realmRoles =
           new java.util.ArrayList<>(roles == null ? List.of() : List.of(roles.split(" ")));
-      if (kind.equals("researcher")) {
-        realmRoles.add("researcher");
+      if (kind.equals("researcher") || kind.equals("auditor")) {
+        realmRoles.add(kind);
       }
       return claims.claim("realm_access", Map.of("roles", realmRoles));
     }
