@@ -36,9 +36,13 @@ if [ -d "$CONSENTRY_HOME" ]; then
   rm -rf "$CONSENTRY_HOME/keycloak/passwords"
 fi
 token() { ./consentry token "$@" | sed 's/\x1b\[[0-9;]*m//g' | tail -n 1; }
+up() {
+  local out; out="$(mktemp)"
+  ./consentry up > "$out" 2>&1 || { cat "$out" >&2; echo "audit-crash.sh: ./consentry up failed" >&2; exit 1; }
+}
 
 echo "== start"
-./consentry up >/dev/null
+up
 EHR="Authorization: Bearer $(token ehr)"
 patient="$(curl -s -X POST -H "$EHR" -H 'Content-Type: application/fhir+json' "$B/Patient" \
   -d '{"resourceType":"Patient","active":true}' | sed -n 's/.*"id": *"\([^"]*\)".*/\1/p' | head -1)"
@@ -63,7 +67,8 @@ answered="$(wc -l < "$answers")"
 last_answer="$(tail -n 1 "$answers")"
 
 echo "== restart and count"
-./consentry up >/dev/null
+sleep 1
+up
 A="Authorization: Bearer $(token crash-auditor)"
 recorded="$(curl -s -H "$A" "$B/AuditEvent?patient=Patient/$patient&_count=0" | sed -n 's/.*"total": *\([0-9]*\).*/\1/p')"
 # the create of the Patient is in the trail too: count only the reads

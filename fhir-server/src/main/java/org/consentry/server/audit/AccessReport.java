@@ -50,7 +50,8 @@ final class AccessReport {
       String sentence) {}
 
   private static final DateTimeFormatter WHEN =
-      DateTimeFormatter.ofPattern("d MMM yyyy 'at' HH:mm 'UTC'").withZone(ZoneOffset.UTC);
+      DateTimeFormatter.ofPattern("d MMM yyyy 'at' HH:mm 'UTC'", java.util.Locale.ENGLISH)
+          .withZone(ZoneOffset.UTC);
   private static final String ACT_REASON = "http://terminology.hl7.org/CodeSystem/v3-ActReason";
 
   private final Function<String, String> names;
@@ -72,6 +73,10 @@ final class AccessReport {
       String agent = user == null ? "" : agentKey(user.getWho());
       if (agent.equals("Patient/" + patientId)) {
         continue;
+      }
+      if (AuditTrail.AUTHZ_CONSENT.equals(stored.kind())
+          && event.getOutcome() == AuditEvent.AuditEventOutcome._0) {
+        continue; // a permit by their consent: the access it allowed is its own entry
       }
       Flag flag = flag(stored.kind(), event);
       String purpose = purpose(event, user);

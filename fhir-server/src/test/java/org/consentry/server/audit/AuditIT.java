@@ -122,6 +122,87 @@ class AuditIT extends ServerIT {
   }
 
   @Test
+  void everyOtherPathIsOneEventToo() throws Exception {
+    String carol =
+        client().create().resource(new Patient().setActive(true)).execute().getId().getIdPart();
+    Observation observation = new Observation();
+    observation.setStatus(Observation.ObservationStatus.FINAL);
+    observation.getCode().setText("weight");
+    observation.setSubject(new Reference("Patient/" + carol));
+    String id = client().create().resource(observation).execute().getId().getIdPart();
+
+    long reads = count(carol, "read");
+    assertThat(status(drSmithToken, "/Observation/" + id + "/_history/1")).isEqualTo(200);
+    assertThat(count(carol, "read") - reads).as("vread").isEqualTo(1);
+
+    long queries = count(carol, "query");
+    assertThat(status(drSmithToken, "/Observation?patient=Patient/" + carol)).isEqualTo(200);
+    assertThat(count(carol, "query") - queries).as("search").isEqualTo(1);
+
+    long updates = count(carol, "update");
+    observation.setId("Observation/" + id);
+    observation.setStatus(Observation.ObservationStatus.AMENDED);
+    client().update().resource(observation).execute();
+    assertThat(count(carol, "update") - updates).as("update").isEqualTo(1);
+
+    long consents = count(carol, "consent-change");
+    HttpResponse<String> consent =
+        sendAs(ehrToken(), "POST", "/Consent", "application/fhir+json", denyActor(carol, clinic));
+    assertThat(consent.statusCode()).as(consent.body()).isEqualTo(201);
+    assertThat(count(carol, "consent-change") - consents).as("consent change").isEqualTo(1);
+
+    long blocked = count(carol, "authz-consent");
+    assertThat(status(drSmithToken, "/Observation/" + id)).isEqualTo(404);
+    assertThat(count(carol, "authz-consent") - blocked)
+        .as("the read her consent blocked is one AuthZconsent event")
+        .isEqualTo(1);
+    assertThat(body(auditorToken(), "/AuditEvent?patient=Patient/" + carol + "&_count=1"))
+        .contains("AuthZconsent")
+        .contains("\"outcome\":\"8\"");
+
+    long deletes = count(carol, "delete");
+    client().delete().resourceById("Observation", id).execute();
+    assertThat(count(carol, "delete") - deletes).as("delete").isEqualTo(1);
+
+    long erasures = count(carol, "erasure");
+    assertThat(
+            sendAs(
+                    ehrToken(),
+                    "POST",
+                    "/Patient/" + carol + "/$erase",
+                    "application/fhir+json",
+                    "{\"resourceType\":\"Parameters\"}")
+                .statusCode())
+        .isEqualTo(200);
+    assertThat(count(carol, "erasure") - erasures).as("erasure").isEqualTo(1);
+  }
+
+  @Test
+  void anExportIsOneDisclosurePerPatient() throws Exception {
+    long before = count(alice, "disclosure");
+    HttpResponse<String> kickOff =
+        sendWith(
+            ehrToken(),
+            "GET",
+            "/Patient/" + alice + "/$export",
+            null,
+            null,
+            java.util.Map.of("Prefer", "respond-async", "Accept", "application/fhir+json"));
+    assertThat(kickOff.statusCode()).as(kickOff.body()).isEqualTo(202);
+    String poll = kickOff.headers().firstValue("Content-Location").orElseThrow();
+    int code = 202;
+    for (int i = 0; i < 240 && code == 202; i++) {
+      Thread.sleep(500);
+      code = sendAs(ehrToken(), "GET", poll, null, null).statusCode();
+    }
+    assertThat(code).isEqualTo(200);
+    assertThat(count(alice, "disclosure") - before)
+        .as("alice's Patient and Observations are one disclosure")
+        .isEqualTo(1);
+    assertThat(count(bob, "disclosure")).as("bob was not exported").isZero();
+  }
+
+  @Test
   void aPatientSeesTheirOwnTrail_andNobodyElses() throws Exception {
     assertThat(status(drSmithToken, "/Observation?patient=Patient/" + bob)).isEqualTo(200);
     JsonNode own = json(aliceToken, "/AuditEvent?patient=Patient/" + alice);
@@ -263,6 +344,18 @@ class AuditIT extends ServerIT {
     assertThat(count(alice, "read") - before)
         .as("the held events were written")
         .isGreaterThanOrEqualTo(2);
+  }
+
+  /** A Consent of the patient denying one actor everything. */
+  private static String denyActor(String patient, String actor) {
+    return """
+        {"resourceType":"Consent","status":"active",
+         "scope":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/consentscope","code":"patient-privacy"}]},
+         "category":[{"coding":[{"system":"http://loinc.org","code":"59284-0"}]}],
+         "patient":{"reference":"Patient/%s"},"dateTime":"2026-01-01T00:00:00Z",
+         "provision":{"type":"deny","actor":[{"role":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/v3-ParticipationType","code":"IRCP"}]},
+         "reference":{"reference":"%s"}}]}}"""
+        .formatted(patient, actor);
   }
 
   private static void update(Connection db, long seq, String json) throws Exception {
