@@ -19,9 +19,10 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
  * The audit step ({@link Pipeline#AUDIT}, after the consent step, so only what is shown is
  * recorded): HAPI's BALP capture (read, vread, search and its pages, create, update, delete, each
  * with its patient variant) writing to the {@link AuditTrail}, and what HAPI's capture lacks: an
- * operation that shows a patient's data ({@code $everything} and the like) is recorded once per
- * patient, and at the end of each request the consent decisions made by a patient's Consent
- * (AuthZconsent, denies included: the attempts their consent blocked) and emergency accesses.
+ * operation or a history that shows a patient's data ({@code $everything}, {@code _history}) is
+ * recorded once per patient, and at the end of each request the consent decisions made by a
+ * patient's Consent (AuthZconsent, denies included: the attempts their consent blocked) and
+ * emergency accesses.
  */
 @Interceptor(order = Pipeline.AUDIT)
 public final class AuditCapture extends BalpAuditCaptureInterceptor implements ServerInterceptor {
@@ -54,10 +55,14 @@ public final class AuditCapture extends BalpAuditCaptureInterceptor implements S
       return;
     }
     RestOperationTypeEnum operation = request.getRestOperationType();
-    if (operation != RestOperationTypeEnum.EXTENDED_OPERATION_INSTANCE
-        && operation != RestOperationTypeEnum.EXTENDED_OPERATION_TYPE
-        && operation != RestOperationTypeEnum.EXTENDED_OPERATION_SERVER) {
-      return; // HAPI's capture records reads, searches and pages
+    String name;
+    switch (operation) {
+      case EXTENDED_OPERATION_INSTANCE, EXTENDED_OPERATION_TYPE, EXTENDED_OPERATION_SERVER ->
+          name = request.getOperation();
+      case HISTORY_INSTANCE, HISTORY_TYPE, HISTORY_SYSTEM -> name = "_history";
+      default -> {
+        return; // HAPI's capture records reads, searches and pages
+      }
     }
     Set<String> patients = new LinkedHashSet<>();
     Set<String> shown = new LinkedHashSet<>();
@@ -71,7 +76,7 @@ public final class AuditCapture extends BalpAuditCaptureInterceptor implements S
       }
     }
     if (!patients.isEmpty()) {
-      trail.operation(request, request.getOperation(), patients, shown);
+      trail.operation(request, name, patients, shown);
     }
   }
 

@@ -163,6 +163,8 @@ public final class AuditTrail implements IBalpAuditEventSink, KeyAudit {
       return;
     }
     protection.protect(event);
+    // HAPI's placeholder narrative ("Audit Event") says nothing: not stored, not encoded
+    event.setText(null);
     Instant recorded = event.hasRecorded() ? event.getRecorded().toInstant() : Instant.now();
     IParser parser = fhir.newJsonParser();
     try {

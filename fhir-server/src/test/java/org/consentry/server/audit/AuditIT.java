@@ -135,6 +135,10 @@ class AuditIT extends ServerIT {
     assertThat(status(drSmithToken, "/Observation/" + id + "/_history/1")).isEqualTo(200);
     assertThat(count(carol, "read") - reads).as("vread").isEqualTo(1);
 
+    long histories = count(carol, "operation");
+    assertThat(status(drSmithToken, "/Observation/" + id + "/_history")).isEqualTo(200);
+    assertThat(count(carol, "operation") - histories).as("history").isEqualTo(1);
+
     long queries = count(carol, "query");
     assertThat(status(drSmithToken, "/Observation?patient=Patient/" + carol)).isEqualTo(200);
     assertThat(count(carol, "query") - queries).as("search").isEqualTo(1);
