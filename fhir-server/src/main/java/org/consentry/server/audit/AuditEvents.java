@@ -1,6 +1,7 @@
 package org.consentry.server.audit;
 
 import ca.uhn.fhir.storage.interceptor.balp.BalpConstants;
+import ca.uhn.fhir.storage.interceptor.balp.BalpProfileEnum;
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.List;
@@ -118,6 +119,74 @@ public final class AuditEvents {
     query.setDescription((method == null ? "GET" : method) + " " + url);
     query.setQuery(url.getBytes(StandardCharsets.UTF_8));
     Balp.addPatient(event, patientId);
+    return event;
+  }
+
+  /**
+   * A read or vread (BALP Read, or PatientRead with the patient): the client as Destination and the
+   * server as Source (BALP's Read codes them so; HAPI's capture swaps them), the resource read as
+   * the data entity.
+   *
+   * @param interaction the restful-interaction code, {@code read} or {@code vread}
+   * @param patientId the patient whose data it is, or {@code null} for data of no patient
+   * @param resource the resource read, relative ({@code "Observation/5"})
+   */
+  public AuditEvent read(
+      AuditRequest request, String interaction, String patientId, String resource) {
+    String base = base(request);
+    AuditEvent event =
+        rest(
+            patientId == null
+                ? BalpProfileEnum.BASIC_READ.getProfileUrl()
+                : BalpProfileEnum.PATIENT_READ.getProfileUrl(),
+            AuditEventAction.R,
+            base);
+    event.addSubtype(Balp.coding(BalpConstants.CS_RESTFUL_INTERACTION, interaction, interaction));
+    restAgents(event, request, Balp.destinationRole(), Balp.sourceRole(), base);
+    Balp.addRequestId(event, request.requestId());
+    Balp.addData(
+        event,
+        BalpConstants.CS_OBJECT_ROLE_4_DOMAIN_RESOURCE,
+        BalpConstants.CS_OBJECT_ROLE_4_DOMAIN_RESOURCE_DISPLAY,
+        new Reference(resource));
+    if (patientId != null) {
+      Balp.addPatient(event, patientId);
+    }
+    return event;
+  }
+
+  /**
+   * A search or a page of one (BALP Query, or PatientQuery with the patient whose data the page
+   * shows): the query entity holds {@code method url} (description) and the URL (query).
+   *
+   * @param interaction the restful-interaction code, {@code search-type} or {@code search-system}
+   * @param patientId a patient whose data the page shows, or {@code null}
+   */
+  public AuditEvent query(
+      AuditRequest request, String interaction, String patientId, String method, String url) {
+    String base = base(request);
+    AuditEvent event =
+        rest(
+            patientId == null
+                ? BalpProfileEnum.BASIC_QUERY.getProfileUrl()
+                : BalpProfileEnum.PATIENT_QUERY.getProfileUrl(),
+            AuditEventAction.E,
+            base);
+    event.addSubtype(Balp.coding(BalpConstants.CS_RESTFUL_INTERACTION, interaction, interaction));
+    restAgents(event, request, Balp.sourceRole(), Balp.destinationRole(), base);
+    Balp.addRequestId(event, request.requestId());
+    AuditEventEntityComponent query = event.addEntity();
+    query.setType(
+        Balp.coding(
+            BalpConstants.CS_AUDIT_ENTITY_TYPE,
+            BalpConstants.CS_AUDIT_ENTITY_TYPE_2_SYSTEM_OBJECT,
+            BalpConstants.CS_AUDIT_ENTITY_TYPE_2_SYSTEM_OBJECT_DISPLAY));
+    query.setRole(Balp.coding(BalpConstants.CS_OBJECT_ROLE, "24", "Query"));
+    query.setDescription((method == null ? "GET" : method) + " " + url);
+    query.setQuery(url.getBytes(StandardCharsets.UTF_8));
+    if (patientId != null) {
+      Balp.addPatient(event, patientId);
+    }
     return event;
   }
 

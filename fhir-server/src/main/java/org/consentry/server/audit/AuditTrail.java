@@ -69,34 +69,58 @@ public final class AuditTrail implements IBalpAuditEventSink, KeyAudit {
     this.enabled = enabled;
   }
 
-  /** HAPI's BALP capture: a RESTful event of the request this thread serves. */
+  /** HAPI's BALP capture (create, update, delete): an event of the request this thread serves. */
   @Override
   public void recordAuditEvent(AuditEvent event) {
     RequestDetails request = AuditCapture.currentRequest();
     Requester requester = request == null ? null : Requesters.of(request).orElse(null);
     AuditEnrichment.enrich(event, requester);
     if (request != null) {
-      Map<String, Set<Decision>> decided = ConsentDecisions.byConsent(request);
       for (String patient : patients(event)) {
-        decided.getOrDefault(patient, Set.of()).stream()
-            .filter(Decision::permitted)
-            .findFirst()
-            .ifPresent(decision -> AuditEnrichment.addConsentDecision(event, decision));
+        withDecision(event, request, patient);
       }
     }
     append(event, restKind(event));
   }
 
-  /** An operation ({@code $everything}, ...) showed these patients' data: one event each. */
-  void operation(
-      RequestDetails request, String operation, Set<String> patients, Set<String> shown) {
+  /** A read or vread showed a resource of this patient ({@code null}: of no patient). */
+  void read(RequestDetails request, String interaction, String patientId, String resource) {
+    AuditEvent event = events.read(AuditRequest.of(request), interaction, patientId, resource);
+    withDecision(event, request, patientId);
+    append(event, READ);
+  }
+
+  /** A search or page showed this patient's data ({@code null}: no patient's). */
+  void query(RequestDetails request, String interaction, String patientId) {
+    String method = request.getRequestType() == null ? "GET" : request.getRequestType().name();
+    AuditEvent event =
+        events.query(
+            AuditRequest.of(request), interaction, patientId, method, request.getCompleteUrl());
+    withDecision(event, request, patientId);
+    append(event, QUERY);
+  }
+
+  /** An operation or history ({@code $everything}, ...) showed these patients' data: one each. */
+  void operation(RequestDetails request, String operation, Set<String> patients) {
     AuditRequest who = AuditRequest.of(request);
     String method = request.getRequestType() == null ? "GET" : request.getRequestType().name();
     for (String patient : patients) {
-      append(
-          events.patientOperation(who, patient, operation, method, request.getCompleteUrl()),
-          OPERATION);
+      AuditEvent event =
+          events.patientOperation(who, patient, operation, method, request.getCompleteUrl());
+      withDecision(event, request, patient);
+      append(event, OPERATION);
     }
+  }
+
+  /** The Consent that permitted what the event records, if a patient's Consent decided. */
+  private static void withDecision(AuditEvent event, RequestDetails request, String patientId) {
+    if (patientId == null) {
+      return;
+    }
+    ConsentDecisions.byConsent(request).getOrDefault(patientId, Set.of()).stream()
+        .filter(Decision::permitted)
+        .findFirst()
+        .ifPresent(decision -> AuditEnrichment.addConsentDecision(event, decision));
   }
 
   /**

@@ -6,9 +6,7 @@ import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.AuditEvent.AuditEventAgentComponent;
 import org.hl7.fhir.r4.model.AuditEvent.AuditEventEntityComponent;
 import org.hl7.fhir.r4.model.Coding;
-import org.hl7.fhir.r4.model.Narrative;
 import org.hl7.fhir.r4.model.Reference;
-import org.hl7.fhir.utilities.xhtml.XhtmlNode;
 
 /**
  * The codes of the IHE Basic Audit Log Patterns (BALP, IG 1.1.x, {@code
@@ -51,10 +49,8 @@ final class Balp {
     if (profile != null) {
       event.getMeta().addProfile(profile);
     }
-    event
-        .getText()
-        .setDiv(new XhtmlNode().setValue("<div>Audit Event</div>"))
-        .setStatus(Narrative.NarrativeStatus.GENERATED);
+    // no narrative: HAPI's placeholder ("Audit Event") says nothing, and parsing it costs a new
+    // XhtmlParser per event
     event.setType(type);
     event.setAction(action);
     event.setOutcome(AuditEvent.AuditEventOutcome._0);

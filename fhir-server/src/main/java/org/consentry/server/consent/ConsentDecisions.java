@@ -19,6 +19,15 @@ public final class ConsentDecisions {
     return Map.copyOf(RequestState.byConsent(request));
   }
 
+  /**
+   * The owners the decision step computed for this resource instance during the request, or null if
+   * it decided nothing about it.
+   */
+  public static Set<String> knownOwners(
+      RequestDetails request, org.hl7.fhir.instance.model.api.IBaseResource resource) {
+    return RequestState.knownOwners(request, resource);
+  }
+
   /** By patient id, the emergency override that let this request reach their data. */
   public static Map<String, Decision> emergencies(RequestDetails request) {
     return Map.copyOf(RequestState.emergencies(request));

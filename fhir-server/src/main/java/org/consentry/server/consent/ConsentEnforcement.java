@@ -88,7 +88,7 @@ final class ConsentEnforcement implements ReadDecision {
     if (!ExportOutputAccess.visibleTo(resource, requester)) {
       return false; // another requester's export file
     }
-    Set<String> owners = compartment.owners(resource);
+    Set<String> owners = RequestState.owners(request, resource, compartment);
     if (!readAccess.scopesReach(requester, resource, owners)) {
       return false;
     }

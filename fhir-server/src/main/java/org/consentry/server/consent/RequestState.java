@@ -3,7 +3,10 @@ package org.consentry.server.consent;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import org.consentry.consent.Decision;
+import org.consentry.server.fhir.PatientCompartment;
+import org.hl7.fhir.instance.model.api.IBaseResource;
 
 /** What consent enforcement remembers during one request, kept in the request's user data. */
 final class RequestState {
@@ -28,6 +31,30 @@ final class RequestState {
     long generation = cache.currentGeneration();
     request.getUserData().put(GENERATION, generation);
     return generation;
+  }
+
+  private static final String OWNERS = RequestState.class.getName() + ".owners";
+
+  /** The owners of a resource, computed once per request and resource instance. */
+  @SuppressWarnings("unchecked")
+  static Set<String> owners(
+      RequestDetails request, IBaseResource resource, PatientCompartment compartment) {
+    if (request == null) {
+      return compartment.owners(resource);
+    }
+    Map<IBaseResource, Set<String>> known =
+        (Map<IBaseResource, Set<String>>)
+            request.getUserData().computeIfAbsent(OWNERS, k -> new java.util.IdentityHashMap<>());
+    return known.computeIfAbsent(resource, compartment::owners);
+  }
+
+  /** The owners computed for this resource instance during the request, or null. */
+  @SuppressWarnings("unchecked")
+  static Set<String> knownOwners(RequestDetails request, IBaseResource resource) {
+    Object known = request.getUserData().get(OWNERS);
+    return known instanceof Map<?, ?> map
+        ? ((Map<IBaseResource, Set<String>>) map).get(resource)
+        : null;
   }
 
   /** A patient's Consent decided for this request (permit or deny), for the audit trail. */
