@@ -51,6 +51,40 @@ class AuditEventsTest {
   }
 
   @Test
+  void read_conformsToPatientRead_orRead_withBalpsClientAndServerCodes() {
+    AuditEvent patientRead = events.read(drsmith, "read", "1", "Observation/5");
+    BalpConformance.assertConforms(patientRead);
+    assertThat(BalpConformance.profile(patientRead))
+        .isEqualTo(
+            "https://profiles.ihe.net/ITI/BALP/StructureDefinition/IHE.BasicAudit.PatientRead");
+    assertThat(patientRead.getEntity())
+        .extracting(e -> e.getWhat().getReference())
+        .contains("Observation/5", "Patient/1");
+    assertThat(requestor(patientRead).getWho().getReference()).isEqualTo("Practitioner/7");
+
+    AuditEvent basicRead = events.read(drsmith, "vread", null, "Organization/3");
+    BalpConformance.assertConforms(basicRead);
+    assertThat(BalpConformance.profile(basicRead))
+        .isEqualTo("https://profiles.ihe.net/ITI/BALP/StructureDefinition/IHE.BasicAudit.Read");
+    assertThat(basicRead.hasText()).as("no placeholder narrative").isFalse();
+  }
+
+  @Test
+  void query_conformsToPatientQuery_orQuery_queryProtectable() {
+    AuditEvent patientQuery =
+        events.query(drsmith, "search-type", "1", "GET", BASE + "/Observation?patient=Patient/1");
+    new QueryProtection(INDEX).protect(patientQuery);
+    BalpConformance.assertConforms(patientQuery);
+    assertThat(BalpConformance.profile(patientQuery)).isEqualTo(AuditEvents.PATIENT_QUERY);
+
+    AuditEvent query =
+        events.query(drsmith, "search-type", null, "GET", BASE + "/Patient?name=Zebedee");
+    new QueryProtection(INDEX).protect(query);
+    BalpConformance.assertConforms(query);
+    assertThat(json(query)).doesNotContain("Zebedee");
+  }
+
+  @Test
   void everything_isAPatientQuery_namingTheOperation_queryProtectable() {
     AuditEvent event =
         events.patientOperation(
