@@ -109,15 +109,7 @@ public final class AuditEvents {
     event.addSubtype(Balp.coding(SUBTYPES, operation, "operation " + operation));
     restAgents(event, request, Balp.sourceRole(), Balp.destinationRole(), base);
     Balp.addRequestId(event, request.requestId());
-    AuditEventEntityComponent query = event.addEntity();
-    query.setType(
-        Balp.coding(
-            BalpConstants.CS_AUDIT_ENTITY_TYPE,
-            BalpConstants.CS_AUDIT_ENTITY_TYPE_2_SYSTEM_OBJECT,
-            BalpConstants.CS_AUDIT_ENTITY_TYPE_2_SYSTEM_OBJECT_DISPLAY));
-    query.setRole(Balp.coding(BalpConstants.CS_OBJECT_ROLE, "24", "Query"));
-    query.setDescription((method == null ? "GET" : method) + " " + url);
-    query.setQuery(url.getBytes(StandardCharsets.UTF_8));
+    addQuery(event, method, url);
     Balp.addPatient(event, patientId);
     return event;
   }
@@ -175,15 +167,7 @@ public final class AuditEvents {
     event.addSubtype(Balp.coding(BalpConstants.CS_RESTFUL_INTERACTION, interaction, interaction));
     restAgents(event, request, Balp.sourceRole(), Balp.destinationRole(), base);
     Balp.addRequestId(event, request.requestId());
-    AuditEventEntityComponent query = event.addEntity();
-    query.setType(
-        Balp.coding(
-            BalpConstants.CS_AUDIT_ENTITY_TYPE,
-            BalpConstants.CS_AUDIT_ENTITY_TYPE_2_SYSTEM_OBJECT,
-            BalpConstants.CS_AUDIT_ENTITY_TYPE_2_SYSTEM_OBJECT_DISPLAY));
-    query.setRole(Balp.coding(BalpConstants.CS_OBJECT_ROLE, "24", "Query"));
-    query.setDescription((method == null ? "GET" : method) + " " + url);
-    query.setQuery(url.getBytes(StandardCharsets.UTF_8));
+    addQuery(event, method, url);
     if (patientId != null) {
       Balp.addPatient(event, patientId);
     }
@@ -357,6 +341,19 @@ public final class AuditEvents {
   private static AuditEvent rest(String profile, AuditEventAction action, String base) {
     Coding rest = Balp.coding(BalpConstants.CS_AUDIT_EVENT_TYPE, "rest", "Restful Operation");
     return Balp.event(profile, rest, action, base);
+  }
+
+  /** The query entity: {@code method url} as description, the URL as query (BALP's Query). */
+  private static void addQuery(AuditEvent event, String method, String url) {
+    AuditEventEntityComponent query = event.addEntity();
+    query.setType(
+        Balp.coding(
+            BalpConstants.CS_AUDIT_ENTITY_TYPE,
+            BalpConstants.CS_AUDIT_ENTITY_TYPE_2_SYSTEM_OBJECT,
+            BalpConstants.CS_AUDIT_ENTITY_TYPE_2_SYSTEM_OBJECT_DISPLAY));
+    query.setRole(Balp.coding(BalpConstants.CS_OBJECT_ROLE, "24", "Query"));
+    query.setDescription((method == null ? "GET" : method) + " " + url);
+    query.setQuery(url.getBytes(StandardCharsets.UTF_8));
   }
 
   private void restAgents(
