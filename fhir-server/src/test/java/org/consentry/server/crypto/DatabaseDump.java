@@ -116,6 +116,8 @@ final class DatabaseDump {
       if (bytes.length > 2 && (bytes[0] & 0xff) == 0x1f && (bytes[1] & 0xff) == 0x8b) {
         try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(bytes))) {
           return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (java.util.zip.ZipException notGzip) {
+          // random bytes that start like gzip (an audit record's hash or mac): scanned as they are
         }
       }
       return new String(bytes, StandardCharsets.UTF_8);
