@@ -412,13 +412,7 @@ public final class AuditEvents {
   private static AuditEventAgentComponent recipient(AuditEvent event, AuditRequest request) {
     AuditEventAgentComponent recipient = event.addAgent().setRequestor(true);
     recipient.getType().addCoding(Balp.destinationRole());
-    recipient
-        .getNetwork()
-        .setAddress(request.networkAddress() == null ? "localhost" : request.networkAddress())
-        .setType(
-            request.networkAddress() == null
-                ? BalpConstants.AUDIT_EVENT_AGENT_NETWORK_TYPE_MACHINE_NAME
-                : BalpConstants.AUDIT_EVENT_AGENT_NETWORK_TYPE_IP_ADDRESS);
+    Balp.network(recipient, request);
     return recipient;
   }
 

@@ -85,6 +85,12 @@ final class Balp {
     AuditEventAgentComponent agent = event.addAgent().setRequestor(false);
     agent.getType().addCoding(type);
     agent.setWho(Agents.client(request.requester()));
+    network(agent, request);
+    return agent;
+  }
+
+  /** The request's network address on the agent ({@code localhost} when there was no request). */
+  static void network(AuditEventAgentComponent agent, AuditRequest request) {
     agent
         .getNetwork()
         .setAddress(request.networkAddress() == null ? "localhost" : request.networkAddress())
@@ -92,7 +98,6 @@ final class Balp {
             request.networkAddress() == null
                 ? BalpConstants.AUDIT_EVENT_AGENT_NETWORK_TYPE_MACHINE_NAME
                 : BalpConstants.AUDIT_EVENT_AGENT_NETWORK_TYPE_IP_ADDRESS);
-    return agent;
   }
 
   /** The user (the requester), type IRCP unless given, requestor, with its purpose of use. */
