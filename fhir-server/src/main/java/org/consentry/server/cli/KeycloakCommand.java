@@ -1,5 +1,6 @@
 package org.consentry.server.cli;
 
+import java.net.URI;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -22,16 +23,19 @@ final class KeycloakCommand implements CliCommand {
 
   @Override
   public String summary() {
-    return "provision | ehr-organization Organization/ID | ehr-purpose [CODE]...: set up the consentry realm";
+    return "provision | app-url URL | ehr-organization Organization/ID | ehr-purpose [CODE]...: set up the consentry realm";
   }
 
   @Override
   public String usage() {
     return """
 				usage: consentry keycloak provision
+				       consentry keycloak app-url URL
 				       consentry keycloak ehr-organization Organization/ID
 				       consentry keycloak ehr-purpose [CODE]...
 				  provision: applies fhir-server/src/main/resources/keycloak/consentry-realm.json to Keycloak; safe to re-run.
+				  app-url: the server's base URL as browsers reach it (e.g. https://consentry.example.org): the patient
+				           portal at URL/portal/ may then sign patients in (up does this for its own address).
 				  ehr-organization: the organization the ehr-system client acts for (its tokens' organization claim,
 				                    which patients' Consents can name as actor).
 				  ehr-purpose: the purposes of use the ehr-system client may act for besides TREAT (realm roles
@@ -50,11 +54,35 @@ final class KeycloakCommand implements CliCommand {
     boolean provision = args.size() == 1 && args.get(0).equals("provision");
     boolean organization = args.size() == 2 && args.get(0).equals("ehr-organization");
     boolean purpose = !args.isEmpty() && args.get(0).equals("ehr-purpose");
-    if (!provision && !organization && !purpose) {
+    boolean appUrl = args.size() == 2 && args.get(0).equals("app-url");
+    if (!provision && !organization && !purpose && !appUrl) {
       throw new UsageException(
-          "expected 'provision', 'ehr-organization Organization/ID' or 'ehr-purpose [CODE]...'");
+          "expected 'provision', 'app-url URL', 'ehr-organization Organization/ID' or 'ehr-purpose"
+              + " [CODE]...'");
     }
     IdentitySettings settings = IdentitySettings.from(context.env());
+    if (appUrl) {
+      URI base;
+      try {
+        base = URI.create(args.get(1));
+      } catch (IllegalArgumentException e) {
+        throw new UsageException("app-url: " + args.get(1) + " is not a URL");
+      }
+      try {
+        new UserDirectory(settings.admin()).allowAppUrl(TokenClient.APP_CLIENT, base);
+      } catch (IllegalArgumentException e) {
+        throw new UsageException("app-url: " + e.getMessage());
+      } catch (ProvisioningException
+          | jakarta.ws.rs.ProcessingException
+          | jakarta.ws.rs.WebApplicationException e) {
+        context
+            .err()
+            .println("consentry keycloak: " + IdentityErrors.describe(e, settings.admin()));
+        return ConsentryCli.CANNOT_RUN;
+      }
+      context.out().printf("The patient portal may sign patients in at %s/portal/.%n", base);
+      return ConsentryCli.OK;
+    }
     if (organization || purpose) {
       try {
         UserDirectory directory = new UserDirectory(settings.admin());

@@ -117,6 +117,14 @@ final class UserCommand implements CliCommand {
               String.join(", ", purposes));
     }
     context.out().printf("Token: ./consentry token %s%n", username);
+    if (verb.equals("add-patient")) {
+      String fhir = context.env().getOrDefault("CONSENTRY_FHIR_URL", ImportCommand.DEFAULT_SERVER);
+      context
+          .out()
+          .printf(
+              "Patient portal: %s/portal/ (sign in as %s)%n",
+              fhir.replaceAll("/+$", "").replaceAll("/fhir$", ""), username);
+    }
     return ConsentryCli.OK;
   }
 

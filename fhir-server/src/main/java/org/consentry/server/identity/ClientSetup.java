@@ -51,6 +51,9 @@ final class ClientSetup {
         id = current.getId();
         if (differs(current, wanted)) {
           wanted.setId(id);
+          // addresses added since (the portal's: UserDirectory.allowAppUrl) are kept
+          wanted.setRedirectUris(union(wanted.getRedirectUris(), current.getRedirectUris()));
+          wanted.setWebOrigins(union(wanted.getWebOrigins(), current.getWebOrigins()));
           wanted.setDefaultClientScopes(null);
           wanted.setOptionalClientScopes(null);
           wanted.setSecret(null);
@@ -70,7 +73,9 @@ final class ClientSetup {
         || !Objects.equals(current.isServiceAccountsEnabled(), wanted.isServiceAccountsEnabled())
         || !Objects.equals(current.isImplicitFlowEnabled(), wanted.isImplicitFlowEnabled())
         || wanted.getRedirectUris() != null
-            && !new HashSet<>(wanted.getRedirectUris()).equals(set(current.getRedirectUris()))
+            && !set(current.getRedirectUris()).containsAll(wanted.getRedirectUris())
+        || wanted.getWebOrigins() != null
+            && !set(current.getWebOrigins()).containsAll(wanted.getWebOrigins())
         || wanted.getAttributes() != null
             && !current.getAttributes().entrySet().containsAll(wanted.getAttributes().entrySet());
   }
@@ -123,6 +128,15 @@ final class ClientSetup {
 
   private static Set<String> names(List<ClientScopeRepresentation> scopes) {
     return scopes.stream().map(ClientScopeRepresentation::getName).collect(Collectors.toSet());
+  }
+
+  private static List<String> union(List<String> wanted, List<String> current) {
+    if (wanted == null) {
+      return null;
+    }
+    Set<String> all = new java.util.LinkedHashSet<>(wanted);
+    all.addAll(set(current));
+    return List.copyOf(all);
   }
 
   private static Set<String> set(List<String> list) {

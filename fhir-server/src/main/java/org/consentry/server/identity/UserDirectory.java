@@ -1,10 +1,12 @@
 package org.consentry.server.identity;
 
 import jakarta.ws.rs.core.Response;
+import java.net.URI;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -109,6 +111,46 @@ public final class UserDirectory {
       account.setAttributes(attrs);
       realm.users().get(account.getId()).update(account);
     }
+  }
+
+  /**
+   * Lets a public app client (such as {@code consentry-app}) be used from the server at this base
+   * URL: its patient portal ({@code BASE/portal/}) may receive sign-ins (a redirect URI) and call
+   * Keycloak's token endpoint from the browser (a web origin). Addresses allowed before are kept.
+   *
+   * @throws IllegalArgumentException for a URL that is not http(s)://host[:port]
+   */
+  public void allowAppUrl(String clientId, URI base) {
+    if (base == null
+        || base.getHost() == null
+        || !List.of("http", "https").contains(String.valueOf(base.getScheme()))
+        || base.getRawQuery() != null
+        || base.getRawFragment() != null
+        || !(base.getRawPath() == null
+            || base.getRawPath().isEmpty()
+            || base.getRawPath().equals("/"))) {
+      throw new IllegalArgumentException(
+          "expected the server's base URL such as https://consentry.example.org or"
+              + " http://127.0.0.1:8080, not "
+              + base);
+    }
+    String origin = base.getScheme() + "://" + base.getRawAuthority();
+    try (Keycloak keycloak = admin.connect()) {
+      ClientResource client = client(keycloak.realm(admin.realm()), clientId);
+      ClientRepresentation current = client.toRepresentation();
+      Set<String> redirects = new LinkedHashSet<>(nonNull(current.getRedirectUris()));
+      Set<String> origins = new LinkedHashSet<>(nonNull(current.getWebOrigins()));
+      boolean changed = redirects.add(origin + "/portal/*") | origins.add(origin);
+      if (changed) {
+        current.setRedirectUris(List.copyOf(redirects));
+        current.setWebOrigins(List.copyOf(origins));
+        client.update(current);
+      }
+    }
+  }
+
+  private static List<String> nonNull(List<String> list) {
+    return list == null ? List.of() : list;
   }
 
   /**
