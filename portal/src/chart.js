@@ -28,7 +28,15 @@ export function lineChart(points, { title, unit, series = [""] }) {
     PAD.top +
     (1 - (v - minV) / (maxV - minV)) * (HEIGHT - PAD.top - PAD.bottom);
   const latest = points[points.length - 1];
-  const label = `${title}: ${points.length} measurements from ${new Date(minT).getFullYear()} to ${new Date(maxT).getFullYear()}, between ${round(minV)} and ${round(maxV)} ${unit}; latest ${latest.values.map(round).join("/")} ${unit}.`;
+  const short = maxT - minT < 400 * 86_400_000;
+  const when = (t) =>
+    short
+      ? new Date(t).toLocaleDateString(undefined, {
+          month: "short",
+          year: "numeric",
+        })
+      : new Date(t).getFullYear();
+  const label = `${title}: ${points.length} measurements from ${when(minT)} to ${when(maxT)}, between ${round(minV)} and ${round(maxV)} ${unit}; latest ${latest.values.map(round).join("/")} ${unit}.`;
   const chart = svg("svg", {
     viewBox: `0 0 ${WIDTH} ${HEIGHT}`,
     role: "img",
@@ -56,7 +64,7 @@ export function lineChart(points, { title, unit, series = [""] }) {
     svg(
       "text",
       { x: PAD.left, y: HEIGHT - 4, class: "tick" },
-      new Date(minT).getFullYear(),
+      when(minT),
     ),
     svg(
       "text",
@@ -66,7 +74,7 @@ export function lineChart(points, { title, unit, series = [""] }) {
         class: "tick",
         "text-anchor": "end",
       },
-      new Date(maxT).getFullYear(),
+      when(maxT),
     ),
   );
   series.forEach((_, index) => {

@@ -95,3 +95,15 @@ export function nameText(names) {
     .filter(Boolean)
     .join(" ");
 }
+
+/**
+ * A wide table's wrapper: it scrolls sideways on a narrow screen, and can then be scrolled with the
+ * keyboard too (it takes focus, and is named for screen readers).
+ */
+export function scrollable(label, ...children) {
+  return h(
+    "div",
+    { class: "table-wrap", tabindex: "0", role: "region", "aria-label": label },
+    ...children,
+  );
+}

@@ -1,7 +1,7 @@
 // "Who accessed my record": the server's plain-language report ($access-report) with emergency
 // accesses and research disclosures highlighted, then the individual events (AuditEvent), newest
 // first, a page at a time.
-import { conceptText, h, moment, replace, uid } from "../dom.js";
+import { conceptText, h, moment, replace, scrollable, uid } from "../dom.js";
 
 const FLAGS = {
   emergency: { label: "Emergency access", class: "flag-emergency" },
@@ -111,9 +111,8 @@ async function loadEvents(session, names, target, offset) {
     (() => {
       const body = h("tbody", {});
       target.append(
-        h(
-          "div",
-          { class: "table-wrap" },
+        scrollable(
+          "Every access to your record",
           h(
             "table",
             {},

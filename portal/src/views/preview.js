@@ -1,7 +1,7 @@
 // "What would they see?": for an organization or a practitioner the patient picks, the server's
 // consent decision over the whole record ($consent-decision with patient=), as counts per kind of
 // record and the list of what stays hidden.
-import { day, h, replace, uid } from "../dom.js";
+import { day, h, replace, scrollable, uid } from "../dom.js";
 import { describe, referencesIn } from "../consents.js";
 import { directoryPicker } from "../widgets.js";
 
@@ -137,9 +137,8 @@ function drawResult(result, chosen, answer, because) {
           ? `${chosen.name} would see all ${shown} items of your record.`
           : `${chosen.name} would see ${shown} of ${shown + hidden} items of your record; ${hidden} stay hidden.`,
       ),
-      h(
-        "div",
-        { class: "table-wrap" },
+      scrollable(
+        "By kind of record",
         h(
           "table",
           { id: tableId },

@@ -1,6 +1,6 @@
 // "My record": conditions, medications, allergies, immunizations, vital signs with a chart of each
 // over time, and measurements from wearable devices.
-import { conceptText, day, h, replace, uid } from "../dom.js";
+import { conceptText, day, h, replace, scrollable, uid } from "../dom.js";
 import { lineChart } from "../chart.js";
 
 const VITALS_SHOWN = 500;
@@ -22,6 +22,10 @@ export async function render(container, { session, announce }) {
       ),
     ]);
   const fromDevices = [...activity, ...vitals.filter((o) => o.device)];
+  // current problems first, then the rest, newest first
+  const active = (c) =>
+    (c.clinicalStatus?.coding ?? []).some((x) => x.code === "active");
+  conditions.sort((a, b) => Number(active(b)) - Number(active(a)));
   replace(
     container,
     h(
@@ -92,9 +96,8 @@ export async function render(container, { session, announce }) {
 function section(title, resources, columns, row, empty) {
   const id = uid("section");
   const body = resources.length
-    ? h(
-        "div",
-        { class: "table-wrap" },
+    ? scrollable(
+        title,
         h(
           "table",
           {},
@@ -195,9 +198,8 @@ function measurementCard(name, { unit, series, points }) {
       "details",
       {},
       h("summary", {}, `All ${points.length} values`),
-      h(
-        "div",
-        { class: "table-wrap" },
+      scrollable(
+        `${name}, all values`,
         h(
           "table",
           {},
