@@ -61,11 +61,7 @@ export function lineChart(points, { title, unit, series = [""] }) {
       { x: PAD.left - 4, y: y(minV), class: "tick", "text-anchor": "end" },
       round(minV),
     ),
-    svg(
-      "text",
-      { x: PAD.left, y: HEIGHT - 4, class: "tick" },
-      when(minT),
-    ),
+    svg("text", { x: PAD.left, y: HEIGHT - 4, class: "tick" }, when(minT)),
     svg(
       "text",
       {

@@ -38,10 +38,7 @@ export class Names {
     }
   }
 
-  /**
-   * Finds organizations or practitioners by name. Practitioner names match whole names (the server
-   * stores them for exact search); organization names match their beginning.
-   */
+  /** Finds organizations or practitioners whose name (a part of it, for people) begins so. */
   async find(type, text) {
     const query = encodeURIComponent(text.trim());
     const resources = await this.session.searchAll(

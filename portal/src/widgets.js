@@ -21,7 +21,7 @@ export function directoryPicker({ names, legend, types, onChoose, fail }) {
   const setHint = () => {
     hint.textContent =
       type === "Practitioner"
-        ? "Type a practitioner's family or given name, as written in your record (e.g. Smith)."
+        ? "Type the beginning of a practitioner's family or given name (e.g. Smi for Smith)."
         : "Type the beginning of the organization's name (e.g. Baystate).";
   };
   setHint();
