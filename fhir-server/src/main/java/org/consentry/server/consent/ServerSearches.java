@@ -6,12 +6,16 @@ import ca.uhn.fhir.jpa.searchparam.MatchUrlService;
 import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
 import ca.uhn.fhir.rest.api.SearchTotalModeEnum;
 import ca.uhn.fhir.rest.api.SummaryEnum;
+import ca.uhn.fhir.rest.api.server.IBundleProvider;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import ca.uhn.fhir.rest.param.TokenParam;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
+import org.consentry.server.fhir.OwnerIndex;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 
 /**
@@ -58,6 +62,28 @@ final class ServerSearches {
     query.setLoadSynchronous(true);
     Integer counted = daos.getResourceDao(type).search(query, new SystemRequestDetails()).size();
     return counted == null ? 0 : counted;
+  }
+
+  /**
+   * Every stored resource of this type that belongs to the patient (the server's own {@link
+   * OwnerIndex#OWNER} index), in storage order, read page by page ({@code pageSize} at a time, each
+   * page a query of its own) so that a record of any size is visited whole without being held in
+   * memory. A synchronous search alone would stop at HAPI's internal limit (10,000).
+   */
+  void eachOwnedBy(String type, String patientId, int pageSize, Consumer<IBaseResource> each) {
+    for (int offset = 0; ; offset += pageSize) {
+      SearchParameterMap query =
+          SearchParameterMap.newSynchronous().add(OwnerIndex.OWNER, new TokenParam(patientId));
+      query.setSearchTotalMode(SearchTotalModeEnum.NONE);
+      query.setOffset(offset); // an offset query is ordered by the resources' storage ids
+      query.setCount(pageSize);
+      IBundleProvider page = daos.getResourceDao(type).search(query, new SystemRequestDetails());
+      List<IBaseResource> resources = page.getResources(0, pageSize);
+      resources.forEach(each);
+      if (resources.size() < pageSize) {
+        return;
+      }
+    }
   }
 
   private static String encode(String text) {
