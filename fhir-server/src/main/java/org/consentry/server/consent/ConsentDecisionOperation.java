@@ -47,8 +47,8 @@ import org.hl7.fhir.r4.model.StringType;
  * organization); {@code purpose} defaults to TREAT.
  *
  * <pre>
- * curl -H "Authorization: Bearer $TOKEN" \
- *   'http://localhost:8080/fhir/$consent-decision?patient=Patient/123&amp;actor=Organization/7&amp;actor=Practitioner/3&amp;purpose=TREAT'
+ * curl -s -H "Authorization: Bearer $(./consentry token ehr)" \
+ *   'http://127.0.0.1:8080/fhir/$consent-decision?patient=Patient/123&amp;actor=Organization/7&amp;actor=Practitioner/3&amp;purpose=TREAT'
  * </pre>
  *
  * A patient, a resource or a record the asker may not ask about answers as a missing one (404).
