@@ -183,7 +183,22 @@ class ConsentConfig {
 
   @Bean
   ConsentDecisionOperation consentDecisionOperation(
-      DaoRegistry daos, PatientCompartment compartment, ConsentEngine engine, ConsentCache cache) {
-    return new ConsentDecisionOperation(daos, compartment, engine, cache);
+      FhirContext fhir,
+      DaoRegistry daos,
+      MatchUrlService matchUrls,
+      PatientCompartment compartment,
+      ConsentEngine engine,
+      ConsentCache cache,
+      ConsentEnforcement enforcement) {
+    RecordPreview preview =
+        new RecordPreview(
+            fhir,
+            daos,
+            new ServerSearches(fhir, daos, matchUrls),
+            compartment,
+            engine,
+            cache,
+            enforcement);
+    return new ConsentDecisionOperation(daos, compartment, engine, cache, preview);
   }
 }

@@ -29,14 +29,29 @@ import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.StringType;
 
 /**
- * {@code $consent-decision}: the decision for a given actor, purpose and resource, with the Consent
- * and provision behind it, modelled on the CDS Hooks {@code patient-consent-consult} service of
- * HL7's LEAP project. Asked by a system client about anyone, or by a patient about their own
- * record.
+ * {@code $consent-decision}: what a given actor, for a given purpose, would see, modelled on the
+ * CDS Hooks {@code patient-consent-consult} service of HL7's LEAP project. Asked by a system client
+ * about anyone, or by a patient about their own record. Two forms, exactly one of {@code resource}
+ * and {@code patient}:
+ *
+ * <p>One resource: the decision, with the Consent and provision behind it.
  *
  * <pre>
  * GET /fhir/$consent-decision?resource=Observation/123&amp;actor=Organization/7&amp;purpose=TREAT
  * </pre>
+ *
+ * <p>The whole record ("what would they see?", {@link RecordPreview}): every resource that belongs
+ * to the patient, the Patient itself included, decided for the actors; counts of shown and hidden
+ * resources, per type, and the first 200 hidden ones with a short label, the reason, the Consent
+ * that decided and the resource's date. {@code actor} repeats (a practitioner with their
+ * organization); {@code purpose} defaults to TREAT.
+ *
+ * <pre>
+ * curl -s -H "Authorization: Bearer $(./consentry token ehr)" \
+ *   'http://127.0.0.1:8080/fhir/$consent-decision?patient=Patient/123&amp;actor=Organization/7&amp;actor=Practitioner/3&amp;purpose=TREAT'
+ * </pre>
+ *
+ * A patient, a resource or a record the asker may not ask about answers as a missing one (404).
  */
 final class ConsentDecisionOperation implements FhirOperations {
 
@@ -44,25 +59,71 @@ final class ConsentDecisionOperation implements FhirOperations {
   private final PatientCompartment compartment;
   private final ConsentEngine engine;
   private final ConsentCache cache;
+  private final RecordPreview preview;
 
   ConsentDecisionOperation(
-      DaoRegistry daos, PatientCompartment compartment, ConsentEngine engine, ConsentCache cache) {
+      DaoRegistry daos,
+      PatientCompartment compartment,
+      ConsentEngine engine,
+      ConsentCache cache,
+      RecordPreview preview) {
     this.daos = daos;
     this.compartment = compartment;
     this.engine = engine;
     this.cache = cache;
+    this.preview = preview;
   }
 
   @Operation(name = "$consent-decision", idempotent = true)
   public Parameters decide(
-      @OperationParam(name = "resource", min = 1) StringType resourceReference,
+      @OperationParam(name = "resource") StringType resourceReference,
+      @OperationParam(name = "patient") StringType patientReference,
       @OperationParam(name = "actor", max = OperationParam.MAX_UNLIMITED) List<StringType> actors,
       @OperationParam(name = "purpose") CodeType purposeCode,
       RequestDetails request) {
-    if (resourceReference == null || !resourceReference.hasValue()) {
+    boolean resourceGiven = resourceReference != null && resourceReference.hasValue();
+    boolean patientGiven = patientReference != null && patientReference.hasValue();
+    if (resourceGiven == patientGiven) {
       throw new InvalidRequestException(
-          "$consent-decision needs resource, a reference such as Observation/123");
+          "$consent-decision needs exactly one of resource (a reference such as Observation/123,"
+              + " for one resource) and patient (Patient/123, for the whole record)");
     }
+    return resourceGiven
+        ? decideResource(resourceReference, actors, purposeCode, request)
+        : previewRecord(patientReference, actors, purposeCode, request);
+  }
+
+  /** The whole record of a patient, as the actors would see it. */
+  private Parameters previewRecord(
+      StringType patientReference,
+      List<StringType> actors,
+      CodeType purposeCode,
+      RequestDetails request) {
+    IdType id = new IdType(patientReference.getValue());
+    if (!id.hasIdPart() || (id.hasResourceType() && !"Patient".equals(id.getResourceType()))) {
+      throw new InvalidRequestException("patient must be a reference such as Patient/123");
+    }
+    String patientId = id.getIdPart();
+    Requester asker = Requesters.of(request).orElseThrow();
+    if (asker.kind() != Requester.Kind.SYSTEM && !asker.isPatient(patientId)) {
+      // another patient's record, or anyone else: as if there were no such patient
+      throw NotFound.of("Patient", patientId);
+    }
+    try {
+      daos.getResourceDao("Patient")
+          .read(new IdType("Patient", patientId), new SystemRequestDetails());
+    } catch (BaseServerResponseException missingOrDeleted) {
+      throw NotFound.of("Patient", patientId);
+    }
+    return preview.preview(patientId, hypothetical(actors, purposeCode), asker, request);
+  }
+
+  /** One resource's decision, with the Consent and provision behind it. */
+  private Parameters decideResource(
+      StringType resourceReference,
+      List<StringType> actors,
+      CodeType purposeCode,
+      RequestDetails request) {
     IdType id = new IdType(resourceReference.getValue());
     if (!id.hasResourceType()
         || !id.hasIdPart()

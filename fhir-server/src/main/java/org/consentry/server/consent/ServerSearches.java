@@ -4,14 +4,18 @@ import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.searchparam.MatchUrlService;
 import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
+import ca.uhn.fhir.rest.api.Constants;
 import ca.uhn.fhir.rest.api.SearchTotalModeEnum;
 import ca.uhn.fhir.rest.api.SummaryEnum;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import ca.uhn.fhir.rest.param.TokenParam;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
+import org.consentry.server.fhir.OwnerIndex;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 
 /**
@@ -58,6 +62,42 @@ final class ServerSearches {
     query.setLoadSynchronous(true);
     Integer counted = daos.getResourceDao(type).search(query, new SystemRequestDetails()).size();
     return counted == null ? 0 : counted;
+  }
+
+  /**
+   * Every stored resource of this type that belongs to the patient (the server's own {@link
+   * OwnerIndex#OWNER} index), in storage order, read page by page ({@code pageSize} at a time, each
+   * page a query of its own) so that a record of any size is visited whole without being held in
+   * memory. A synchronous search alone would stop at HAPI's internal limit (10,000). The pages are
+   * HAPI's own offset paging ({@code _offset}, {@code _count}, ordered by storage id), which a DAO
+   * takes from the request's parameters, not from the query.
+   */
+  void eachOwnedBy(String type, String patientId, int pageSize, Consumer<IBaseResource> each) {
+    String previousFirst = null;
+    for (int offset = 0; ; offset += pageSize) {
+      SearchParameterMap query =
+          SearchParameterMap.newSynchronous().add(OwnerIndex.OWNER, new TokenParam(patientId));
+      query.setSearchTotalMode(SearchTotalModeEnum.NONE);
+      SystemRequestDetails request = new SystemRequestDetails();
+      request.setParameters(
+          Map.of(
+              Constants.PARAM_OFFSET,
+              new String[] {Integer.toString(offset)},
+              Constants.PARAM_COUNT,
+              new String[] {Integer.toString(pageSize)}));
+      List<IBaseResource> page =
+          daos.getResourceDao(type).search(query, request).getResources(0, pageSize + 1);
+      if (page.size() > pageSize
+          || !page.isEmpty() && page.get(0).getIdElement().getValue().equals(previousFirst)) {
+        // never loop forever should HAPI ever stop honouring the offset
+        throw new IllegalStateException("paging " + type + " by offset did not advance");
+      }
+      page.forEach(each);
+      if (page.size() < pageSize) {
+        return;
+      }
+      previousFirst = page.get(0).getIdElement().getValue();
+    }
   }
 
   private static String encode(String text) {

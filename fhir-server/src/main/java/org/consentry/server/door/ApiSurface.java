@@ -314,8 +314,10 @@ public final class ApiSurface {
               Level.SERVER,
               Set.of(),
               EnumSet.of(PATIENT, SYSTEM),
-              Set.of("resource", "actor", "purpose"),
-              "why a resource is shown or hidden (patients: their own record)"),
+              // resource: one resource's decision; patient: the whole record's preview
+              Set.of("resource", "patient", "actor", "purpose"),
+              "why a resource is shown or hidden, or what of a whole record an actor would see"
+                  + " (patients: their own record)"),
           op(
               "$access-report",
               Level.INSTANCE,

@@ -27,6 +27,22 @@ final class ConsentJson {
   }
 
   /**
+   * The patient denies one actor everything except resources of one type (a nested permit by
+   * class).
+   */
+  static String denyActorExceptType(String patient, String actor, String type) {
+    return consent(
+        patient,
+        "patient-privacy",
+        """
+				{"type":"permit","provision":[{"type":"deny",
+				  "actor":[{"role":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/v3-ParticipationType","code":"IRCP"}]},
+				    "reference":{"reference":"%s"}}],
+				  "provision":[{"type":"permit","class":[{"system":"http://hl7.org/fhir/resource-types","code":"%s"}]}]}]}"""
+            .formatted(actor, type));
+  }
+
+  /**
    * Everything permitted, except mental-health-labelled data, which only one practitioner may see.
    */
   static String mentalHealthOnlyFor(String patient, String practitioner) {

@@ -202,5 +202,24 @@ class ApiSurfaceTest {
                   .parameters())
           .containsExactlyInAnyOrder("_format", "_pretty", "_summary", "_elements");
     }
+
+    @Test
+    void consentDecision_takesAResourceOrAPatient_withActorsAndPurpose() {
+      for (Kind kind : List.of(Kind.PATIENT, Kind.SYSTEM)) {
+        assertThat(
+                ApiSurface.operation(kind, "$consent-decision", Level.SERVER, null)
+                    .orElseThrow()
+                    .parameters())
+            .containsExactlyInAnyOrder(
+                "resource",
+                "patient",
+                "actor",
+                "purpose",
+                "_format",
+                "_pretty",
+                "_summary",
+                "_elements");
+      }
+    }
   }
 }
