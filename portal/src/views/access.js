@@ -28,7 +28,7 @@ function partsOf(parameter) {
   return out;
 }
 
-export async function render(container, { session, names }) {
+export async function render(container, { session, names, fail }) {
   const report = await session.request(
     `Patient/${session.patientId}/$access-report`,
   );
@@ -90,63 +90,99 @@ export async function render(container, { session, names }) {
       "section",
       { class: "card", "aria-labelledby": eventsId },
       h("h2", { id: eventsId }, "Every access, newest first"),
+      h(
+        "p",
+        { class: "choice" },
+        h("input", {
+          type: "checkbox",
+          id: `${eventsId}-own`,
+          onchange: (event) => {
+            view.own = event.target.checked;
+            events.replaceChildren();
+            loadEvents(view, 0).catch(fail);
+          },
+        }),
+        h(
+          "label",
+          { for: `${eventsId}-own` },
+          "Include my own use of this portal",
+        ),
+      ),
       events,
     ),
   );
-  await loadEvents(session, names, events, 0);
+  const view = { session, names, target: events, own: false };
+  await loadEvents(view, 0);
 }
 
-async function loadEvents(session, names, target, offset) {
-  const bundle = await session.request(
-    `AuditEvent?_count=${PAGE}&_offset=${offset}`,
-  );
-  const rows = (bundle.entry ?? []).map((e) => e.resource);
+/**
+ * Appends the accesses from offset on, a page at a time; without "my own use", the patient's own
+ * requests are left out (and further pages are read until some remain, or none are left).
+ */
+async function loadEvents(view, offset) {
+  const { session, names, target } = view;
+  let bundle;
+  let rows = [];
+  let next = offset;
+  for (let pages = 0; pages < 5; pages++) {
+    bundle = await session.request(`AuditEvent?_count=${PAGE}&_offset=${next}`);
+    const page = (bundle.entry ?? []).map((e) => e.resource);
+    next += page.length;
+    rows = rows.concat(
+      view.own
+        ? page
+        : page.filter(
+            (e) => requestor(e)?.who?.reference !== session.patientReference,
+          ),
+    );
+    if (rows.length || !page.length || next >= (bundle.total ?? 0)) break;
+  }
   await names.load(
     rows
       .map((event) => requestor(event)?.who?.reference)
       .filter((r) => /^(Practitioner|Organization)\//.test(r ?? "")),
   );
-  const table =
-    target.querySelector("tbody") ??
-    (() => {
-      const body = h("tbody", {});
-      target.append(
-        scrollable(
-          "Every access to your record",
+  let table = target.querySelector("tbody");
+  if (!table) {
+    table = h("tbody", {});
+    target.append(
+      scrollable(
+        "Every access to your record",
+        h(
+          "table",
+          {},
           h(
-            "table",
+            "caption",
+            { class: "visually-hidden" },
+            "Every access to your record",
+          ),
+          h(
+            "thead",
             {},
             h(
-              "caption",
-              { class: "visually-hidden" },
-              "Every access to your record",
-            ),
-            h(
-              "thead",
+              "tr",
               {},
-              h(
-                "tr",
-                {},
-                ["When", "Who", "What", "Why"].map((c) =>
-                  h("th", { scope: "col" }, c),
-                ),
+              ["When", "Who", "What", "Why"].map((c) =>
+                h("th", { scope: "col" }, c),
               ),
             ),
-            body,
           ),
+          table,
         ),
-      );
-      return body;
-    })();
+      ),
+    );
+  }
+  const before = table.rows.length;
   for (const event of rows) table.append(eventRow(event, session, names));
   target.querySelector(".more")?.remove();
+  target.querySelector(".empty")?.remove();
   const total = bundle.total ?? 0;
-  const seen = offset + rows.length;
-  if (!total && !rows.length) {
-    target.replaceChildren(
-      h("p", { class: "empty" }, "No accesses are recorded."),
+  if (!table.rows.length) {
+    target.append(
+      h("p", { class: "empty" }, "No accesses by others are recorded yet."),
     );
-  } else if (seen < total) {
+  }
+  if (next < total) {
     const more = h(
       "button",
       {
@@ -154,11 +190,11 @@ async function loadEvents(session, names, target, offset) {
         class: "more",
         onclick: async () => {
           more.disabled = true;
-          await loadEvents(session, names, target, seen);
-          table.rows[seen]?.querySelector("th")?.focus();
+          await loadEvents(view, next);
+          table.rows[before + rows.length]?.querySelector("th")?.focus();
         },
       },
-      `Show more (${seen} of ${total} shown)`,
+      `Show older accesses (${next} of ${total} read)`,
     );
     target.append(more);
   }

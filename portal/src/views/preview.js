@@ -135,7 +135,7 @@ function drawResult(result, chosen, answer, because) {
         { class: "summary" },
         hidden === 0
           ? `${chosen.name} would see all ${shown} items of your record.`
-          : `${chosen.name} would see ${shown} of ${shown + hidden} items of your record; ${hidden} stay hidden.`,
+          : `${chosen.name} would see ${shown} of ${shown + hidden} items of your record; ${hidden} ${hidden === 1 ? "stays" : "stay"} hidden.`,
       ),
       scrollable(
         "By kind of record",
