@@ -73,13 +73,23 @@ public abstract class ServerIT {
     return ehrToken;
   }
 
+  private static String auditorName;
+  private static String auditorPassword;
   private static String auditorToken;
+  private static long auditorTokenAt;
 
-  /** A token of an auditor (role auditor: the whole audit trail, no patient data), cached. */
+  /**
+   * A token of an auditor (role auditor: the whole audit trail, no patient data), cached while it
+   * is fresh: user tokens live 5 minutes, and the suite runs longer than that.
+   */
   protected static synchronized String auditorToken() {
-    if (auditorToken == null) {
-      String name = "auditor-" + java.util.UUID.randomUUID().toString().substring(0, 8);
-      auditorToken = userToken(name, TestKeycloak.users().addAuditor(name), null);
+    if (auditorName == null) {
+      auditorName = "auditor-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+      auditorPassword = TestKeycloak.users().addAuditor(auditorName);
+    }
+    if (auditorToken == null || System.nanoTime() - auditorTokenAt > 200_000_000_000L) {
+      auditorToken = userToken(auditorName, auditorPassword, null);
+      auditorTokenAt = System.nanoTime();
     }
     return auditorToken;
   }

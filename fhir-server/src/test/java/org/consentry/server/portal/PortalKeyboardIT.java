@@ -2,9 +2,11 @@ package org.consentry.server.portal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.consentry.server.TestKeycloak;
 import org.hl7.fhir.r4.model.Patient;
@@ -84,6 +86,19 @@ class PortalKeyboardIT extends PortalTestBase {
   @Test
   void anEndedSessionAndAnUnreachableServerSayWhatToDo() throws Exception {
     try (Browser browser = new Browser()) {
+      // Keycloak cannot be reached: the portal says so instead of leaving for an error page
+      URI keycloak = URI.create(TestKeycloak.issuer());
+      browser.driver.executeCdpCommand("Network.enable", Map.of());
+      browser.driver.executeCdpCommand(
+          "Network.setBlockedURLs",
+          Map.of("urls", List.of("*" + keycloak.getHost() + ":" + keycloak.getPort() + "/*")));
+      browser.open(portalUrl());
+      browser.click(By.id("sign-in"));
+      browser.waitForText(By.id("alert"), "The sign-in service (Keycloak");
+      assertThat(browser.text(By.id("alert"))).contains("cannot be reached");
+      assertThat(browser.driver.getCurrentUrl()).startsWith(portalUrl());
+      browser.driver.executeCdpCommand("Network.setBlockedURLs", Map.of("urls", List.of()));
+
       signIn(browser, "bob-" + s, bobPassword);
       browser.waitForText(By.id("main"), "Diabetes");
 
