@@ -112,7 +112,7 @@ class PortalIT extends PortalTestBase {
       // the preview shows the difference
       browser.click(By.cssSelector("nav a[href='#preview']"));
       previewFor(browser, "Smith", drSmith);
-      browser.waitForText(By.cssSelector(".preview-result"), "stay hidden");
+      browser.waitForText(By.cssSelector(".preview-result"), "1 stays hidden");
       assertThat(browser.text(By.cssSelector(".hidden-list"))).contains("depressive");
       assertAccessible(browser, "preview-desktop");
       previewFor(browser, "Jones", drJones);
