@@ -84,7 +84,7 @@ class PortalKeyboardIT extends PortalTestBase {
   }
 
   @Test
-  void anEndedSessionAndAnUnreachableServerSayWhatToDo() throws Exception {
+  void anEndedSessionAnUnreachableServerAndSigningOutSayWhatToDo() throws Exception {
     try (Browser browser = new Browser()) {
       // Keycloak cannot be reached: the portal says so instead of leaving for an error page
       URI keycloak = URI.create(TestKeycloak.issuer());
@@ -121,6 +121,13 @@ class PortalKeyboardIT extends PortalTestBase {
       browser.click(By.xpath("//div[@id='alert']//button[.='Sign in again']"));
       browser.waitForText(By.id("main"), "Diabetes");
       assertThat(browser.driver.findElement(By.id("alert")).isDisplayed()).isFalse();
+
+      // signing out ends the Keycloak session too: the next sign-in asks for the password
+      browser.click(By.id("sign-out"));
+      browser.waitForText(By.id("main"), "Your health record, your choices");
+      assertThat(browser.driver.getCurrentUrl()).startsWith(portalUrl());
+      browser.click(By.id("sign-in"));
+      browser.waitFor(By.id("password"));
     }
   }
 
