@@ -143,6 +143,23 @@ export function directoryPicker({ names, legend, types, onChoose, fail }) {
   );
 }
 
+/** A radio button and its label, kept together on one line. */
+export function radio({
+  name,
+  value,
+  label,
+  checked = false,
+  onchange = null,
+}) {
+  const id = uid(name);
+  return h(
+    "div",
+    { class: "choice" },
+    h("input", { type: "radio", id, name, value, checked, onchange }),
+    h("label", { for: id }, label),
+  );
+}
+
 /**
  * Asks before an action that matters. Resolves true when confirmed. The dialog is modal (focus
  * stays in it, Escape cancels) and says what the action does and does not do.

@@ -12,7 +12,7 @@ import {
   refusesEmergency,
   withStatus,
 } from "../consents.js";
-import { confirmAction, directoryPicker } from "../widgets.js";
+import { confirmAction, directoryPicker, radio } from "../widgets.js";
 
 const TEMPLATES = [
   {
@@ -186,21 +186,14 @@ function addForm(context, consents, rerender) {
         "fieldset",
         { class: "templates" },
         h("legend", {}, "What do you want to do?"),
-        TEMPLATES.map((template) => {
-          const id = uid("template");
-          return h(
-            "div",
-            { class: "choice" },
-            h("input", {
-              type: "radio",
-              id,
-              name: "template",
-              value: template.id,
-              onchange: () => chooseTemplate(template.id),
-            }),
-            h("label", { for: id }, template.label),
-          );
-        }),
+        TEMPLATES.map((template) =>
+          radio({
+            name: "template",
+            value: template.id,
+            label: template.label,
+            onchange: () => chooseTemplate(template.id),
+          }),
+        ),
       ),
       fields,
       errors,
@@ -297,8 +290,6 @@ const TEMPLATE_FIELDS = {
   },
 
   research: ({ session, names }) => {
-    const allId = uid("research");
-    const oneId = uid("research");
     const selectId = uid("study");
     const select = h(
       "select",
@@ -335,31 +326,19 @@ const TEMPLATE_FIELDS = {
       "fieldset",
       {},
       h("legend", {}, "Which research?"),
-      h(
-        "div",
-        { class: "choice" },
-        h("input", {
-          type: "radio",
-          id: allId,
-          name: "research",
-          value: "all",
-          checked: true,
-          onchange: () => (select.disabled = true),
-        }),
-        h("label", { for: allId }, "Any approved study"),
-      ),
-      h(
-        "div",
-        { class: "choice" },
-        h("input", {
-          type: "radio",
-          id: oneId,
-          name: "research",
-          value: "one",
-          onchange: () => (select.disabled = false),
-        }),
-        h("label", { for: oneId }, "Only this study:"),
-      ),
+      radio({
+        name: "research",
+        value: "all",
+        label: "Any approved study",
+        checked: true,
+        onchange: () => (select.disabled = true),
+      }),
+      radio({
+        name: "research",
+        value: "one",
+        label: "Only this study:",
+        onchange: () => (select.disabled = false),
+      }),
       h("label", { for: selectId, class: "visually-hidden" }, "Study"),
       select,
       h(
@@ -371,7 +350,9 @@ const TEMPLATE_FIELDS = {
     return {
       element,
       build: () => {
-        const one = element.querySelector(`#${oneId}`).checked;
+        const one = element.querySelector(
+          "input[name=research][value=one]",
+        ).checked;
         if (one && !select.value)
           throw new Error("Choose the study, or choose any approved study.");
         return joinResearch(session.patientId, one ? select.value : null);
@@ -380,8 +361,6 @@ const TEMPLATE_FIELDS = {
   },
 
   emergency: ({ session, announce }, consents) => {
-    const refuseId = uid("emergency");
-    const allowId = uid("emergency");
     const element = h(
       "fieldset",
       {},
@@ -390,42 +369,25 @@ const TEMPLATE_FIELDS = {
         {},
         "In an emergency, may a clinician open the records you have hidden?",
       ),
-      h(
-        "div",
-        { class: "choice" },
-        h("input", {
-          type: "radio",
-          id: allowId,
-          name: "emergency",
-          value: "allow",
-          checked: true,
-        }),
-        h(
-          "label",
-          { for: allowId },
+      radio({
+        name: "emergency",
+        value: "allow",
+        label:
           "Yes (the default): every such access is recorded and shown to you",
-        ),
-      ),
-      h(
-        "div",
-        { class: "choice" },
-        h("input", {
-          type: "radio",
-          id: refuseId,
-          name: "emergency",
-          value: "refuse",
-        }),
-        h(
-          "label",
-          { for: refuseId },
-          "No: refuse emergency access to my record",
-        ),
-      ),
+        checked: true,
+      }),
+      radio({
+        name: "emergency",
+        value: "refuse",
+        label: "No: refuse emergency access to my record",
+      }),
     );
     return {
       element,
       build: async () => {
-        if (element.querySelector(`#${refuseId}`).checked)
+        if (
+          element.querySelector("input[name=emergency][value=refuse]").checked
+        )
           return refuseEmergency(session.patientId);
         const refusals = consents.filter(refusesEmergency);
         if (!refusals.length) {

@@ -11,8 +11,9 @@ import org.consentry.server.identity.UserDirectory;
 
 /**
  * {@code consentry keycloak provision}: applies the realm definition to Keycloak (idempotent);
- * {@code ehr-organization} and {@code ehr-purpose} set whom the {@code ehr-system} client acts for
- * and for which purposes of use.
+ * {@code app-url} lets the patient portal sign patients in at the server's address; {@code
+ * ehr-organization} and {@code ehr-purpose} set whom the {@code ehr-system} client acts for and for
+ * which purposes of use.
  */
 final class KeycloakCommand implements CliCommand {
 
@@ -61,32 +62,14 @@ final class KeycloakCommand implements CliCommand {
               + " [CODE]...'");
     }
     IdentitySettings settings = IdentitySettings.from(context.env());
-    if (appUrl) {
-      URI base;
-      try {
-        base = URI.create(args.get(1));
-      } catch (IllegalArgumentException e) {
-        throw new UsageException("app-url: " + args.get(1) + " is not a URL");
-      }
-      try {
-        new UserDirectory(settings.admin()).allowAppUrl(TokenClient.APP_CLIENT, base);
-      } catch (IllegalArgumentException e) {
-        throw new UsageException("app-url: " + e.getMessage());
-      } catch (ProvisioningException
-          | jakarta.ws.rs.ProcessingException
-          | jakarta.ws.rs.WebApplicationException e) {
-        context
-            .err()
-            .println("consentry keycloak: " + IdentityErrors.describe(e, settings.admin()));
-        return ConsentryCli.CANNOT_RUN;
-      }
-      context.out().printf("The patient portal may sign patients in at %s/portal/.%n", base);
-      return ConsentryCli.OK;
-    }
-    if (organization || purpose) {
+    if (organization || purpose || appUrl) {
       try {
         UserDirectory directory = new UserDirectory(settings.admin());
-        if (organization) {
+        if (appUrl) {
+          URI base = URI.create(args.get(1));
+          directory.allowAppUrl(TokenClient.APP_CLIENT, base);
+          context.out().printf("The patient portal may sign patients in at %s/portal/.%n", base);
+        } else if (organization) {
           directory.setClientOrganization(TokenClient.EHR_CLIENT, args.get(1));
           context
               .out()
@@ -104,7 +87,7 @@ final class KeycloakCommand implements CliCommand {
         }
         return ConsentryCli.OK;
       } catch (IllegalArgumentException e) {
-        throw new UsageException(e.getMessage());
+        throw new UsageException((appUrl ? "app-url: " : "") + e.getMessage());
       } catch (ProvisioningException
           | jakarta.ws.rs.ProcessingException
           | jakarta.ws.rs.WebApplicationException e) {
