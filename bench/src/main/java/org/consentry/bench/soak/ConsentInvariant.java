@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * What the practitioner ("dr X") must be shown of each watched patient while the patients deny and
@@ -67,6 +68,8 @@ final class ConsentInvariant {
   private static final State ALWAYS_ALLOWED = new State(Visibility.ALLOWED);
 
   private final Map<String, AtomicReference<State>> watched = new ConcurrentHashMap<>();
+  private final LongAdder underDenial = new LongAdder();
+  private final LongAdder underAllowance = new LongAdder();
 
   /** Watches these patients (ids without the type), all ALLOWED at first. */
   ConsentInvariant(Set<String> watchedPatients) {
@@ -122,9 +125,29 @@ final class ConsentInvariant {
     return before == end.states.get(patient) ? before.visibility() : Visibility.CHANGING;
   }
 
+  /**
+   * How many checks of a watched patient found it settled DENIED, and settled ALLOWED: that the
+   * invariant was put to the test, not only that it held.
+   */
+  long[] checked() {
+    return new long[] {underDenial.sum(), underAllowance.sum()};
+  }
+
+  private Visibility counted(Snapshot start, Snapshot end, String patient) {
+    Visibility must = settled(start, end, patient);
+    if (watched.containsKey(patient)) {
+      if (must == Visibility.DENIED) {
+        underDenial.increment();
+      } else if (must == Visibility.ALLOWED) {
+        underAllowance.increment();
+      }
+    }
+    return must;
+  }
+
   /** A read of one of the patient's resources (or of the Patient) answered with this status. */
   List<Finding> checkRead(Snapshot start, Snapshot end, String patient, int status) {
-    Visibility must = settled(start, end, patient);
+    Visibility must = counted(start, end, patient);
     if (must == Visibility.DENIED && status != 404) {
       return List.of(
           new Finding(
@@ -176,7 +199,7 @@ final class ConsentInvariant {
     long lower = 0;
     long upper = 0;
     for (Map.Entry<String, Integer> most : atMost.entrySet()) {
-      Visibility must = settled(start, end, most.getKey());
+      Visibility must = counted(start, end, most.getKey());
       if (must == Visibility.ALLOWED) {
         lower += atLeast.getOrDefault(most.getKey(), 0);
       }

@@ -141,6 +141,7 @@ final class SoakClient implements Runnable {
         Kind.SEARCH_PATIENT,
         "Observation?patient=Patient/" + patient.id + "&_count=50&_total=accurate",
         true,
+        patient.id,
         Map.of(patient.id, known),
         Map.of(patient.id, Integer.MAX_VALUE));
   }
@@ -162,15 +163,21 @@ final class SoakClient implements Runnable {
             + world.run
             + "&_count=50&_total=accurate",
         false,
+        null,
         matches,
         matches);
   }
 
-  /** A search as dr X with all its pages, each page checked, then the whole against the matches. */
+  /**
+   * A search as dr X with all its pages, each page checked, then the whole against the matches.
+   * {@code onlyPatient}: the search is by that patient, whose hidden record may answer 404 as if
+   * the patient did not exist.
+   */
   private void search(
       Kind kind,
       String query,
       boolean noCache,
+      String onlyPatient,
       Map<String, Integer> atLeast,
       Map<String, Integer> atMost) {
     int node = node();
@@ -183,6 +190,10 @@ final class SoakClient implements Runnable {
       Answer answer = http.get(pageKind, url, drx.get(), noCache);
       Snapshot end = invariant.snapshot();
       String request = "GET " + url;
+      if (page == 0 && onlyPatient != null && answer.status() == 404) {
+        report(pageKind, request, invariant.checkRead(start, end, onlyPatient, 404));
+        return;
+      }
       if (!expect(pageKind, request, answer, 200)) {
         return;
       }

@@ -108,6 +108,7 @@ final class SoakSeries {
       int seconds,
       int clients,
       List<URI> nodes,
+      long[] checked,
       String run,
       String label,
       boolean probe) {
@@ -161,6 +162,8 @@ final class SoakSeries {
     figures.put("maxMs", latency[2]);
     figures.put("errors", stats.errors());
     figures.put("leaks", stats.leaks());
+    figures.put("checkedUnderDenial", checked[0]);
+    figures.put("checkedUnderAllowance", checked[1]);
     figures.put("rssBaselineAtSeconds", Math.round(base.elapsed()));
     figures.put("rssDrift", drift);
     figures.put("passed", passed);
@@ -189,10 +192,10 @@ final class SoakSeries {
     String summary =
         String.format(
             Locale.ROOT,
-            "%d clients, %d s, %d nodes: %,d requests (%.1f/s), p50 %s ms p99 %s ms, %d errors, %d leaks; %s%s",
+            "%d clients, %d s, %d distinct nodes: %,d requests (%.1f/s), p50 %s ms p99 %s ms, %d errors, %d leaks; %s%s",
             clients,
             seconds,
-            nodes.size(),
+            nodes.stream().distinct().count(),
             total,
             total / Math.max(1.0, last.elapsed()),
             SoakStats.ms(latency[0]),
@@ -221,6 +224,12 @@ final class SoakSeries {
       series.add(point);
     }
     figures.put("series", series);
+    System.out.printf(
+        Locale.ROOT,
+        "== invariant: %,d answers checked while a watched patient's denial held, %,d while its"
+            + " allowance held%n",
+        checked[0],
+        checked[1]);
     System.out.println("== summary: " + summary);
     return figures;
   }

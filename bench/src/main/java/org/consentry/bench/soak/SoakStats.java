@@ -49,6 +49,7 @@ final class SoakStats {
   private final Map<Kind, LongAdder> requests = new EnumMap<>(Kind.class);
   private final Map<Kind, Recorder> latency = new EnumMap<>(Kind.class);
   private final Map<Kind, Long> requestsBefore = new EnumMap<>(Kind.class);
+  private final Map<Kind, Long> discarded = new EnumMap<>(Kind.class);
   private final Histogram all = new Histogram(MAX_MICROS, 3);
   private final LongAdder errors = new LongAdder();
   private final LongAdder leaks = new LongAdder();
@@ -62,6 +63,7 @@ final class SoakStats {
       requests.put(kind, new LongAdder());
       latency.put(kind, new Recorder(MAX_MICROS, 3));
       requestsBefore.put(kind, 0L);
+      discarded.put(kind, 0L);
     }
     try {
       Files.createDirectories(logFile.toAbsolutePath().getParent());
@@ -115,6 +117,18 @@ final class SoakStats {
     return leaks.sum();
   }
 
+  /** Forgets the requests so far (the setup's): they are in no interval and no total. */
+  synchronized void discard() {
+    for (Kind kind : Kind.values()) {
+      long now = requests.get(kind).sum();
+      discarded.put(kind, now);
+      requestsBefore.put(kind, now);
+      latency.get(kind).getIntervalHistogram();
+    }
+    errorsBefore = errors.sum();
+    leaksBefore = leaks.sum();
+  }
+
   /** The figures since the last call (call from one thread only). */
   synchronized Interval interval() {
     Map<Kind, Long> counts = new EnumMap<>(Kind.class);
@@ -153,7 +167,7 @@ final class SoakStats {
   }
 
   long requests(Kind kind) {
-    return requests.get(kind).sum();
+    return requests.get(kind).sum() - discarded.get(kind);
   }
 
   void close() {

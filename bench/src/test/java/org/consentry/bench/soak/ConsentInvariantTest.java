@@ -33,6 +33,9 @@ class ConsentInvariantTest {
     // the other watched patient and a patient not watched are still allowed: 200 is right
     assertThat(invariant.checkRead(start, end, "w2", 200)).isEmpty();
     assertThat(invariant.checkRead(start, end, "other", 200)).isEmpty();
+    // checked: w1 twice under its denial, w2 once under its allowance (not-watched ones are not
+    // counted)
+    assertThat(invariant.checked()).containsExactly(2, 1);
   }
 
   @Test
