@@ -66,6 +66,9 @@ final class SoakWorld {
   final List<Patient> watched;
   final int observationsPerPatient;
 
+  /** The Observations being updated now: one update at a time per resource. */
+  final Set<String> updating = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
   SoakWorld(String run, int patients, int watchedPatients, int observationsPerPatient) {
     this.run = run;
     this.observationsPerPatient = observationsPerPatient;
