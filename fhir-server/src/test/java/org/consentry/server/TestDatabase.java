@@ -54,7 +54,12 @@ public final class TestDatabase {
           return;
         }
       }
-      Thread.onSpinWait();
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
     }
   }
 }
