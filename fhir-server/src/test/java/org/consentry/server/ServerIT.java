@@ -31,7 +31,9 @@ import org.springframework.test.context.DynamicPropertySource;
     properties = {
       "logging.level.root=WARN",
       "logging.level.ca.uhn.fhir=WARN",
-      "logging.level.org.consentry=WARN"
+      "logging.level.org.consentry=WARN",
+      // small work chunks, so the relabel and rotation jobs run as many chunks
+      "consentry.jobs.chunk-size=100"
     })
 public abstract class ServerIT {
 

@@ -1,5 +1,6 @@
 package org.consentry.server.crypto;
 
+import ca.uhn.fhir.batch2.model.JobDefinition;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
@@ -10,6 +11,8 @@ import org.consentry.crypto.HmacSha256BlindIndex;
 import org.consentry.crypto.KeyRing;
 import org.consentry.crypto.MasterKeystore;
 import org.consentry.server.fhir.PatientCompartment;
+import org.consentry.server.jobs.DurableJobs;
+import org.consentry.server.jobs.ResourceChunks;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
@@ -105,19 +108,25 @@ class CryptoConfig {
     return new DecryptionInterceptor(encryption, fhir);
   }
 
-  @Bean(destroyMethod = "shutdown")
+  @Bean
   KeyOperations keyOperations(
       KeyRing keyRing,
       MasterKeystore masterKeys,
       DaoRegistry daos,
-      JdbcDataKeyStore store,
-      ResourceEncryption encryption,
+      DurableJobs jobs,
       KeyAudit audit) {
-    return new KeyOperations(
-        keyRing,
-        masterKeys,
-        daos,
-        keyIds -> new DataKeyRotationJob(daos, keyRing, store, encryption, keyIds),
-        audit);
+    return new KeyOperations(keyRing, masterKeys, daos, jobs, audit);
+  }
+
+  /** Registered with Batch2 by HAPI, as every JobDefinition bean is. */
+  @Bean
+  JobDefinition<DataKeyRotationJob.Parameters> dataKeyRotationJobDefinition(
+      DurableJobs jobs,
+      ResourceChunks chunks,
+      DaoRegistry daos,
+      KeyRing keyRing,
+      JdbcDataKeyStore store,
+      ResourceEncryption encryption) {
+    return DataKeyRotationJob.definition(jobs, chunks, daos, keyRing, store, encryption);
   }
 }
