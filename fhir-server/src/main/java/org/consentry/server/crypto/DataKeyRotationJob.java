@@ -77,6 +77,9 @@ final class DataKeyRotationJob {
         .setJobDescription("Rotate data keys and re-encrypt what they protect")
         .setJobDefinitionVersion(1)
         .setParametersType(Parameters.class)
+        // gated: the chunks run once the listing is complete, so the total is known before any
+        // chunk is processed (and Batch2 queues each chunk once, from its maintenance pass)
+        .gatedExecution()
         .addFirstStep(
             "rotate-keys",
             "New data-key versions; list the ids of every stored resource",

@@ -57,6 +57,9 @@ final class RelabelJob {
         .setJobDescription("Relabel stored resources with the sensitivity labels in force")
         .setJobDefinitionVersion(1)
         .setParametersType(Parameters.class)
+        // gated: the chunks run once the listing is complete, so the total is known before any
+        // chunk is processed (and Batch2 queues each chunk once, from its maintenance pass)
+        .gatedExecution()
         .addFirstStep(
             "list-ids",
             "List the ids of every stored resource",
