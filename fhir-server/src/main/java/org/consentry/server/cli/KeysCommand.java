@@ -151,10 +151,12 @@ final class KeysCommand implements CliCommand {
         context
             .err()
             .printf(
-                "rotate-data-keys: %s, %s keys rotated, %s resources scanned, %s re-encrypted%n",
+                "rotate-data-keys: %s, %s keys rotated, %s of %s resources scanned, %s"
+                    + " re-encrypted%n",
                 status,
                 OperationParameters.value(result, "keys"),
                 OperationParameters.value(result, "scanned"),
+                OperationParameters.value(result, "total"),
                 OperationParameters.value(result, "reencrypted"));
         if (status.equals("completed") || status.equals("failed")) {
           return status.equals("completed") ? ConsentryCli.OK : ConsentryCli.FAILURES;
