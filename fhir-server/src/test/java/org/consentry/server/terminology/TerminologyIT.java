@@ -329,10 +329,11 @@ class TerminologyIT extends ServerIT {
             .withNoParameters(Parameters.class)
             .execute();
     String id = ((StringType) job.getParameter("job").getValue()).getValue();
-    Instant deadline = Instant.now().plus(Duration.ofMinutes(3));
+    Instant deadline = Instant.now().plus(Duration.ofMinutes(6));
     String status = "";
+    Parameters progress = job;
     while (Instant.now().isBefore(deadline)) {
-      Parameters progress =
+      progress =
           client
               .operation()
               .onServer()
@@ -347,5 +348,12 @@ class TerminologyIT extends ServerIT {
       Thread.sleep(500);
     }
     assertThat(status).isEqualTo("completed");
+    int total = ((IntegerType) progress.getParameter("total").getValue()).getValue();
+    assertThat(total).as("the Condition created above at least").isPositive();
+    assertThat(((IntegerType) progress.getParameter("processed").getValue()).getValue())
+        .isEqualTo(total);
+    assertThat(((IntegerType) progress.getParameter("relabeled").getValue()).getValue())
+        .as("the Condition created before the ValueSet, at least")
+        .isPositive();
   }
 }
