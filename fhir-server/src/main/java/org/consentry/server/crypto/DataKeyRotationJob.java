@@ -126,7 +126,7 @@ final class DataKeyRotationJob {
     public RunOutcome run(
         @Nonnull StepExecutionDetails<Parameters, ResourceIdListWorkChunkJson> details,
         @Nonnull IJobDataSink<VoidModel> sink) {
-      jobs.pause();
+      jobs.beforeChunk();
       Set<String> only = Set.copyOf(details.getParameters().keyIds);
       long reencrypted = 0;
       for (IBaseResource resource : chunks.load(details.getData())) {

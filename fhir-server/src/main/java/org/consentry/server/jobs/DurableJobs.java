@@ -63,12 +63,22 @@ public final class DurableJobs {
   private final JdbcTemplate jdbc;
   private final int chunkSize;
   private final Duration chunkPause;
+  private final Runnable catchUp;
 
-  DurableJobs(IJobCoordinator coordinator, DataSource dataSource, JobsProperties properties) {
+  /**
+   * @param catchUp brings this node's caches (sensitivity value sets, data keys) up to what the
+   *     other nodes committed
+   */
+  DurableJobs(
+      IJobCoordinator coordinator,
+      DataSource dataSource,
+      JobsProperties properties,
+      Runnable catchUp) {
     this.coordinator = coordinator;
     this.jdbc = new JdbcTemplate(dataSource);
     this.chunkSize = properties.chunkSize();
     this.chunkPause = properties.chunkPause();
+    this.catchUp = catchUp;
   }
 
   void createTables() {
@@ -83,8 +93,13 @@ public final class DurableJobs {
     return chunkSize;
   }
 
-  /** Waits {@code consentry.jobs.chunk-pause} (zero unless a test slows jobs down). */
-  public void pause() {
+  /**
+   * Before a chunk is processed: this node's caches catch up with changes made on other nodes (a
+   * value set uploaded, a data key rotated in the job's first step on another node), then it waits
+   * {@code consentry.jobs.chunk-pause} (zero unless a test slows jobs down).
+   */
+  public void beforeChunk() {
+    catchUp.run();
     if (!chunkPause.isZero()) {
       try {
         Thread.sleep(chunkPause.toMillis());

@@ -10,6 +10,7 @@ import ca.uhn.fhir.jpa.api.svc.IIdHelperService;
 import ca.uhn.fhir.rest.api.server.storage.IResourcePersistentId;
 import java.time.Clock;
 import javax.sql.DataSource;
+import org.consentry.server.cluster.NodeSync;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
@@ -30,8 +31,12 @@ class JobsConfig {
 
   @Bean
   DurableJobs durableJobs(
-      IJobCoordinator coordinator, DataSource dataSource, JobsProperties properties) {
-    DurableJobs jobs = new DurableJobs(coordinator, dataSource, properties);
+      IJobCoordinator coordinator,
+      DataSource dataSource,
+      JobsProperties properties,
+      ObjectProvider<NodeSync> nodeSync) {
+    DurableJobs jobs =
+        new DurableJobs(coordinator, dataSource, properties, () -> nodeSync.getObject().sync());
     jobs.createTables();
     return jobs;
   }

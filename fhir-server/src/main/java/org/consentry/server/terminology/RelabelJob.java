@@ -93,7 +93,7 @@ final class RelabelJob {
     public RunOutcome run(
         @Nonnull StepExecutionDetails<Parameters, ResourceIdListWorkChunkJson> details,
         @Nonnull IJobDataSink<VoidModel> sink) {
-      jobs.pause();
+      jobs.beforeChunk();
       SensitivityLabeler current = labeler.get();
       long relabeled = 0;
       for (IBaseResource resource : chunks.load(details.getData())) {

@@ -39,7 +39,7 @@ class ChunkLeasesIT {
     jdbc.execute(
         "CREATE TABLE bt2_job_instance (id varchar(100) PRIMARY KEY, stat varchar(20),"
             + " update_time timestamp(6))");
-    new DurableJobs(null, dataSource, PROPERTIES).createTables();
+    new DurableJobs(null, dataSource, PROPERTIES, () -> {}).createTables();
     clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
   }
 
@@ -153,7 +153,7 @@ class ChunkLeasesIT {
 
   @Test
   void countsOfPurgedJobs_areForgotten() {
-    DurableJobs jobs = new DurableJobs(null, dataSource, PROPERTIES);
+    DurableJobs jobs = new DurableJobs(null, dataSource, PROPERTIES, () -> {});
     jdbc.update("INSERT INTO bt2_job_instance (id, stat) VALUES ('kept', 'COMPLETED')");
     jobs.record("kept", "a", Map.of("processed", 5L));
     jobs.record("kept", "a", Map.of("processed", 7L));
