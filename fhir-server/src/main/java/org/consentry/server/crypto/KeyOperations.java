@@ -8,6 +8,7 @@ import ca.uhn.fhir.rest.annotation.OperationParam;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
+import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import java.util.List;
 import java.util.Set;
@@ -42,6 +43,9 @@ import org.hl7.fhir.r4.model.StringType;
  * </ul>
  */
 final class KeyOperations implements FhirOperations {
+
+  private static final java.util.regex.Pattern PATIENT_ID =
+      java.util.regex.Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
 
   private final KeyRing keyRing;
   private final MasterKeystore masterKeys;
@@ -111,7 +115,7 @@ final class KeyOperations implements FhirOperations {
     Set<String> keyIds =
         patients == null
             ? Set.of()
-            : Set.copyOf(patients.stream().map(StringType::getValue).toList());
+            : Set.copyOf(patients.stream().map(KeyOperations::patientKeyId).toList());
     String id =
         jobs.start(DataKeyRotationJob.DEFINITION_ID, new DataKeyRotationJob.Parameters(keyIds));
     audit.rotated(
@@ -122,6 +126,17 @@ final class KeyOperations implements FhirOperations {
             + " rotated, data re-encrypted by job "
             + id);
     return status(find(id));
+  }
+
+  /** A patient's data keys go by the patient's id: {@code Patient/ID} or {@code ID}. */
+  private static String patientKeyId(StringType patient) {
+    String value = patient == null || patient.getValue() == null ? "" : patient.getValue().trim();
+    String id = value.startsWith("Patient/") ? value.substring("Patient/".length()) : value;
+    if (!PATIENT_ID.matcher(id).matches()) {
+      throw new InvalidRequestException(
+          "patient must be a Patient id or Patient/ID, not '" + value + "'");
+    }
+    return id;
   }
 
   @Operation(name = "$rotate-data-keys-status", idempotent = true)
