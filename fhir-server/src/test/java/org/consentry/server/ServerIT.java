@@ -33,7 +33,10 @@ import org.springframework.test.context.DynamicPropertySource;
       "logging.level.ca.uhn.fhir=WARN",
       "logging.level.org.consentry=WARN",
       // small work chunks, so the relabel and rotation jobs run as many chunks
-      "consentry.jobs.chunk-size=100"
+      "consentry.jobs.chunk-size=100",
+      // a dead node's job chunks go back to work within seconds (MultiNodeIT kills one)
+      "consentry.jobs.lease-renewal=2s",
+      "consentry.jobs.lease-expiry=15s"
     })
 public abstract class ServerIT {
 
