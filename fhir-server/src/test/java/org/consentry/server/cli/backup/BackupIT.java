@@ -201,8 +201,9 @@ class BackupIT extends ServerIT {
     try (Statement st = db.createStatement();
         ResultSet rs =
             st.executeQuery(
+                // res_text is a large object's oid: its content counts, not the number
                 "SELECT res_id, res_ver, res_type, md5(coalesce(res_text_vc, '')"
-                    + " || coalesce(encode(res_text, 'hex'), '')) FROM hfj_res_ver")) {
+                    + " || coalesce(encode(lo_get(res_text), 'hex'), '')) FROM hfj_res_ver")) {
       while (rs.next()) {
         versions.put(rs.getLong(1) + "/" + rs.getLong(2), rs.getString(3) + " " + rs.getString(4));
       }
@@ -232,7 +233,7 @@ class BackupIT extends ServerIT {
   private static String storedText(Connection db, String type, String id) throws Exception {
     try (PreparedStatement query =
         db.prepareStatement(
-            "SELECT v.res_text_vc, v.res_text FROM hfj_res_ver v JOIN hfj_resource r"
+            "SELECT v.res_text_vc, lo_get(v.res_text) FROM hfj_res_ver v JOIN hfj_resource r"
                 + " ON r.res_id = v.res_id WHERE r.res_type = ? AND r.fhir_id = ?"
                 + " ORDER BY v.res_ver DESC LIMIT 1")) {
       query.setString(1, type);
