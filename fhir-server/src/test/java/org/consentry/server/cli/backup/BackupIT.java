@@ -15,7 +15,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -124,7 +123,7 @@ class BackupIT extends ServerIT {
       Map<String, String> after = versions(restored);
       Map<String, String> liveNow = versions(live);
       assertThat(after).as("every version stored before the backup").containsAllEntriesOf(before);
-      Map<String, String> sameInLive = new HashMap<>(liveNow);
+      Map<String, String> sameInLive = new TreeMap<>(liveNow);
       sameInLive.keySet().retainAll(after.keySet());
       assertThat(after)
           .as("each restored version as the live database holds it")
