@@ -30,7 +30,9 @@ public final class ConsentryCli {
           new TokenCommand(),
           new ResearchCommand(),
           new AuditCommand(),
-          new KeysCommand());
+          new KeysCommand(),
+          new BackupCommand(),
+          new RestoreCommand());
 
   private ConsentryCli() {}
 
