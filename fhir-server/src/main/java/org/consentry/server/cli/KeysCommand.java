@@ -13,9 +13,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import org.consentry.crypto.KeystoreAccess;
 import org.consentry.crypto.MasterKeystore;
 import org.consentry.crypto.MasterKeystoreException;
-import org.consentry.server.crypto.KeystoreAccess;
 
 /**
  * {@code consentry keys init | rotate | rotate-data-keys}. {@code init} works offline and never

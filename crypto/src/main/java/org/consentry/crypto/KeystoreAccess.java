@@ -1,36 +1,20 @@
-package org.consentry.server.crypto;
+package org.consentry.crypto;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import org.consentry.crypto.MasterKeystore;
-import org.consentry.crypto.MasterKeystoreException;
-import org.springframework.core.env.Environment;
 
 /**
  * Where the master keystore and its passphrase are, and opening it so that a missing keystore or a
- * wrong passphrase stops the server at start with one line saying what to fix. The passphrase comes
- * from {@code CONSENTRY_KEYSTORE_PASSPHRASE} if set, else from the passphrase file. Shared with
- * {@code ./consentry keys}, which runs without Spring.
+ * wrong passphrase stops the server at start (or {@code ./consentry keys}) with one line saying
+ * what to fix. The passphrase comes from {@code CONSENTRY_KEYSTORE_PASSPHRASE} if set, else from
+ * the passphrase file. Shared by the server and the command line, which runs without Spring.
  */
 public record KeystoreAccess(Path keystore, Path passphraseFile, Map<String, String> env) {
 
-  public static final String PASSPHRASE_VARIABLE = CryptoProperties.PASSPHRASE_VARIABLE;
-
-  static KeystoreAccess from(CryptoProperties properties, Environment environment) {
-    Path home =
-        Path.of(
-            environment.getProperty(
-                "consentry.home", System.getProperty("user.home") + "/.consentry"));
-    return new KeystoreAccess(
-        properties.keystore() != null ? properties.keystore() : defaultKeystore(home),
-        properties.passphraseFile() != null
-            ? properties.passphraseFile()
-            : defaultPassphraseFile(home),
-        System.getenv());
-  }
+  public static final String PASSPHRASE_VARIABLE = "CONSENTRY_KEYSTORE_PASSPHRASE";
 
   public static Path defaultKeystore(Path home) {
     return home.resolve("keys").resolve("master.bcfks");
