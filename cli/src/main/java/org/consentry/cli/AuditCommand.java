@@ -9,6 +9,9 @@ import org.consentry.cli.imports.HttpFhirSender;
 import org.consentry.cli.imports.ImportException;
 import org.consentry.cli.imports.OperationParameters;
 import org.consentry.cli.imports.ServerUnavailableException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code consentry audit verify}: asks the server to check the audit trail ({@code $audit-verify}:
@@ -16,6 +19,7 @@ import org.consentry.cli.imports.ServerUnavailableException;
  * found: intact, or the first altered, deleted, inserted or reordered record and the last
  * checkpoint that still holds. Acts as an auditor (a Keycloak user with role {@code auditor}).
  */
+@Command(name = "audit", subcommands = AuditCommand.Verify.class)
 final class AuditCommand implements CliCommand {
 
   private final ResearchCommand.UserTokens tokens;
@@ -50,34 +54,53 @@ final class AuditCommand implements CliCommand {
   }
 
   @Override
-  public int run(List<String> args, Context context) {
-    if (args.isEmpty() || List.of("-h", "--help").contains(args.get(0))) {
-      if (args.isEmpty()) {
-        throw new UsageException("expected verify");
+  public int call(Context context) {
+    throw new UsageException("expected verify");
+  }
+
+  @Override
+  public String unexpected(String argument) {
+    return "unknown verb '" + argument + "' (expected verify)";
+  }
+
+  @Command(name = "verify")
+  static final class Verify implements CliPart {
+    @ParentCommand AuditCommand audit;
+
+    @Option(names = "--server")
+    String server;
+
+    @Option(names = "--user")
+    String user;
+
+    @Override
+    public String unknownOption(String option) {
+      return "unknown argument " + option;
+    }
+
+    @Override
+    public String unexpected(String argument) {
+      return "unknown argument " + argument;
+    }
+
+    @Override
+    public int call(Context context) {
+      for (String[] option : new String[][] {{"--server", server}, {"--user", user}}) {
+        if (option[1] != null && option[1].isBlank()) {
+          throw new UsageException(option[0] + " needs a value");
+        }
       }
-      context.out().println(usage());
-      return ConsentryCli.OK;
+      return audit.verify(
+          context,
+          server != null
+              ? server
+              : context.env().getOrDefault("CONSENTRY_FHIR_URL", ImportCommand.DEFAULT_SERVER),
+          user != null ? user : context.env().get("CONSENTRY_USER"));
     }
-    if (!args.get(0).equals("verify")) {
-      throw new UsageException("unknown verb '" + args.get(0) + "' (expected verify)");
-    }
+  }
+
+  private int verify(Context context, String server, String user) {
     Map<String, String> env = context.env();
-    String server = env.getOrDefault("CONSENTRY_FHIR_URL", ImportCommand.DEFAULT_SERVER);
-    String user = env.get("CONSENTRY_USER");
-    for (int i = 1; i < args.size(); i++) {
-      String arg = args.get(i);
-      if (!arg.equals("--server") && !arg.equals("--user")) {
-        throw new UsageException("unknown argument " + arg);
-      }
-      if (i + 1 >= args.size() || args.get(i + 1).isBlank()) {
-        throw new UsageException(arg + " needs a value");
-      }
-      if (arg.equals("--server")) {
-        server = args.get(++i);
-      } else {
-        user = args.get(++i);
-      }
-    }
     URI base = ImportCommand.serverUrl(server);
     try {
       String token = env.get("CONSENTRY_TOKEN");

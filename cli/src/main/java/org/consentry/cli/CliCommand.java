@@ -4,8 +4,12 @@ import java.io.PrintStream;
 import java.util.List;
 import java.util.Map;
 
-/** One subcommand of {@link ConsentryCli}. */
-public interface CliCommand {
+/**
+ * One subcommand of {@link ConsentryCli}: a picocli {@code @Command} whose options and parameters
+ * picocli fills in, and which then checks their values and runs ({@link CliPart#call}). A verb
+ * ({@code user add-patient}) is a picocli subcommand of its command, itself a {@link CliPart}.
+ */
+public interface CliCommand extends CliPart {
 
   /** What the command needs from its surroundings; passed in so tests can capture it. */
   record Context(
@@ -17,14 +21,15 @@ public interface CliCommand {
   /** One line for the list of commands. */
   String summary();
 
-  /** The usage text, starting with {@code usage:}. */
+  /** The usage text, starting with {@code usage:}; {@code --help} prints it. */
   String usage();
 
   /**
-   * Runs the command.
+   * Parses {@code args} (the words after the command's name) and runs the command.
    *
    * @return the exit code: 0 done, 1 done with failures, 2 could not run
-   * @throws UsageException when the arguments are wrong
    */
-  int run(List<String> args, Context context);
+  default int run(List<String> args, Context context) {
+    return ConsentryCli.execute(this, args, context);
+  }
 }

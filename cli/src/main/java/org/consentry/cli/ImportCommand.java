@@ -6,17 +6,18 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import org.consentry.cli.imports.ImportOptions;
 import org.consentry.cli.imports.ImportOptions.OnError;
 import org.consentry.cli.imports.Importer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /** {@code consentry import PATH... [options]}: the command-line face of {@link Importer}. */
+@Command(name = "import")
 final class ImportCommand implements CliCommand {
 
   static final String DEFAULT_SERVER = "http://127.0.0.1:8080/fhir";
-  private static final Set<String> VALUED =
-      Set.of("--server", "--token", "--batch-size", "--batch-bytes", "--on-error", "--parallel");
 
   @Override
   public String name() {
@@ -46,53 +47,52 @@ final class ImportCommand implements CliCommand {
             DEFAULT_SERVER, ImportOptions.DEFAULT_BATCH_SIZE, ImportOptions.DEFAULT_PARALLEL);
   }
 
+  @Parameters List<String> paths = new ArrayList<>();
+
+  @Option(names = "--server")
+  String server;
+
+  @Option(names = "--token")
+  String token;
+
+  @Option(names = "--batch-size")
+  String batchSize;
+
+  @Option(names = "--batch-bytes")
+  String batchBytes;
+
+  @Option(names = "--on-error")
+  String onError;
+
+  @Option(names = "--parallel")
+  String parallel;
+
   @Override
-  public int run(List<String> args, Context context) {
-    List<Path> paths = new ArrayList<>();
-    String server = context.env().getOrDefault("CONSENTRY_FHIR_URL", DEFAULT_SERVER);
-    String token = context.env().get("CONSENTRY_TOKEN");
+  public int call(Context context) {
     ImportOptions options = ImportOptions.defaults();
-    boolean onlyPaths = false;
-    for (int i = 0; i < args.size(); i++) {
-      String arg = args.get(i);
-      if (onlyPaths || !arg.startsWith("-") || arg.equals("-")) {
-        paths.add(Path.of(arg));
-        continue;
-      }
-      if (arg.equals("--")) {
-        onlyPaths = true;
-        continue;
-      }
-      if (arg.equals("-h") || arg.equals("--help")) {
-        context.out().println(usage());
-        return ConsentryCli.OK;
-      }
-      int equals = arg.indexOf('=');
-      String name = equals < 0 ? arg : arg.substring(0, equals);
-      if (!VALUED.contains(name)) {
-        throw new UsageException("unknown option " + name);
-      }
-      String value;
-      if (equals >= 0) {
-        value = arg.substring(equals + 1);
-      } else if (i + 1 < args.size()) {
-        value = args.get(++i);
-      } else {
-        throw new UsageException(name + " needs a value");
-      }
-      switch (name) {
-        case "--server" -> server = value;
-        case "--token" -> token = value;
-        case "--batch-size" -> options = options.withBatchSize(batchSize(value));
-        case "--batch-bytes" -> options = options.withMaxBatchBytes(ByteSize.parse(value));
-        case "--parallel" -> options = options.withParallel(parallel(value));
-        default -> options = options.withOnError(onError(value));
-      }
+    if (batchSize != null) {
+      options = options.withBatchSize(batchSize(batchSize));
+    }
+    if (batchBytes != null) {
+      options = options.withMaxBatchBytes(ByteSize.parse(batchBytes));
+    }
+    if (onError != null) {
+      options = options.withOnError(onError(onError));
+    }
+    if (parallel != null) {
+      options = options.withParallel(parallel(parallel));
     }
     if (paths.isEmpty()) {
       throw new UsageException("no PATH given: name the files or folders to load");
     }
-    return ImportRun.execute(serverUrl(server), paths, options.withBearerToken(token), context);
+    URI base =
+        serverUrl(
+            server != null
+                ? server
+                : context.env().getOrDefault("CONSENTRY_FHIR_URL", DEFAULT_SERVER));
+    String bearer = token != null ? token : context.env().get("CONSENTRY_TOKEN");
+    return ImportRun.execute(
+        base, paths.stream().map(Path::of).toList(), options.withBearerToken(bearer), context);
   }
 
   private static int batchSize(String value) {

@@ -20,6 +20,8 @@ import org.consentry.cli.imports.ServerUnavailableException;
 import org.consentry.crypto.KeystoreAccess;
 import org.consentry.crypto.MasterKeystore;
 import org.consentry.crypto.MasterKeystoreException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code consentry keys init | rotate | rotate-data-keys}. {@code init} works offline and never
@@ -27,6 +29,13 @@ import org.consentry.crypto.MasterKeystoreException;
  * $rotate-data-keys}), which holds the keystore and the database, so they need no downtime and the
  * server sees the new master key at once.
  */
+@Command(
+    name = "keys",
+    subcommands = {
+      KeysCommand.Init.class,
+      KeysCommand.Rotate.class,
+      KeysCommand.RotateDataKeys.class
+    })
 final class KeysCommand implements CliCommand {
 
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -55,21 +64,50 @@ final class KeysCommand implements CliCommand {
   }
 
   @Override
-  public int run(List<String> args, Context context) {
-    if (args.isEmpty()) {
-      throw new UsageException("expected init, rotate or rotate-data-keys");
+  public int call(Context context) {
+    throw new UsageException("expected init, rotate or rotate-data-keys");
+  }
+
+  @Override
+  public String unexpected(String argument) {
+    return "unknown keys command " + argument;
+  }
+
+  @Command(name = "init")
+  static final class Init implements CliPart {
+    @Override
+    public int call(Context context) {
+      return init(context);
     }
-    return switch (args.get(0)) {
-      case "-h", "--help" -> {
-        context.out().println(usage());
-        yield ConsentryCli.OK;
-      }
-      case "init" -> init(context);
-      case "rotate" -> onServer(context, "$rotate-keys", "{\"resourceType\":\"Parameters\"}");
-      case "rotate-data-keys" ->
-          onServer(context, "$rotate-data-keys", patients(args.subList(1, args.size())));
-      default -> throw new UsageException("unknown keys command " + args.get(0));
-    };
+  }
+
+  @Command(name = "rotate")
+  static final class Rotate implements CliPart {
+    @Override
+    public int call(Context context) {
+      return onServer(context, "$rotate-keys", "{\"resourceType\":\"Parameters\"}");
+    }
+  }
+
+  @Command(name = "rotate-data-keys")
+  static final class RotateDataKeys implements CliPart {
+    @Option(names = "--patient")
+    List<String> patients = new ArrayList<>();
+
+    @Override
+    public String unknownOption(String option) {
+      return "expected --patient ID, got " + option;
+    }
+
+    @Override
+    public String unexpected(String argument) {
+      return "expected --patient ID, got " + argument;
+    }
+
+    @Override
+    public int call(Context context) {
+      return onServer(context, "$rotate-data-keys", patients(patients));
+    }
   }
 
   private static int init(Context context) {
@@ -120,14 +158,10 @@ final class KeysCommand implements CliCommand {
     }
   }
 
-  private static String patients(List<String> args) {
+  private static String patients(List<String> ids) {
     List<String> parameters = new ArrayList<>();
-    for (int i = 0; i < args.size(); i++) {
-      if (!args.get(i).equals("--patient") || i + 1 >= args.size()) {
-        throw new UsageException("expected --patient ID, got " + args.get(i));
-      }
-      parameters.add(
-          "{\"name\":\"patient\",\"valueString\":" + JSON.valueToTree(args.get(++i)) + "}");
+    for (String id : ids) {
+      parameters.add("{\"name\":\"patient\",\"valueString\":" + JSON.valueToTree(id) + "}");
     }
     return "{\"resourceType\":\"Parameters\",\"parameter\":[" + String.join(",", parameters) + "]}";
   }

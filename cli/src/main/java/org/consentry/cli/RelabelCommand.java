@@ -3,17 +3,19 @@ package org.consentry.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
 import java.time.Duration;
-import java.util.List;
 import org.consentry.cli.imports.HttpFhirSender;
 import org.consentry.cli.imports.ImportException;
 import org.consentry.cli.imports.OperationParameters;
 import org.consentry.cli.imports.ServerUnavailableException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code consentry relabel}: asks the server to relabel every stored resource with the sensitivity
  * value sets in force ({@code $relabel}), then follows the job's progress until it ends. Run it
  * after changing or uploading a sensitivity ValueSet.
  */
+@Command(name = "relabel")
 final class RelabelCommand implements CliCommand {
 
   private static final Duration POLL = Duration.ofSeconds(1);
@@ -38,27 +40,29 @@ final class RelabelCommand implements CliCommand {
         .formatted(ImportCommand.DEFAULT_SERVER);
   }
 
+  @Option(names = "--server")
+  String server;
+
+  @Option(names = "--token")
+  String token;
+
   @Override
-  public int run(List<String> args, Context context) {
-    String server = context.env().getOrDefault("CONSENTRY_FHIR_URL", ImportCommand.DEFAULT_SERVER);
-    String token = context.env().get("CONSENTRY_TOKEN");
-    for (int i = 0; i < args.size(); i++) {
-      String arg = args.get(i);
-      if (arg.equals("-h") || arg.equals("--help")) {
-        context.out().println(usage());
-        return ConsentryCli.OK;
-      }
-      if (!arg.equals("--server") && !arg.equals("--token")) {
-        throw new UsageException("unknown argument " + arg);
-      }
-      if (i + 1 >= args.size()) {
-        throw new UsageException(arg + " needs a value");
-      }
-      if (arg.equals("--server")) {
-        server = args.get(++i);
-      } else {
-        token = args.get(++i);
-      }
+  public String unknownOption(String option) {
+    return "unknown argument " + option;
+  }
+
+  @Override
+  public String unexpected(String argument) {
+    return "unknown argument " + argument;
+  }
+
+  @Override
+  public int call(Context context) {
+    if (server == null) {
+      server = context.env().getOrDefault("CONSENTRY_FHIR_URL", ImportCommand.DEFAULT_SERVER);
+    }
+    if (token == null) {
+      token = context.env().get("CONSENTRY_TOKEN");
     }
     URI base = ImportCommand.serverUrl(server);
     HttpFhirSender sender = new HttpFhirSender(base, token, Duration.ofMinutes(1));

@@ -12,17 +12,20 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.consentry.cli.identity.ProvisioningException;
 import org.consentry.cli.imports.ResourceJson;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code consentry research export STUDY --out DIR}: runs a research export on the server as a
  * researcher (a Keycloak user with role {@code researcher}) and saves it; see {@link
  * ResearchExport}.
  */
+@Command(name = "research", subcommands = ResearchCommand.Export.class)
 final class ResearchCommand implements CliCommand {
 
   static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(30);
-  private static final Set<String> VALUED =
-      Set.of("--out", "--user", "--type", "--timeout", "--server");
   private static final Pattern DURATION =
       Pattern.compile("(?:(\\d{1,6})h)?(?:(\\d{1,6})m)?(?:(\\d{1,6})s)?");
 
@@ -74,86 +77,78 @@ final class ResearchCommand implements CliCommand {
   }
 
   @Override
-  public int run(List<String> args, Context context) {
-    if (args.isEmpty()) {
-      throw new UsageException("expected export");
-    }
-    if (List.of("-h", "--help").contains(args.get(0))) {
-      context.out().println(usage());
-      return ConsentryCli.OK;
-    }
-    if (!args.get(0).equals("export")) {
-      throw new UsageException("unknown verb '" + args.get(0) + "': expected export");
-    }
-    List<String> rest = args.subList(1, args.size());
-    if (rest.contains("-h") || rest.contains("--help")) {
-      context.out().println(usage());
-      return ConsentryCli.OK;
-    }
-    ResearchExport.Request request = parse(rest, context.env());
-    Map<String, String> env = context.env();
-    return new ResearchExport(request, pacing, () -> tokens.fetch(env, request.user()), context)
-        .run();
+  public int call(Context context) {
+    throw new UsageException("expected export");
   }
 
-  private static ResearchExport.Request parse(List<String> args, Map<String, String> env) {
-    List<String> studies = new ArrayList<>();
-    String server = env.getOrDefault("CONSENTRY_FHIR_URL", ImportCommand.DEFAULT_SERVER);
-    String user = env.get("CONSENTRY_USER");
-    String out = null;
-    Set<String> types = new LinkedHashSet<>();
-    Duration timeout = DEFAULT_TIMEOUT;
-    boolean overwrite = false;
-    for (int i = 0; i < args.size(); i++) {
-      String arg = args.get(i);
-      if (!arg.startsWith("-")) {
-        studies.add(arg);
-        continue;
-      }
-      if (arg.equals("--overwrite")) {
-        overwrite = true;
-        continue;
-      }
-      int equals = arg.indexOf('=');
-      String name = equals < 0 ? arg : arg.substring(0, equals);
-      if (!VALUED.contains(name)) {
-        throw new UsageException("unknown option " + name);
-      }
-      String value;
-      if (equals >= 0) {
-        value = arg.substring(equals + 1);
-      } else if (i + 1 < args.size() && !args.get(i + 1).startsWith("--")) {
-        value = args.get(++i);
-      } else {
-        throw new UsageException(name + " needs a value");
-      }
-      switch (name) {
-        case "--out" -> out = value;
-        case "--user" -> user = value;
-        case "--type" -> types.addAll(types(value));
-        case "--timeout" -> timeout = duration(value);
-        default -> server = value;
-      }
+  @Override
+  public String unexpected(String argument) {
+    return "unknown verb '" + argument + "': expected export";
+  }
+
+  /** {@code research export STUDY --out DIR ...}. */
+  @Command(name = "export")
+  static final class Export implements CliPart {
+    @ParentCommand ResearchCommand research;
+
+    @Parameters List<String> studies = new ArrayList<>();
+
+    @Option(names = "--out")
+    String out;
+
+    @Option(names = "--user")
+    String user;
+
+    @Option(names = "--type")
+    List<String> types = new ArrayList<>();
+
+    @Option(names = "--timeout")
+    String timeout;
+
+    @Option(names = "--overwrite")
+    boolean overwrite;
+
+    @Option(names = "--server")
+    String server;
+
+    @Override
+    public int call(Context context) {
+      ResearchExport.Request request = request(context.env());
+      Map<String, String> env = context.env();
+      return new ResearchExport(
+              request, research.pacing, () -> research.tokens.fetch(env, request.user()), context)
+          .run();
     }
-    if (studies.size() != 1) {
-      throw new UsageException(
-          studies.isEmpty() ? "no STUDY given" : "one STUDY at a time, not " + studies);
+
+    private ResearchExport.Request request(Map<String, String> env) {
+      Set<String> typeSet = new LinkedHashSet<>();
+      types.forEach(value -> typeSet.addAll(types(value)));
+      Duration wait = timeout == null ? DEFAULT_TIMEOUT : duration(timeout);
+      if (studies.size() != 1) {
+        throw new UsageException(
+            studies.isEmpty() ? "no STUDY given" : "one STUDY at a time, not " + studies);
+      }
+      if (out == null || out.isBlank()) {
+        throw new UsageException("--out DIR is required: the folder to save the export into");
+      }
+      String researcher = user != null ? user : env.get("CONSENTRY_USER");
+      if (researcher == null || researcher.isBlank()) {
+        throw new UsageException("no researcher: pass --user USERNAME or set CONSENTRY_USER");
+      }
+      String url =
+          server != null
+              ? server
+              : env.getOrDefault("CONSENTRY_FHIR_URL", ImportCommand.DEFAULT_SERVER);
+      String base = ImportCommand.serverUrl(url).toString().replaceAll("/+$", "");
+      return new ResearchExport.Request(
+          URI.create(base),
+          study(studies.get(0)),
+          List.copyOf(typeSet),
+          Path.of(out),
+          researcher.strip(),
+          wait,
+          overwrite);
     }
-    if (out == null || out.isBlank()) {
-      throw new UsageException("--out DIR is required: the folder to save the export into");
-    }
-    if (user == null || user.isBlank()) {
-      throw new UsageException("no researcher: pass --user USERNAME or set CONSENTRY_USER");
-    }
-    String base = ImportCommand.serverUrl(server).toString().replaceAll("/+$", "");
-    return new ResearchExport.Request(
-        URI.create(base),
-        study(studies.get(0)),
-        List.copyOf(types),
-        Path.of(out),
-        user.strip(),
-        timeout,
-        overwrite);
   }
 
   /** {@code ResearchStudy/ID} from {@code ResearchStudy/ID} or {@code ID}. */

@@ -1,11 +1,16 @@
 package org.consentry.cli;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.consentry.cli.identity.ProvisioningException;
 import org.consentry.cli.identity.TokenClient;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /** {@code consentry token USERNAME|ehr [--scope "..."]}: prints a fresh access token, for curl. */
+@Command(name = "token")
 final class TokenCommand implements CliCommand {
 
   @Override
@@ -30,27 +35,30 @@ final class TokenCommand implements CliCommand {
 				Exit code: 0 done, 2 could not run.""";
   }
 
+  @Parameters List<String> names = new ArrayList<>();
+
+  @Option(names = "--scope")
+  String scope;
+
   @Override
-  public int run(List<String> args, Context context) {
-    if (args.isEmpty()) {
+  public String unknownOption(String option) {
+    return "expected USERNAME|ehr [--scope \"SCOPES\"]";
+  }
+
+  @Override
+  public int call(Context context) {
+    if (names.isEmpty()) {
       throw new UsageException("expected USERNAME or ehr");
     }
-    if (List.of("-h", "--help").contains(args.get(0))) {
-      context.out().println(usage());
-      return ConsentryCli.OK;
-    }
-    String scope = null;
-    if (args.size() == 3 && args.get(1).equals("--scope")) {
-      scope = args.get(2);
-    } else if (args.size() != 1) {
+    if (names.size() != 1) {
       throw new UsageException("expected USERNAME|ehr [--scope \"SCOPES\"]");
     }
     IdentitySettings settings = IdentitySettings.from(context.env());
     try {
       String token =
-          args.get(0).equals("ehr")
+          names.get(0).equals("ehr")
               ? settings.ehrToken(scope)
-              : userToken(settings, context.env(), args.get(0), scope);
+              : userToken(settings, context.env(), names.get(0), scope);
       context.out().println(token);
       return ConsentryCli.OK;
     } catch (ProvisioningException

@@ -3,19 +3,28 @@ package org.consentry.cli;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.consentry.cli.identity.ProvisioningException;
 import org.consentry.cli.identity.UserDirectory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code consentry user add-patient|add-practitioner|add-researcher}: a Keycloak user linked to
  * FHIR, with a generated password (printed once, and kept for {@code consentry token}), and for a
  * practitioner the purposes of use it is granted ({@code --purpose CODE}, repeatable).
  */
+@Command(
+    name = "user",
+    subcommands = {
+      UserCommand.AddPatient.class,
+      UserCommand.AddPractitioner.class,
+      UserCommand.AddResearcher.class,
+      UserCommand.AddAuditor.class
+    })
 final class UserCommand implements CliCommand {
 
   @Override
@@ -44,129 +53,214 @@ final class UserCommand implements CliCommand {
   }
 
   @Override
-  public int run(List<String> args, Context context) {
-    if (args.isEmpty() || List.of("-h", "--help").contains(args.get(0))) {
-      if (args.isEmpty()) {
-        throw new UsageException(
-            "expected add-patient, add-practitioner, add-researcher or add-auditor");
+  public int call(Context context) {
+    throw new UsageException(
+        "expected add-patient, add-practitioner, add-researcher or add-auditor");
+  }
+
+  @Override
+  public String unexpected(String argument) {
+    return "unknown verb '" + argument + "'";
+  }
+
+  /**
+   * A verb: {@code USERNAME} and what links it to FHIR; {@code --purpose} is refused with the
+   * reason unless the verb is {@code add-practitioner}.
+   */
+  private abstract static class Verb implements CliPart {
+    @Parameters List<String> positional = new ArrayList<>();
+
+    /** The verb's name, its positional words and the message when they are not all there. */
+    abstract String name();
+
+    abstract int positionals();
+
+    abstract String needs();
+
+    /** Adds the user; returns its new password. */
+    abstract String add(UserDirectory users, String username);
+
+    Set<String> purposes() {
+      return Set.of();
+    }
+
+    @Override
+    public String unknownOption(String option) {
+      return option.equals("--purpose")
+          ? "--purpose is for practitioners: patients act for PATRQT, researchers for HRESCH"
+          : "unknown option " + option;
+    }
+
+    @Override
+    public String unexpected(String argument) {
+      return needs();
+    }
+
+    @Override
+    public int call(Context context) {
+      if (positional.size() != positionals()) {
+        throw new UsageException(needs());
       }
-      context.out().println(usage());
+      String username = positional.get(0);
+      IdentitySettings settings = IdentitySettings.from(context.env());
+      String password;
+      try {
+        password = add(new UserDirectory(settings.admin()), username);
+        settings.savePassword(username, password);
+      } catch (IllegalArgumentException e) {
+        throw new UsageException(e.getMessage());
+      } catch (ProvisioningException
+          | jakarta.ws.rs.ProcessingException
+          | jakarta.ws.rs.WebApplicationException e) {
+        context.err().println("consentry user: " + IdentityErrors.describe(e, settings.admin()));
+        return ConsentryCli.CANNOT_RUN;
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      context
+          .out()
+          .printf(
+              "User %s is ready. Password: %s (saved to %s)%n",
+              username, password, settings.passwordFile(username));
+      if (!purposes().isEmpty()) {
+        context
+            .out()
+            .printf(
+                "Granted purposes of use: %s (choose one per request with the X-Purpose-Of-Use header)%n",
+                String.join(", ", purposes()));
+      }
+      context.out().printf("Token: ./consentry token %s%n", username);
+      if (name().equals("add-patient")) {
+        String fhir =
+            context.env().getOrDefault("CONSENTRY_FHIR_URL", ImportCommand.DEFAULT_SERVER);
+        context
+            .out()
+            .printf(
+                "Patient portal: %s/portal/ (sign in as %s)%n",
+                fhir.replaceAll("/+$", "").replaceAll("/fhir$", ""), username);
+      }
       return ConsentryCli.OK;
     }
-    String verb = args.get(0);
-    List<String> rest = args.subList(1, args.size());
-    IdentitySettings settings = IdentitySettings.from(context.env());
-    UserDirectory users = new UserDirectory(settings.admin());
-    String password;
-    String username;
-    Set<String> purposes = Set.of();
-    try {
-      Arguments parsed = Arguments.parse(rest);
-      username = parsed.positional().isEmpty() ? null : parsed.positional().get(0);
-      password =
-          switch (verb) {
-            case "add-patient" -> {
-              parsed.require(2, Set.of(), "add-patient needs USERNAME Patient/ID");
-              yield users.addPatient(username, parsed.positional().get(1));
-            }
-            case "add-practitioner" -> {
-              parsed.require(
-                  2,
-                  Set.of("--organization", "--purpose"),
-                  "add-practitioner needs USERNAME Practitioner/ID [--organization Organization/ID] [--purpose CODE]...");
-              List<String> organization = parsed.values("--organization");
-              expect(organization.size() <= 1, "--organization may be given once");
-              purposes = new LinkedHashSet<>(parsed.values("--purpose"));
-              yield users.addPractitioner(
-                  username,
-                  parsed.positional().get(1),
-                  organization.isEmpty() ? null : organization.get(0),
-                  purposes);
-            }
-            case "add-researcher" -> {
-              parsed.require(1, Set.of(), "add-researcher needs USERNAME");
-              yield users.addResearcher(username);
-            }
-            case "add-auditor" -> {
-              parsed.require(1, Set.of(), "add-auditor needs USERNAME");
-              yield users.addAuditor(username);
-            }
-            default -> throw new UsageException("unknown verb '" + verb + "'");
-          };
-      settings.savePassword(username, password);
-    } catch (IllegalArgumentException e) {
-      throw new UsageException(e.getMessage());
-    } catch (ProvisioningException
-        | jakarta.ws.rs.ProcessingException
-        | jakarta.ws.rs.WebApplicationException e) {
-      context.err().println("consentry user: " + IdentityErrors.describe(e, settings.admin()));
-      return ConsentryCli.CANNOT_RUN;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    context
-        .out()
-        .printf(
-            "User %s is ready. Password: %s (saved to %s)%n",
-            username, password, settings.passwordFile(username));
-    if (!purposes.isEmpty()) {
-      context
-          .out()
-          .printf(
-              "Granted purposes of use: %s (choose one per request with the X-Purpose-Of-Use header)%n",
-              String.join(", ", purposes));
-    }
-    context.out().printf("Token: ./consentry token %s%n", username);
-    if (verb.equals("add-patient")) {
-      String fhir = context.env().getOrDefault("CONSENTRY_FHIR_URL", ImportCommand.DEFAULT_SERVER);
-      context
-          .out()
-          .printf(
-              "Patient portal: %s/portal/ (sign in as %s)%n",
-              fhir.replaceAll("/+$", "").replaceAll("/fhir$", ""), username);
-    }
-    return ConsentryCli.OK;
   }
 
-  private static void expect(boolean condition, String message) {
-    if (!condition) {
-      throw new UsageException(message);
+  @Command(name = "add-patient")
+  static final class AddPatient extends Verb {
+    @Override
+    String name() {
+      return "add-patient";
+    }
+
+    @Override
+    int positionals() {
+      return 2;
+    }
+
+    @Override
+    String needs() {
+      return "add-patient needs USERNAME Patient/ID";
+    }
+
+    @Override
+    String add(UserDirectory users, String username) {
+      return users.addPatient(username, positional.get(1));
     }
   }
 
-  /** Positional arguments and {@code --name value} options, each option possibly repeated. */
-  private record Arguments(List<String> positional, Map<String, List<String>> options) {
+  @Command(name = "add-practitioner")
+  static final class AddPractitioner extends Verb {
+    @Option(names = "--organization")
+    List<String> organization = new ArrayList<>();
 
-    static Arguments parse(List<String> args) {
-      List<String> positional = new ArrayList<>();
-      Map<String, List<String>> options = new LinkedHashMap<>();
-      for (int i = 0; i < args.size(); i++) {
-        String arg = args.get(i);
-        if (!arg.startsWith("--")) {
-          positional.add(arg);
-          continue;
-        }
-        UserCommand.expect(
-            i + 1 < args.size() && !args.get(i + 1).startsWith("--"), arg + " needs a value");
-        options.computeIfAbsent(arg, k -> new ArrayList<>()).add(args.get(++i));
-      }
-      return new Arguments(positional, options);
+    @Option(names = "--purpose")
+    List<String> purpose = new ArrayList<>();
+
+    @Override
+    String name() {
+      return "add-practitioner";
     }
 
-    void require(int positionals, Set<String> allowed, String message) {
-      for (String option : options.keySet()) {
-        if (!allowed.contains(option)) {
-          throw new UsageException(
-              option.equals("--purpose")
-                  ? "--purpose is for practitioners: patients act for PATRQT, researchers for HRESCH"
-                  : "unknown option " + option);
-        }
-      }
-      UserCommand.expect(positional.size() == positionals, message);
+    @Override
+    int positionals() {
+      return 2;
     }
 
-    List<String> values(String option) {
-      return options.getOrDefault(option, List.of());
+    @Override
+    String needs() {
+      return "add-practitioner needs USERNAME Practitioner/ID [--organization Organization/ID]"
+          + " [--purpose CODE]...";
+    }
+
+    @Override
+    Set<String> purposes() {
+      return new LinkedHashSet<>(purpose);
+    }
+
+    @Override
+    public String unknownOption(String option) {
+      return "unknown option " + option;
+    }
+
+    @Override
+    public int call(Context context) {
+      if (organization.size() > 1) {
+        throw new UsageException("--organization may be given once");
+      }
+      return super.call(context);
+    }
+
+    @Override
+    String add(UserDirectory users, String username) {
+      return users.addPractitioner(
+          username,
+          positional.get(1),
+          organization.isEmpty() ? null : organization.get(0),
+          purposes());
+    }
+  }
+
+  @Command(name = "add-researcher")
+  static final class AddResearcher extends Verb {
+    @Override
+    String name() {
+      return "add-researcher";
+    }
+
+    @Override
+    int positionals() {
+      return 1;
+    }
+
+    @Override
+    String needs() {
+      return "add-researcher needs USERNAME";
+    }
+
+    @Override
+    String add(UserDirectory users, String username) {
+      return users.addResearcher(username);
+    }
+  }
+
+  @Command(name = "add-auditor")
+  static final class AddAuditor extends Verb {
+    @Override
+    String name() {
+      return "add-auditor";
+    }
+
+    @Override
+    int positionals() {
+      return 1;
+    }
+
+    @Override
+    String needs() {
+      return "add-auditor needs USERNAME";
+    }
+
+    @Override
+    String add(UserDirectory users, String username) {
+      return users.addAuditor(username);
     }
   }
 }

@@ -55,6 +55,61 @@ class ConsentryCliTest {
     assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
   }
 
+  @ParameterizedTest(name = "{0} -> {1}")
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
+			relabel --colour                            | unknown argument --colour
+			relabel --server                            | --server needs a value
+			token                                       | expected USERNAME or ehr
+			token alice bob                             | expected USERNAME|ehr [--scope "SCOPES"]
+			token alice --scope                         | --scope needs a value
+			keys                                        | expected init, rotate or rotate-data-keys
+			keys shred                                  | unknown keys command shred
+			keys rotate-data-keys Patient/1             | expected --patient ID, got Patient/1
+			keys rotate-data-keys --patient             | --patient needs a value
+			keycloak                                    | expected 'provision', 'app-url URL'
+			keycloak provision now                      | expected 'provision', 'app-url URL'
+			keycloak app-url                            | expected 'provision', 'app-url URL'
+			research export s1 --out x --user --type Patient | --user needs a value
+			import data --server --token x              | --server needs a value
+			""")
+  void otherCommands_usageError_printsOneLineAndUsageAndExits2(String command, String message) {
+    String name = command.split(" ")[0];
+
+    int code = run(command.split(" "));
+
+    assertThat(code).isEqualTo(2);
+    List<String> lines = err().lines().toList();
+    assertThat(lines.get(0)).startsWith("consentry " + name + ": " + message);
+    assertThat(lines.get(1)).startsWith("usage: consentry " + name);
+    assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
+  }
+
+  @Test
+  void atFiles_areNotExpanded_butNamedAsPaths() {
+    assertThat(run("import", "@no-such-list")).isEqualTo(2);
+    assertThat(err()).startsWith("consentry import: @no-such-list does not exist");
+  }
+
+  @ParameterizedTest
+  @CsvSource({"help", "--help", "-h"})
+  void help_listsTheCommandsOnStdoutAndExits0(String word) {
+    assertThat(run(word)).isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8))
+        .startsWith("usage: consentry COMMAND")
+        .contains("  keys       ", "  audit      ");
+    assertThat(err()).isEmpty();
+  }
+
+  @Test
+  void verbHelp_printsTheCommandsUsage() {
+    assertThat(run("keys", "rotate-data-keys", "--help")).isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8))
+        .startsWith("usage: consentry keys init | rotate | rotate-data-keys");
+  }
+
   @Test
   void import_help_printsUsageAndExits0() {
     assertThat(run("import", "--help")).isZero();
