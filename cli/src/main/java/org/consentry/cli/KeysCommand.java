@@ -38,8 +38,6 @@ import picocli.CommandLine.Option;
     })
 final class KeysCommand implements CliCommand {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   @Override
   public String name() {
     return "keys";
@@ -161,7 +159,8 @@ final class KeysCommand implements CliCommand {
   private static String patients(List<String> ids) {
     List<String> parameters = new ArrayList<>();
     for (String id : ids) {
-      parameters.add("{\"name\":\"patient\",\"valueString\":" + JSON.valueToTree(id) + "}");
+      parameters.add(
+          "{\"name\":\"patient\",\"valueString\":" + new ObjectMapper().valueToTree(id) + "}");
     }
     return "{\"resourceType\":\"Parameters\",\"parameter\":[" + String.join(",", parameters) + "]}";
   }
