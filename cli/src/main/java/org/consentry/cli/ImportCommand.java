@@ -34,7 +34,9 @@ final class ImportCommand implements CliCommand {
     return """
 				usage: consentry import PATH... [options]
 				  PATH                  an .ndjson (or .ndjson.gz) file with one resource per line, a transaction or
-				                        batch Bundle .json file, or a folder searched recursively for both
+				                        batch Bundle .json file, or a folder searched recursively for both; in a
+				                        folder, files that are not FHIR data (another server's export log, manifest,
+				                        OperationOutcome error files, *.txt) are skipped and named
 				  --server URL          FHIR base URL (env CONSENTRY_FHIR_URL, default %s)
 				  --token TOKEN         send 'Authorization: Bearer TOKEN' (env CONSENTRY_TOKEN)
 				  --batch-size N        resources per transaction Bundle, 1 to 10000 (default %d)

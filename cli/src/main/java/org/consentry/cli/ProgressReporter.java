@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.function.LongSupplier;
 import org.consentry.cli.imports.ImportFailure;
 import org.consentry.cli.imports.ImportListener;
+import org.consentry.cli.imports.SkippedFile;
 
 /**
  * Shows an import's progress on stderr: done / total, resources per second and time left. On a
@@ -51,6 +52,12 @@ final class ProgressReporter implements ImportListener {
   public void failure(ImportFailure failure) {
     clearLine();
     err.println(failure);
+  }
+
+  @Override
+  public void skipped(SkippedFile file) {
+    clearLine();
+    err.println(file);
   }
 
   /** Ends the progress line, if one is on screen. */

@@ -35,6 +35,12 @@ final class SummaryTable {
         count(result.loaded()),
         seconds,
         result.resourcesPerSecond());
+    if (!result.skipped().isEmpty()) {
+      out.printf(
+          Locale.ROOT,
+          "%d file(s) skipped: not FHIR data (a log, a manifest, an error report...), named above.%n",
+          result.skipped().size());
+    }
     if (result.stopped()) {
       out.printf(
           Locale.ROOT,

@@ -109,6 +109,41 @@ class ImportCommandHttpTest {
   }
 
   @Test
+  void import_ofAnExportFolder_namesEachSkippedFileOnStderr_countsThem_andExits0()
+      throws IOException {
+    Files.writeString(
+        dir.resolve("Patient.ndjson"), "{\"resourceType\":\"Patient\",\"id\":\"p1\"}\n");
+    Files.writeString(dir.resolve("log.ndjson"), "{\"level\":\"INFO\",\"message\":\"done\"}\n");
+    Files.writeString(
+        dir.resolve("manifest.json"),
+        "{\"transactionTime\":\"2026-11-28T10:00:00Z\",\"output\":[]}");
+    Files.writeString(
+        dir.resolve("errors.ndjson"),
+        "{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\"}]}\n");
+
+    int code = run(Map.of(), "import", dir.toString(), "--server", base);
+
+    assertThat(code).isZero();
+    assertThat(fhir.store).containsOnlyKeys("Patient/p1");
+    assertThat(err.toString(StandardCharsets.UTF_8).lines().filter(l -> l.startsWith("skipped ")))
+        .containsExactlyInAnyOrder(
+            "skipped "
+                + dir.resolve("errors.ndjson")
+                + ": OperationOutcome: an error report of the"
+                + " server that exported the data, not data (line 1)",
+            "skipped "
+                + dir.resolve("log.ndjson")
+                + ": not FHIR: no \"resourceType\" (a log or a"
+                + " report, not resources) (line 1)",
+            "skipped "
+                + dir.resolve("manifest.json")
+                + ": a Bulk Data export manifest, not FHIR data");
+    assertThat(out.toString(StandardCharsets.UTF_8))
+        .containsPattern("Total +1 +0")
+        .contains("3 file(s) skipped: not FHIR data");
+  }
+
+  @Test
   void import_serverNotRunning_saysSoInOneLineAndExits2() throws IOException {
     int closedPort;
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {

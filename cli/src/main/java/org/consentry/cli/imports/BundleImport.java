@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -36,9 +37,9 @@ final class BundleImport {
    * Reads each file once: reports the ones that are not a transaction or batch Bundle, counts the
    * rest.
    */
-  void scan(List<Path> paths) {
+  void scan(List<Path> paths, Set<Path> found) {
     for (Path path : paths) {
-      JsonNode bundle = read(path);
+      JsonNode bundle = read(path, found.contains(path));
       if (bundle == null) {
         continue;
       }
@@ -64,7 +65,7 @@ final class BundleImport {
   }
 
   private void load(BundleFile file) {
-    JsonNode bundle = read(file.path());
+    JsonNode bundle = read(file.path(), false);
     if (bundle == null) {
       return;
     }
@@ -121,8 +122,12 @@ final class BundleImport {
     }
   }
 
-  /** The file's Bundle, or null after reporting why it is not a transaction or batch Bundle. */
-  private JsonNode read(Path path) {
+  /**
+   * The file's Bundle, or null after reporting why it is not a transaction or batch Bundle; a file
+   * {@code found} in a folder that is not FHIR data at all (a manifest, an OperationOutcome) is
+   * skipped instead.
+   */
+  private JsonNode read(Path path, boolean found) {
     String text;
     try {
       text = Files.readString(path);
@@ -134,6 +139,11 @@ final class BundleImport {
     try {
       node = ResourceJson.parse(text.startsWith("\uFEFF") ? text.substring(1) : text);
       String type = node.path("type").asText("");
+      String notData = found ? ResourceJson.notData(node) : null;
+      if (notData != null) {
+        tally.skipped(new SkippedFile(path, notData));
+        return null;
+      }
       if (!node.path("resourceType").asText("").equals("Bundle")) {
         problem =
             "not a FHIR Bundle (resourceType " + node.path("resourceType").asText("missing") + ")";

@@ -17,4 +17,7 @@ public interface ImportListener {
 
   /** Something failed for good: reported once, as soon as it is known. */
   default void failure(ImportFailure failure) {}
+
+  /** A file found in a folder is not FHIR data and is left out: reported once, when found. */
+  default void skipped(SkippedFile file) {}
 }

@@ -16,6 +16,8 @@ import java.util.TreeMap;
  * @param total resources found in the input (malformed lines and unloadable files count one each)
  * @param stopped true when {@link ImportOptions.OnError#STOP} ended the import early
  * @param elapsed wall time of the whole import, scanning included
+ * @param skipped files found in folders that are not FHIR data (a log, a manifest, an error
+ *     report), left out; not failures
  */
 public record ImportResult(
     Map<String, Long> loadedByType,
@@ -23,12 +25,14 @@ public record ImportResult(
     List<ImportFailure> failures,
     long total,
     boolean stopped,
-    Duration elapsed) {
+    Duration elapsed,
+    List<SkippedFile> skipped) {
 
   public ImportResult {
     loadedByType = Collections.unmodifiableMap(new TreeMap<>(loadedByType));
     failedByType = Collections.unmodifiableMap(new TreeMap<>(failedByType));
     failures = List.copyOf(failures);
+    skipped = List.copyOf(skipped);
   }
 
   public long loaded() {

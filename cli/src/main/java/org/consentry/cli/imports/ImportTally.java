@@ -33,6 +33,7 @@ final class ImportTally {
   private final Map<String, Long> loaded = new HashMap<>();
   private final Map<String, Long> failed = new HashMap<>();
   private final List<ImportFailure> failures = new ArrayList<>();
+  private final List<SkippedFile> skipped = new ArrayList<>();
   private long total;
   private long done;
   private boolean scanning;
@@ -82,6 +83,12 @@ final class ImportTally {
     }
   }
 
+  /** A file that is not FHIR data, left out: named, never a failure. */
+  synchronized void skipped(SkippedFile file) {
+    skipped.add(file);
+    listener.skipped(file);
+  }
+
   /**
    * While the input is scanned, failures are reported but do not stop the run yet, so that every
    * malformed line is named at once and nothing has been sent when the run stops.
@@ -100,6 +107,6 @@ final class ImportTally {
 
   synchronized ImportResult result(boolean stopped) {
     Duration elapsed = Duration.ofNanos(nanoTime.getAsLong() - startNanos);
-    return new ImportResult(loaded, failed, failures, total, stopped, elapsed);
+    return new ImportResult(loaded, failed, failures, total, stopped, elapsed, skipped);
   }
 }

@@ -15,6 +15,9 @@ import java.util.function.LongSupplier;
  * are loaded after the ones they reference, whatever order the files come in; every resource that
  * does not load is reported once, with its file and line or bundle entry and the server's reason.
  * Order: bundles without a Patient first (reference data), then NDJSON, then the other bundles.
+ * Files in a folder that are not FHIR data (another server's Bulk Data export holds its manifest,
+ * logs and OperationOutcome error files) are skipped and named ({@link SkippedFile}), not failed;
+ * OperationOutcome lines are never loaded as data.
  *
  * <p>Fails with {@link ServerUnavailableException} when the server does not answer, and with {@link
  * ImportException} when an input path is unusable, the URL is not a FHIR server or the server
@@ -55,9 +58,10 @@ public final class Importer {
     BundleImport bundles = new BundleImport(sender, tally);
     NdjsonImport ndjson = new NdjsonImport(new TransactionLoader(sender), options, tally);
     try {
+      inputs.skipped().forEach(tally::skipped);
       tally.beginScan();
-      bundles.scan(inputs.bundles());
-      ndjson.scan(inputs.ndjson());
+      bundles.scan(inputs.bundles(), inputs.found());
+      ndjson.scan(inputs.ndjson(), inputs.found());
       tally.endScan();
       bundles.load(true);
       ndjson.load();

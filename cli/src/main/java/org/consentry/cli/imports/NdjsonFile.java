@@ -48,6 +48,27 @@ final class NdjsonFile {
     }
   }
 
+  /** The first non-blank line, or null for a file without one. */
+  static String firstLine(Path file) {
+    try (BufferedReader reader = open(file)) {
+      boolean first = true;
+      for (String text = reader.readLine(); text != null; text = reader.readLine()) {
+        if (first && text.startsWith("\uFEFF")) {
+          text = text.substring(1);
+        }
+        first = false;
+        if (!text.isBlank()) {
+          return text;
+        }
+      }
+      return null;
+    } catch (IOException e) {
+      throw new ImportException("cannot read " + file + ": " + e.getMessage());
+    } catch (UncheckedIOException e) {
+      throw new ImportException("cannot read " + file + ": " + e.getCause().getMessage());
+    }
+  }
+
   private static BufferedReader open(Path file) throws IOException {
     InputStream in = Files.newInputStream(file);
     if (file.getFileName().toString().endsWith(".gz")) {

@@ -49,9 +49,18 @@ final class NdjsonImport {
     this.tally = tally;
   }
 
-  /** First pass: counts resources, reports malformed lines, learns the reference graph. */
-  void scan(List<Path> files) {
+  /**
+   * First pass: counts resources, reports malformed lines, learns the reference graph. A file
+   * {@code found} in a folder whose first line is plainly not a resource, or an OperationOutcome,
+   * is skipped whole (a Bulk Data export's log or error file).
+   */
+  void scan(List<Path> files, Set<Path> found) {
     for (Path file : files) {
+      String notData = found.contains(file) ? notData(file) : null;
+      if (notData != null) {
+        tally.skipped(new SkippedFile(file, notData));
+        continue;
+      }
       Set<String> types = typesByFile.computeIfAbsent(file, f -> new TreeSet<>());
       NdjsonFile.forEachLine(
           file,
@@ -67,6 +76,20 @@ final class NdjsonImport {
               tally.failed(e.type, 1, new ImportFailure(file + ":" + number, e.getMessage()));
             }
           });
+    }
+  }
+
+  /** Why the file is not FHIR NDJSON, judged by its first line; null when it may be. */
+  private static String notData(Path file) {
+    String first = NdjsonFile.firstLine(file);
+    if (first == null) {
+      return null;
+    }
+    try {
+      String reason = ResourceJson.notData(ResourceJson.parse(first));
+      return reason == null ? null : reason + " (line 1)";
+    } catch (ResourceJson.MalformedException e) {
+      return null; // not JSON at all: reported line by line, as a damaged data file would be
     }
   }
 

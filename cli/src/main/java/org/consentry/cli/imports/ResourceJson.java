@@ -27,6 +27,8 @@ public final class ResourceJson {
               com.fasterxml.jackson.databind.node.JsonNodeFactory.withExactBigDecimals(true))
           .build();
 
+  private static final String OPERATION_OUTCOME = "OperationOutcome";
+
   public static final Pattern TYPE = Pattern.compile("[A-Z][A-Za-z]{1,63}");
 
   /** FHIR's id syntax: what may follow {@code Type/} in a URL. */
@@ -48,6 +50,27 @@ public final class ResourceJson {
 
   private ResourceJson() {}
 
+  /**
+   * Why a JSON document (a whole {@code .json} file, or an NDJSON file's first line) is not FHIR
+   * data to load, or null when it may be: another server's Bulk Data export also holds its
+   * manifest, logs and OperationOutcome error files.
+   */
+  public static String notData(JsonNode node) {
+    if (!node.isObject()) {
+      return "not FHIR: not a JSON object";
+    }
+    String type = node.path("resourceType").asText("");
+    if (type.isEmpty()) {
+      return node.has("transactionTime") && node.has("output")
+          ? "a Bulk Data export manifest, not FHIR data"
+          : "not FHIR: no \"resourceType\" (a log or a report, not resources)";
+    }
+    if (type.equals(OPERATION_OUTCOME)) {
+      return "OperationOutcome: an error report of the server that exported the data, not data";
+    }
+    return null;
+  }
+
   /** Parses one NDJSON line. */
   public static ResourceLine parseLine(Path file, int line, String text) throws MalformedException {
     JsonNode node = parse(text);
@@ -57,6 +80,12 @@ public final class ResourceJson {
     String type = node.path("resourceType").asText("");
     if (!TYPE.matcher(type).matches()) {
       throw new MalformedException("no \"resourceType\"", ImportTally.UNREADABLE);
+    }
+    if (type.equals(OPERATION_OUTCOME)) {
+      throw new MalformedException(
+          "OperationOutcome: an error report of the server that exported the data, not data;"
+              + " not imported",
+          type);
     }
     JsonNode idNode = node.get("id");
     if (idNode == null || !idNode.isTextual() || idNode.asText().isEmpty()) {
