@@ -26,6 +26,10 @@ public final class TestDatabase {
           .addShutdownHook(
               new Thread(
                   () -> {
+                    // JVM shutdown hooks run side by side: let Spring close the cached contexts
+                    // first, or their jobs wait out the connection timeout for a database that
+                    // is gone
+                    awaitSpringShutdown();
                     try {
                       started.close();
                     } catch (IOException ignored) {
@@ -34,5 +38,28 @@ public final class TestDatabase {
                   }));
     }
     return postgres.getJdbcUrl("postgres", "postgres");
+  }
+
+  private static void awaitSpringShutdown() {
+    // the hooks are started one after another: Spring's may not be running yet
+    long deadline = System.nanoTime() + 2_000_000_000L;
+    while (System.nanoTime() < deadline) {
+      for (Thread thread : Thread.getAllStackTraces().keySet()) {
+        if (thread.getName().equals("SpringApplicationShutdownHook")) {
+          try {
+            thread.join(60_000);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          return;
+        }
+      }
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
   }
 }

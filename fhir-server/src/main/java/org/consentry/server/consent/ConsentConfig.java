@@ -8,8 +8,8 @@ import ca.uhn.fhir.jpa.searchparam.MatchUrlService;
 import ca.uhn.fhir.jpa.searchparam.extractor.ISearchParamExtractor;
 import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
 import java.time.Clock;
-import javax.sql.DataSource;
 import org.consentry.consent.ConsentEngine;
+import org.consentry.server.cluster.Generations;
 import org.consentry.server.fhir.PatientCompartment;
 import org.consentry.server.fhir.Pipeline;
 import org.consentry.server.fhir.ServerReader;
@@ -42,8 +42,11 @@ class ConsentConfig {
 
   @Bean
   ConsentCache consentCache(
-      ConsentEngine engine, DaoRegistry daos, DataSource dataSource, IInterceptorService storage) {
-    ConsentCache cache = new ConsentCache(engine, daos, new ConsentGeneration(dataSource));
+      ConsentEngine engine,
+      DaoRegistry daos,
+      Generations generations,
+      IInterceptorService storage) {
+    ConsentCache cache = new ConsentCache(engine, daos, new ConsentGeneration(generations));
     storage.registerInterceptor(new ConsentWatcher(cache));
     return cache;
   }

@@ -1,37 +1,28 @@
 package org.consentry.server.consent;
 
-import javax.sql.DataSource;
-import org.springframework.jdbc.core.JdbcTemplate;
+import org.consentry.server.cluster.Generations;
+import org.consentry.server.cluster.Generations.Topic;
 
 /**
- * A counter in the database that every committed change to a Consent bumps. Each request reads it
- * once; a node whose cached consents are older drops them, so a revocation made on any node takes
- * effect on the very next request everywhere, at the cost of one primary-key read per request.
+ * The Consent counter of the shared {@link Generations}: every committed change to a Consent bumps
+ * it. Each request reads it once (with the other counters, at its start); a node whose cached
+ * consents are older drops them, so a revocation made on any node takes effect on the very next
+ * request everywhere.
  */
 final class ConsentGeneration {
 
-  private static final String TABLE = "CONSENTRY_CONSENT_GENERATION";
+  private final Generations generations;
 
-  private final JdbcTemplate jdbc;
-
-  ConsentGeneration(DataSource dataSource) {
-    this.jdbc = new JdbcTemplate(dataSource);
-    jdbc.execute(
-        "CREATE TABLE IF NOT EXISTS "
-            + TABLE
-            + " (ID INT PRIMARY KEY, GENERATION BIGINT NOT NULL)");
-    jdbc.update(
-        "INSERT INTO " + TABLE + " (ID, GENERATION) VALUES (1, 0) ON CONFLICT (ID) DO NOTHING");
+  ConsentGeneration(Generations generations) {
+    this.generations = generations;
   }
 
   long current() {
-    Long stored =
-        jdbc.queryForObject("SELECT GENERATION FROM " + TABLE + " WHERE ID = 1", Long.class);
-    return stored == null ? 0 : stored;
+    return generations.current(Topic.CONSENT);
   }
 
   /** Called after a Consent change committed. */
   void bump() {
-    jdbc.update("UPDATE " + TABLE + " SET GENERATION = GENERATION + 1 WHERE ID = 1");
+    generations.bump(Topic.CONSENT);
   }
 }

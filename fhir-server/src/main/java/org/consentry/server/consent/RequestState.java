@@ -5,6 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import org.consentry.consent.Decision;
+import org.consentry.server.cluster.Generations;
+import org.consentry.server.cluster.NodeSync;
 import org.consentry.server.fhir.PatientCompartment;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 
@@ -22,13 +24,18 @@ final class RequestState {
 
   private RequestState() {}
 
-  /** The consent generation of this request: read from the database once per request. */
+  /**
+   * The consent generation of this request: read from the database once per request, with the other
+   * nodes' changes at its start ({@link NodeSync}).
+   */
   static long generation(RequestDetails request, ConsentCache cache) {
     Object known = request.getUserData().get(GENERATION);
     if (known instanceof Long generation) {
       return generation;
     }
-    long generation = cache.currentGeneration();
+    Generations.Snapshot atStart = NodeSync.of(request);
+    long generation =
+        atStart != null ? atStart.of(Generations.Topic.CONSENT) : cache.currentGeneration();
     request.getUserData().put(GENERATION, generation);
     return generation;
   }

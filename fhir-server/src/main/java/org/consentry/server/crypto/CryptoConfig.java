@@ -11,6 +11,8 @@ import org.consentry.crypto.HmacSha256BlindIndex;
 import org.consentry.crypto.KeyRing;
 import org.consentry.crypto.KeystoreAccess;
 import org.consentry.crypto.MasterKeystore;
+import org.consentry.server.cluster.Generations;
+import org.consentry.server.cluster.NodeSync;
 import org.consentry.server.fhir.PatientCompartment;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -43,8 +45,9 @@ class CryptoConfig {
         .open();
   }
 
+  /** {@code generations}: the counters a destruction or rotation bumps exist before it. */
   @Bean
-  JdbcDataKeyStore dataKeyStore(DataSource dataSource) {
+  JdbcDataKeyStore dataKeyStore(DataSource dataSource, Generations generations) {
     JdbcDataKeyStore store = new JdbcDataKeyStore(dataSource);
     store.createTables();
     return store;
@@ -53,6 +56,22 @@ class CryptoConfig {
   @Bean
   KeyRing keyRing(MasterKeystore masterKeys, JdbcDataKeyStore store) {
     return KeyRing.builder(masterKeys, store).build();
+  }
+
+  /** A data key destroyed or rotated on another node is dropped from this node's cache. */
+  @Bean
+  NodeSync.Follower dataKeyFollower(JdbcDataKeyStore store, KeyRing keyRing) {
+    return new NodeSync.Follower() {
+      @Override
+      public Generations.Topic topic() {
+        return Generations.Topic.KEYS;
+      }
+
+      @Override
+      public void changed(long seen, long now) {
+        store.changedSince(seen, now).forEach(keyRing::invalidate);
+      }
+    };
   }
 
   @Bean

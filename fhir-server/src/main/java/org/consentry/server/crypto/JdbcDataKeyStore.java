@@ -11,6 +11,8 @@ import java.util.Optional;
 import javax.sql.DataSource;
 import org.consentry.crypto.DataKeyStore;
 import org.consentry.crypto.WrappedDataKey;
+import org.consentry.server.cluster.Generations;
+import org.consentry.server.cluster.Generations.Topic;
 import org.springframework.dao.DataAccessResourceFailureException;
 
 /**
@@ -19,6 +21,8 @@ import org.springframework.dao.DataAccessResourceFailureException;
  * <pre>
  * consentry_data_key(key_id, version, kek_version, wrapped bytea (60 bytes), created_at, PRIMARY KEY (key_id, version))
  * consentry_destroyed_key(key_id PRIMARY KEY, destroyed_at)
+ * consentry_key_change(generation, key_id, changed_at): destructions and rotations, by the
+ *     {@link Topic#KEYS} generation that announced them to other nodes
  * </pre>
  *
  * <p>Insert-if-absent is one {@code INSERT ... ON CONFLICT DO NOTHING} guarded by a {@code NOT
@@ -47,6 +51,10 @@ final class JdbcDataKeyStore implements DataKeyStore {
     update(
         "CREATE TABLE IF NOT EXISTS consentry_destroyed_key (key_id varchar(255) PRIMARY KEY,"
             + " destroyed_at timestamptz NOT NULL DEFAULT now())");
+    update(
+        "CREATE TABLE IF NOT EXISTS consentry_key_change (generation bigint NOT NULL,"
+            + " key_id varchar(255) NOT NULL, changed_at timestamptz NOT NULL DEFAULT now(),"
+            + " PRIMARY KEY (generation, key_id))");
   }
 
   @Override
@@ -78,17 +86,30 @@ final class JdbcDataKeyStore implements DataKeyStore {
 
   @Override
   public boolean insert(WrappedDataKey key) {
-    return update(
-            "INSERT INTO consentry_data_key (key_id, version, kek_version, wrapped, created_at)"
-                + " SELECT ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM consentry_destroyed_key WHERE key_id = ?)"
-                + " ON CONFLICT (key_id, version) DO NOTHING",
-            key.keyId(),
-            key.version(),
-            key.kekVersion(),
-            key.wrapped(),
-            Timestamp.from(key.createdAt()),
-            key.keyId())
-        == 1;
+    String sql =
+        "INSERT INTO consentry_data_key (key_id, version, kek_version, wrapped, created_at)"
+            + " SELECT ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM consentry_destroyed_key WHERE key_id = ?)"
+            + " ON CONFLICT (key_id, version) DO NOTHING";
+    Object[] args = {
+      key.keyId(),
+      key.version(),
+      key.kekVersion(),
+      key.wrapped(),
+      Timestamp.from(key.createdAt()),
+      key.keyId()
+    };
+    if (key.version() == 1) {
+      return update(sql, args) == 1; // a first key: no node can have cached another version
+    }
+    // a rotation: other nodes must stop encrypting under the version they cached
+    return inTransaction(
+        connection -> {
+          boolean inserted = execute(connection, sql, args) == 1;
+          if (inserted) {
+            logChange(connection, key.keyId());
+          }
+          return inserted;
+        });
   }
 
   @Override
@@ -103,21 +124,62 @@ final class JdbcDataKeyStore implements DataKeyStore {
   }
 
   /**
-   * Remembering the id and deleting its keys commit together: there is no moment where neither
-   * holds.
+   * Remembering the id, deleting its keys and logging the change for other nodes commit together:
+   * there is no moment where neither holds.
    */
   @Override
   public void destroy(String keyId) {
+    inTransaction(
+        connection -> {
+          execute(
+              connection,
+              "INSERT INTO consentry_destroyed_key (key_id) VALUES (?) ON CONFLICT DO NOTHING",
+              keyId);
+          execute(connection, "DELETE FROM consentry_data_key WHERE key_id = ?", keyId);
+          logChange(connection, keyId);
+          return null;
+        });
+  }
+
+  /**
+   * The key ids destroyed or rotated at generations {@code (after, upTo]} of {@link Topic#KEYS}:
+   * what other nodes drop from their caches.
+   */
+  List<String> changedSince(long after, long upTo) {
+    return query(
+        "SELECT DISTINCT key_id FROM consentry_key_change WHERE generation > ? AND generation <= ?",
+        rs -> rs.getString(1),
+        after,
+        upTo);
+  }
+
+  private static void logChange(Connection connection, String keyId) throws SQLException {
+    long generation = Generations.bump(connection, Topic.KEYS);
+    execute(
+        connection,
+        "INSERT INTO consentry_key_change (generation, key_id) VALUES (?, ?)",
+        generation,
+        keyId);
+    if (generation % 1000 == 0) {
+      // a node that was away longer than this reloads every key anyway (see KeyRing's TTL)
+      execute(
+          connection,
+          "DELETE FROM consentry_key_change WHERE changed_at < now() - interval '1 day'");
+    }
+  }
+
+  private interface Work<T> {
+    T run(Connection connection) throws SQLException;
+  }
+
+  private <T> T inTransaction(Work<T> work) {
     try (Connection connection = dataSource.getConnection()) {
       connection.setAutoCommit(false);
       try {
-        execute(
-            connection,
-            "INSERT INTO consentry_destroyed_key (key_id) VALUES (?) ON CONFLICT DO NOTHING",
-            keyId);
-        execute(connection, "DELETE FROM consentry_data_key WHERE key_id = ?", keyId);
+        T result = work.run(connection);
         connection.commit();
-      } catch (SQLException e) {
+        return result;
+      } catch (SQLException | RuntimeException e) {
         connection.rollback();
         throw e;
       } finally {

@@ -6,6 +6,8 @@ package org.consentry.server.fhir;
  * <ol>
  *   <li>servlet filters: the access token becomes a {@code Requester} (401/403/503 otherwise), then
  *       the request guard (body size, XML declarations);
+ *   <li>{@link #SYNC}: this node's caches catch up with what other nodes changed (Consents, data
+ *       keys, sensitivity value sets), so the request decides as any node would;
  *   <li>{@link #DOOR}: the allow-list of interactions, operations and parameters per requester
  *       kind; instance-level requests only for instances the requester may see; pages only for
  *       their requester; writes by id only to visible targets;
@@ -34,6 +36,7 @@ package org.consentry.server.fhir;
  */
 public final class Pipeline {
 
+  public static final int SYNC = -10;
   public static final int DOOR = 0;
   public static final int SCOPES = 10;
   public static final int NARROWING = 20;

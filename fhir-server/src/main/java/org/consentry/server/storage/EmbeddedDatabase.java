@@ -21,10 +21,19 @@ final class EmbeddedDatabase implements AutoCloseable {
 
   /** Starts PostgreSQL on a free loopback port over {@code dataDir}, creating it on first use. */
   static EmbeddedDatabase start(Path dataDir) {
+    return start(dataDir, 0);
+  }
+
+  /** The same on a given port (0: a free one). */
+  static EmbeddedDatabase start(Path dataDir, int port) {
     try {
       Files.createDirectories(dataDir);
+      EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
+      if (port > 0) {
+        builder.setPort(port);
+      }
       EmbeddedPostgres pg =
-          EmbeddedPostgres.builder()
+          builder
               .setDataDirectory(dataDir.toFile())
               .setCleanDataDirectory(false)
               // stopped by the server when its connection pool closes, after every job that

@@ -7,7 +7,6 @@ import ca.uhn.fhir.rest.api.server.IBundleProvider;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 import org.consentry.terminology.SensitivityLabeler;
 import org.consentry.terminology.Terminology;
@@ -21,8 +20,9 @@ import org.slf4j.LoggerFactory;
  * bundled ones and those an operator uploaded), and rebuilt when one of them changes, so an upload
  * takes effect on the next write without a restart.
  *
- * <p>The labeler itself is immutable; swapping it is one atomic write. This node rebuilds after its
- * own commits; other nodes of a cluster do not learn of the change yet.
+ * <p>The labeler itself is immutable; swapping it is one atomic write. This node updates it after
+ * its own commits; other nodes rebuild it from the database when the {@code TERMINOLOGY} generation
+ * moves (see {@code NodeSync}).
  */
 final class CurrentLabeler {
 
@@ -43,19 +43,6 @@ final class CurrentLabeler {
   /** Uses a just-committed sensitivity value set from now on (replacing one with the same URL). */
   void add(ValueSet valueSet) {
     current.updateAndGet(labeler -> labeler.withValueSet(valueSet));
-  }
-
-  /**
-   * Rebuilds on another thread, in a transaction of its own (after a sensitivity value set was
-   * deleted).
-   */
-  void rebuildLater() {
-    CompletableFuture.runAsync(this::rebuild)
-        .exceptionally(
-            e -> {
-              log.error("Could not rebuild the sensitivity labeler", e);
-              return null;
-            });
   }
 
   /**

@@ -23,17 +23,27 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  *
  * <p>A ValueSet that declares a sensitivity category is validated before it is stored (an invalid
  * one is refused with 400 and the reason) and, once committed, the labeler is rebuilt so the next
- * write uses it.
+ * write uses it, on this node and (announced through the shared generations) on every other.
  */
 @Interceptor
 final class SensitivityLabelingInterceptor {
 
+  /** Tells the other nodes that the sensitivity value sets changed. */
+  interface Announce {
+    /**
+     * @param appliedHere whether this node's labeler already has the change
+     */
+    void changed(boolean appliedHere);
+  }
+
   private final CurrentLabeler labeler;
   private final boolean labeling;
+  private final Announce announce;
 
-  SensitivityLabelingInterceptor(CurrentLabeler labeler, boolean labeling) {
+  SensitivityLabelingInterceptor(CurrentLabeler labeler, boolean labeling, Announce announce) {
     this.labeler = labeler;
     this.labeling = labeling;
+    this.announce = announce;
   }
 
   @Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_CREATED)
@@ -81,7 +91,8 @@ final class SensitivityLabelingInterceptor {
   @Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_DELETED)
   public void deleted(IBaseResource resource) {
     if (isSensitivityValueSet(resource)) {
-      afterCommit(labeler::rebuildLater);
+      // every node, this one too, rebuilds from the database at its next sync
+      afterCommit(() -> announce.changed(false));
     }
   }
 
@@ -93,7 +104,11 @@ final class SensitivityLabelingInterceptor {
         throw new InvalidRequestException("Invalid sensitivity ValueSet: " + e.getMessage());
       }
       ValueSet stored = valueSet.copy();
-      afterCommit(() -> labeler.add(stored));
+      afterCommit(
+          () -> {
+            labeler.add(stored);
+            announce.changed(true);
+          });
     }
     if (labeling) {
       labeler.get().apply(resource);

@@ -2,6 +2,10 @@ package org.consentry.server.terminology;
 
 import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import org.consentry.server.cluster.Generations;
+import org.consentry.server.cluster.Generations.Topic;
+import org.consentry.server.cluster.NodeSync;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.event.ContextRefreshedEvent;
@@ -20,11 +24,39 @@ class TerminologyConfig {
     return new CurrentLabeler(daos);
   }
 
+  /** A sensitivity value set changed on another node: rebuild the labeler from the database. */
+  @Bean
+  NodeSync.Follower labelerFollower(CurrentLabeler labeler) {
+    return new NodeSync.Follower() {
+      @Override
+      public Generations.Topic topic() {
+        return Generations.Topic.TERMINOLOGY;
+      }
+
+      @Override
+      public void changed(long seen, long now) {
+        labeler.rebuild();
+      }
+    };
+  }
+
   @Bean
   SensitivityLabelingInterceptor sensitivityLabelingInterceptor(
-      CurrentLabeler labeler, TerminologyProperties properties, IInterceptorService interceptors) {
+      CurrentLabeler labeler,
+      TerminologyProperties properties,
+      IInterceptorService interceptors,
+      Generations generations,
+      ObjectProvider<NodeSync> nodeSync) {
     SensitivityLabelingInterceptor interceptor =
-        new SensitivityLabelingInterceptor(labeler, properties.labeling());
+        new SensitivityLabelingInterceptor(
+            labeler,
+            properties.labeling(),
+            appliedHere -> {
+              long generation = generations.bump(Topic.TERMINOLOGY);
+              if (appliedHere) {
+                nodeSync.getObject().appliedHere(Topic.TERMINOLOGY, generation);
+              }
+            });
     interceptors.registerInterceptor(interceptor);
     return interceptor;
   }

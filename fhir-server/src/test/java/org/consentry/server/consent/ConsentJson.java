@@ -1,7 +1,7 @@
 package org.consentry.server.consent;
 
 /** Consent resources as a patient app would send them. */
-final class ConsentJson {
+public final class ConsentJson {
 
   private ConsentJson() {}
 
@@ -16,7 +16,7 @@ final class ConsentJson {
   }
 
   /** The patient denies one actor (an Organization, Practitioner, CareTeam...) everything. */
-  static String denyActor(String patient, String actor) {
+  public static String denyActor(String patient, String actor) {
     return consent(
         patient,
         "patient-privacy",

@@ -1,0 +1,6 @@
+/**
+ * Several server nodes on one database: the counters by which every node learns, on its next
+ * request, what another node changed in what it caches (Consents, data keys, sensitivity value
+ * sets).
+ */
+package org.consentry.server.cluster;

@@ -1,0 +1,305 @@
+package org.consentry.server.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.zip.GZIPInputStream;
+import org.consentry.server.ServerIT;
+import org.consentry.server.TestDatabase;
+import org.consentry.server.TestKeycloak;
+import org.consentry.server.consent.ConsentJson;
+import org.consentry.terminology.Terminology;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.Condition;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.ValueSet;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.core.env.Environment;
+
+/**
+ * Two nodes on one database: this test run's server (node A) and a second server process (node B,
+ * {@link OtherNode}). A change made through one node (a Consent, an erasure, a data-key rotation,
+ * an uploaded sensitivity value set) takes effect at the other node's very next request, even where
+ * that node had just cached what the change replaces.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class MultiNodeIT extends ServerIT {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String ACT_CODE = "http://terminology.hl7.org/CodeSystem/v3-ActCode";
+  private static final String ENCRYPTED = "http://consentry.org/fhir/StructureDefinition/encrypted";
+
+  @Autowired private Environment environment;
+
+  private OtherNode nodeB;
+
+  @BeforeAll
+  void startNodeB() throws Exception {
+    nodeB =
+        OtherNode.start(
+            Map.of(
+                "consentry.db.url", TestDatabase.jdbcUrl(),
+                "consentry.db.username", "postgres",
+                "consentry.db.password", "",
+                "consentry.crypto.keystore", environment.getProperty("consentry.crypto.keystore"),
+                "consentry.crypto.passphrase-file",
+                    environment.getProperty("consentry.crypto.passphrase-file"),
+                "consentry.security.issuer", TestKeycloak.issuer(),
+                "consentry.security.clock-skew", "5s"));
+  }
+
+  @AfterAll
+  void stopNodeB() throws Exception {
+    if (nodeB != null) {
+      nodeB.close();
+    }
+  }
+
+  @Test
+  void consent_givenOnOneNode_appliesToTheOthersNextRequest_bothWays() throws Exception {
+    String s = suffix();
+    String org = "Organization/mn-org-" + s;
+    client()
+        .update()
+        .resource(new org.hl7.fhir.r4.model.Organization().setName(org).setId(org))
+        .execute();
+    String dr = "Practitioner/mn-dr-" + s;
+    client()
+        .update()
+        .resource(new org.hl7.fhir.r4.model.Practitioner().setActive(true).setId(dr))
+        .execute();
+    String patient =
+        client().create().resource(new Patient().setActive(true)).execute().getId().getIdPart();
+    Observation obs = new Observation();
+    obs.setStatus(Observation.ObservationStatus.FINAL);
+    obs.getCode().addCoding().setSystem("http://loinc.org").setCode("8867-4");
+    obs.setSubject(new Reference("Patient/" + patient));
+    String obsId = client().create().resource(obs).execute().getId().getIdPart();
+    String drToken =
+        userToken("mn-dr-" + s, TestKeycloak.users().addPractitioner("mn-dr-" + s, dr, org), null);
+    String patientPassword = TestKeycloak.users().addPatient("mn-p-" + s, "Patient/" + patient);
+    String patientToken = userToken("mn-p-" + s, patientPassword, "patient/*.cruds");
+
+    // node B has the patient's (absent) Consents cached
+    assertThat(status(drToken, nodeB.base() + "/Observation/" + obsId)).isEqualTo(200);
+    var created =
+        sendAs(
+            patientToken,
+            "POST",
+            "/Consent",
+            "application/fhir+json",
+            ConsentJson.denyActor(patient, org));
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    String consent = "Consent/" + JSON.readTree(created.body()).get("id").asText();
+
+    assertThat(status(drToken, nodeB.base() + "/Observation/" + obsId))
+        .as("node B's very next request after the Consent stored through node A")
+        .isEqualTo(404);
+    assertThat(status(drToken, base() + "/Observation/" + obsId)).isEqualTo(404);
+
+    // revoked through node B: node A's next request sees it
+    assertThat(
+            sendAs(patientToken, "DELETE", nodeB.base() + "/" + consent, null, null).statusCode())
+        .isIn(200, 204);
+    assertThat(status(drToken, base() + "/Observation/" + obsId)).isEqualTo(200);
+  }
+
+  @Test
+  void erasure_throughOneNode_masksTheOthersNextRead_althoughItHadTheKeyCached() throws Exception {
+    String family = "Erasure" + suffix();
+    String id = createPatient(family);
+    // node B decrypts the name: the patient's data key is in its cache now
+    assertThat(sendAs(ehrToken(), "GET", nodeB.base() + "/Patient/" + id, null, null).body())
+        .contains(family);
+
+    var erased = send("POST", "/Patient/" + id + "/$erase", null, null);
+    assertThat(erased.statusCode()).as(erased.body()).isEqualTo(200);
+
+    String afterErasure =
+        sendAs(ehrToken(), "GET", nodeB.base() + "/Patient/" + id, null, null).body();
+    assertThat(afterErasure).doesNotContain(family).contains("masked");
+  }
+
+  @Test
+  void dataKeyRotation_throughOneNode_isUsedByTheOthersNextWrite() throws Exception {
+    String family = "Rotation" + suffix();
+    String id = createPatient(family);
+    // node B writes for the patient: it caches the data key's current version (1)
+    assertThat(updatePatient(nodeB.base(), id, family + "b").statusCode()).isEqualTo(200);
+    assertThat(storedKeyVersions(id)).containsOnly(1);
+
+    String rotate =
+        "{\"resourceType\":\"Parameters\",\"parameter\":[{\"name\":\"patient\",\"valueString\":\"Patient/"
+            + id
+            + "\"}]}";
+    JsonNode job = JSON.readTree(postJson("/$rotate-data-keys", rotate).body());
+    String jobId = parameter(job, "job");
+    long deadline = System.currentTimeMillis() + 120_000;
+    while (!Set.of("completed", "failed").contains(parameter(job, "status"))
+        && System.currentTimeMillis() < deadline) {
+      Thread.sleep(250);
+      job = JSON.readTree(get("/$rotate-data-keys-status?job=" + jobId).body());
+    }
+    assertThat(parameter(job, "status")).as(job.toString()).isEqualTo("completed");
+
+    assertThat(updatePatient(nodeB.base(), id, family + "c").statusCode()).isEqualTo(200);
+    assertThat(storedKeyVersions(id))
+        .as("node B's write after the rotation through node A uses the new key version")
+        .containsOnly(2);
+    assertThat(sendAs(ehrToken(), "GET", nodeB.base() + "/Patient/" + id, null, null).body())
+        .contains(family + "c");
+  }
+
+  @Test
+  void sensitivityValueSet_uploadedThroughOneNode_labelsTheOthersNextWrite() throws Exception {
+    String system = "http://example.org/local-codes";
+    String code = "multi-node-" + UUID.randomUUID();
+    // node B labels a write first, so its labeler is built and in use
+    assertThat(labels(createCondition(nodeB.base(), system, "other-" + code)))
+        .doesNotContain(ACT_CODE + "|ETH");
+
+    ValueSet upload = new ValueSet();
+    upload.setUrl("http://example.org/ValueSet/multi-node-" + UUID.randomUUID());
+    upload.setStatus(org.hl7.fhir.r4.model.Enumerations.PublicationStatus.ACTIVE);
+    upload.addExtension(
+        Terminology.SENSITIVITY_CATEGORY_EXTENSION, new Coding(ACT_CODE, "ETH", null));
+    upload.getCompose().addInclude().setSystem(system).addConcept().setCode(code);
+    client().create().resource(upload).execute();
+
+    assertThat(labels(createCondition(nodeB.base(), system, code)))
+        .as("node B's next write after the upload through node A")
+        .contains(ACT_CODE + "|ETH");
+  }
+
+  // --- helpers
+
+  private int status(String token, String url) {
+    return sendAs(token, "GET", url, null, null).statusCode();
+  }
+
+  private String createPatient(String family) {
+    Patient patient = new Patient();
+    patient.addName().setFamily(family).addGiven("Multi");
+    return client().create().resource(patient).execute().getId().getIdPart();
+  }
+
+  private java.net.http.HttpResponse<String> updatePatient(
+      String nodeBase, String id, String family) {
+    Patient patient = new Patient();
+    patient.setId(id);
+    patient.addName().setFamily(family).addGiven("Multi");
+    return sendAs(
+        ehrToken(),
+        "PUT",
+        nodeBase + "/Patient/" + id,
+        "application/fhir+json",
+        FHIR.newJsonParser().encodeResourceToString(patient));
+  }
+
+  private Condition createCondition(String nodeBase, String system, String code)
+      throws IOException {
+    String patient =
+        client().create().resource(new Patient().setActive(true)).execute().getId().getIdPart();
+    Condition condition = new Condition();
+    condition.setSubject(new Reference("Patient/" + patient));
+    condition.getCode().addCoding(new Coding(system, code, null));
+    var created =
+        sendWith(
+            ehrToken(),
+            "POST",
+            nodeBase + "/Condition",
+            "application/fhir+json",
+            FHIR.newJsonParser().encodeResourceToString(condition),
+            Map.of("Prefer", "return=representation"));
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    return FHIR.newJsonParser().parseResource(Condition.class, created.body());
+  }
+
+  private static List<String> labels(Condition condition) {
+    return condition.getMeta().getSecurity().stream()
+        .map(c -> c.getSystem() + "|" + c.getCode())
+        .toList();
+  }
+
+  private static String parameter(JsonNode parameters, String name) {
+    for (JsonNode p : parameters.path("parameter")) {
+      if (name.equals(p.path("name").asText())) {
+        for (String field : List.of("valueString", "valueCode", "valueInteger", "valueId")) {
+          if (p.has(field)) {
+            return p.get(field).asText();
+          }
+        }
+      }
+    }
+    return "";
+  }
+
+  /**
+   * The data-key versions of the ciphertexts in the stored current version of a Patient, read
+   * straight from the database (the ciphertext header: format, key-id length, key id, version).
+   */
+  private static List<Integer> storedKeyVersions(String id) throws Exception {
+    String stored;
+    try (Connection db = DriverManager.getConnection(TestDatabase.jdbcUrl(), "postgres", "");
+        PreparedStatement query =
+            db.prepareStatement(
+                "SELECT v.res_text_vc, v.res_text FROM hfj_res_ver v JOIN hfj_resource r ON r.res_id = v.res_id"
+                    + " WHERE r.res_type = 'Patient' AND r.fhir_id = ? ORDER BY v.res_ver DESC LIMIT 1")) {
+      query.setString(1, id);
+      try (ResultSet rs = query.executeQuery()) {
+        assertThat(rs.next()).isTrue();
+        stored = rs.getString(1);
+        if (stored == null) {
+          byte[] gzipped = rs.getBytes(2);
+          try (var in = new GZIPInputStream(new ByteArrayInputStream(gzipped))) {
+            stored = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+          }
+        }
+      }
+    }
+    List<Integer> versions = new ArrayList<>();
+    collectVersions(JSON.readTree(stored), versions);
+    assertThat(versions).as("the stored Patient holds ciphertexts").isNotEmpty();
+    return versions;
+  }
+
+  private static void collectVersions(JsonNode node, List<Integer> versions) {
+    if (node.isObject() && ENCRYPTED.equals(node.path("url").asText())) {
+      node.fields()
+          .forEachRemaining(
+              field -> {
+                if (field.getKey().startsWith("value") && field.getValue().isTextual()) {
+                  byte[] ciphertext = Base64.getUrlDecoder().decode(field.getValue().asText());
+                  int idLength = ciphertext[1] & 0xff;
+                  versions.add(ByteBuffer.wrap(ciphertext, 2 + idLength, 4).getInt());
+                }
+              });
+    }
+    node.elements().forEachRemaining(child -> collectVersions(child, versions));
+  }
+
+  private static String suffix() {
+    return UUID.randomUUID().toString().substring(0, 8);
+  }
+}
