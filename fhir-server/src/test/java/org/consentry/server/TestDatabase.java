@@ -17,7 +17,8 @@ public final class TestDatabase {
   public static synchronized String jdbcUrl() {
     if (postgres == null) {
       try {
-        postgres = EmbeddedPostgres.builder().start();
+        // stopped by the hook below, after Spring (zonky's own hook would stop it at once)
+        postgres = EmbeddedPostgres.builder().setRegisterShutdownHook(false).start();
       } catch (IOException e) {
         throw new UncheckedIOException("could not start PostgreSQL for the tests", e);
       }

@@ -1,6 +1,7 @@
 package org.consentry.server.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -8,6 +9,8 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -18,10 +21,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.zip.GZIPInputStream;
 import org.consentry.server.ServerIT;
 import org.consentry.server.TestDatabase;
 import org.consentry.server.TestKeycloak;
+import org.consentry.server.cli.ImportListener;
+import org.consentry.server.cli.ImportOptions;
+import org.consentry.server.cli.ImportResult;
+import org.consentry.server.cli.Importer;
+import org.consentry.server.cli.ServerUnavailableException;
 import org.consentry.server.consent.ConsentJson;
 import org.consentry.terminology.Terminology;
 import org.hl7.fhir.r4.model.Coding;
@@ -32,8 +41,12 @@ import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.ValueSet;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.core.env.Environment;
 
@@ -44,6 +57,7 @@ import org.springframework.core.env.Environment;
  * that node had just cached what the change replaces.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class MultiNodeIT extends ServerIT {
 
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -150,7 +164,7 @@ class MultiNodeIT extends ServerIT {
     assertThat(storedKeyVersions(id)).containsOnly(1);
 
     String rotate =
-        "{\"resourceType\":\"Parameters\",\"parameter\":[{\"name\":\"patient\",\"valueString\":\"Patient/"
+        "{\"resourceType\":\"Parameters\",\"parameter\":[{\"name\":\"patient\",\"valueString\":\""
             + id
             + "\"}]}";
     JsonNode job = JSON.readTree(postJson("/$rotate-data-keys", rotate).body());
@@ -190,6 +204,91 @@ class MultiNodeIT extends ServerIT {
     assertThat(labels(createCondition(nodeB.base(), system, code)))
         .as("node B's next write after the upload through node A")
         .contains(ACT_CODE + "|ETH");
+  }
+
+  /**
+   * Last: node B is killed. An import through it stops midway; what it stored is whole transactions
+   * only, and the same import re-run through node A completes without duplicates.
+   */
+  @Test
+  @Order(Integer.MAX_VALUE)
+  void importThroughAKilledNode_keepsWholeTransactions_andARerunCompletesWithoutDuplicates(
+      @TempDir Path dir) throws Exception {
+    String run = "kill-" + suffix();
+    int observations = 2_000;
+    int batch = 100;
+    writeImport(dir, run, observations);
+    AtomicBoolean killed = new AtomicBoolean();
+    ImportListener killAfterSomeBatches =
+        new ImportListener() {
+          @Override
+          public void progress(long done, long total) {
+            if (done >= 3L * batch && killed.compareAndSet(false, true)) {
+              try {
+                nodeB.kill();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            }
+          }
+        };
+    Importer throughKilledNode =
+        new Importer(
+            java.net.URI.create(nodeB.base()),
+            ImportOptions.defaults()
+                .withBearerToken(ehrToken())
+                .withBatchSize(batch)
+                .withParallel(1)
+                .withListener(killAfterSomeBatches));
+    assertThatThrownBy(() -> throughKilledNode.run(List.of(dir)))
+        .as("the import stops when its node dies")
+        .isInstanceOf(ServerUnavailableException.class);
+    assertThat(killed).as("node B was killed during the import").isTrue();
+    long storedAfterKill = taggedObservations(run);
+    assertThat(storedAfterKill)
+        .as("only whole transactions of %d were stored", batch)
+        .isPositive()
+        .isLessThan(observations);
+    assertThat(storedAfterKill % batch).isZero();
+
+    ImportResult rerun =
+        new Importer(
+                java.net.URI.create(base()),
+                ImportOptions.defaults().withBearerToken(ehrToken()).withBatchSize(batch))
+            .run(List.of(dir));
+    assertThat(rerun.failures()).isEmpty();
+    assertThat(taggedObservations(run)).as("no duplicates").isEqualTo(observations);
+  }
+
+  private static void writeImport(Path dir, String run, int observations) throws IOException {
+    String patient = "Patient/" + run;
+    Files.writeString(
+        dir.resolve("Patient.ndjson"),
+        "{\"resourceType\":\"Patient\",\"id\":\"" + run + "\",\"active\":true}\n");
+    StringBuilder lines = new StringBuilder();
+    for (int i = 0; i < observations; i++) {
+      lines
+          .append("{\"resourceType\":\"Observation\",\"id\":\"")
+          .append(run)
+          .append('-')
+          .append(i)
+          .append("\",\"meta\":{\"tag\":[{\"system\":\"urn:consentry:test\",\"code\":\"")
+          .append(run)
+          .append("\"}]},\"status\":\"final\",")
+          .append("\"code\":{\"coding\":[{\"system\":\"http://loinc.org\",\"code\":\"8867-4\"}]},")
+          .append("\"subject\":{\"reference\":\"")
+          .append(patient)
+          .append("\"},\"valueQuantity\":{\"value\":")
+          .append(60 + i % 40)
+          .append(",\"unit\":\"/min\"}}\n");
+    }
+    Files.writeString(dir.resolve("Observation.ndjson"), lines);
+  }
+
+  private long taggedObservations(String run) throws IOException {
+    var counted = get("/Observation?_tag=urn:consentry:test%7C" + run + "&_summary=count");
+    assertThat(counted.statusCode()).as(counted.body()).isEqualTo(200);
+    return JSON.readTree(counted.body()).path("total").asLong();
   }
 
   // --- helpers
