@@ -4,11 +4,13 @@ import ca.uhn.fhir.batch2.model.JobDefinition;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import java.nio.file.Path;
 import java.util.List;
 import javax.sql.DataSource;
 import org.consentry.crypto.AesGcmFieldCipher;
 import org.consentry.crypto.HmacSha256BlindIndex;
 import org.consentry.crypto.KeyRing;
+import org.consentry.crypto.KeystoreAccess;
 import org.consentry.crypto.MasterKeystore;
 import org.consentry.server.cluster.Generations;
 import org.consentry.server.cluster.NodeSync;
@@ -31,7 +33,19 @@ class CryptoConfig {
 
   @Bean
   MasterKeystore masterKeystore(CryptoProperties properties, Environment environment) {
-    return KeystoreAccess.from(properties, environment).open();
+    Path home =
+        Path.of(
+            environment.getProperty(
+                "consentry.home", System.getProperty("user.home") + "/.consentry"));
+    return new KeystoreAccess(
+            properties.keystore() != null
+                ? properties.keystore()
+                : KeystoreAccess.defaultKeystore(home),
+            properties.passphraseFile() != null
+                ? properties.passphraseFile()
+                : KeystoreAccess.defaultPassphraseFile(home),
+            System.getenv())
+        .open();
   }
 
   /** {@code generations}: the counters a destruction or rotation bumps exist before it. */

@@ -22,10 +22,10 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
+import org.consentry.cli.imports.ImportOptions;
+import org.consentry.cli.imports.Importer;
 import org.consentry.server.ServerIT;
 import org.consentry.server.TestKeycloak;
-import org.consentry.server.cli.ImportOptions;
-import org.consentry.server.cli.Importer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
