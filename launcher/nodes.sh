@@ -74,7 +74,7 @@ cmd_up_nodes() {
     echo "Consentry is already running (pid $pid): ./consentry down first to change the number of nodes."
     return 0
   fi
-  build_if_needed
+  build_if_needed server
   app_prepare
   mkdir -p "$CONSENTRY_HOME/run" "$CONSENTRY_HOME/logs"
   if [ ! -f "$CONSENTRY_HOME/keys/master.bcfks" ]; then

@@ -11,11 +11,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.consentry.server.cli.ImportException;
-import org.consentry.server.cli.ImportOptions;
-import org.consentry.server.cli.ImportResult;
-import org.consentry.server.cli.Importer;
-import org.consentry.server.cli.ServerUnavailableException;
+import org.consentry.cli.imports.ImportException;
+import org.consentry.cli.imports.ImportOptions;
+import org.consentry.cli.imports.ImportResult;
+import org.consentry.cli.imports.Importer;
+import org.consentry.cli.imports.ServerUnavailableException;
 
 /**
  * Ingest throughput in rounds: each round the importer loads the data folder in transaction Bundles

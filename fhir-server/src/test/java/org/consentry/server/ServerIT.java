@@ -12,7 +12,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.consentry.server.identity.TokenClient;
+import org.consentry.cli.identity.TokenClient;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -31,7 +31,12 @@ import org.springframework.test.context.DynamicPropertySource;
     properties = {
       "logging.level.root=WARN",
       "logging.level.ca.uhn.fhir=WARN",
-      "logging.level.org.consentry=WARN"
+      "logging.level.org.consentry=WARN",
+      // small work chunks, so the relabel and rotation jobs run as many chunks
+      "consentry.jobs.chunk-size=100",
+      // a dead node's job chunks go back to work within seconds (MultiNodeIT kills one)
+      "consentry.jobs.lease-renewal=2s",
+      "consentry.jobs.lease-expiry=15s"
     })
 public abstract class ServerIT {
 

@@ -16,9 +16,9 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.consentry.server.identity.KeycloakAdmin;
-import org.consentry.server.identity.RealmProvisioner;
-import org.consentry.server.identity.UserDirectory;
+import org.consentry.cli.identity.KeycloakAdmin;
+import org.consentry.cli.identity.RealmProvisioner;
+import org.consentry.cli.identity.UserDirectory;
 
 /**
  * One real Keycloak for the whole test run: the official distribution that the build unpacked into

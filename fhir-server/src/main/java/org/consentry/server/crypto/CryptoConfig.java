@@ -1,17 +1,22 @@
 package org.consentry.server.crypto;
 
+import ca.uhn.fhir.batch2.model.JobDefinition;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import java.nio.file.Path;
 import java.util.List;
 import javax.sql.DataSource;
 import org.consentry.crypto.AesGcmFieldCipher;
 import org.consentry.crypto.HmacSha256BlindIndex;
 import org.consentry.crypto.KeyRing;
+import org.consentry.crypto.KeystoreAccess;
 import org.consentry.crypto.MasterKeystore;
 import org.consentry.server.cluster.Generations;
 import org.consentry.server.cluster.NodeSync;
 import org.consentry.server.fhir.PatientCompartment;
+import org.consentry.server.jobs.DurableJobs;
+import org.consentry.server.jobs.ResourceChunks;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
@@ -28,7 +33,19 @@ class CryptoConfig {
 
   @Bean
   MasterKeystore masterKeystore(CryptoProperties properties, Environment environment) {
-    return KeystoreAccess.from(properties, environment).open();
+    Path home =
+        Path.of(
+            environment.getProperty(
+                "consentry.home", System.getProperty("user.home") + "/.consentry"));
+    return new KeystoreAccess(
+            properties.keystore() != null
+                ? properties.keystore()
+                : KeystoreAccess.defaultKeystore(home),
+            properties.passphraseFile() != null
+                ? properties.passphraseFile()
+                : KeystoreAccess.defaultPassphraseFile(home),
+            System.getenv())
+        .open();
   }
 
   /** {@code generations}: the counters a destruction or rotation bumps exist before it. */
@@ -124,19 +141,25 @@ class CryptoConfig {
     return new DecryptionInterceptor(encryption, fhir);
   }
 
-  @Bean(destroyMethod = "shutdown")
+  @Bean
   KeyOperations keyOperations(
       KeyRing keyRing,
       MasterKeystore masterKeys,
       DaoRegistry daos,
-      JdbcDataKeyStore store,
-      ResourceEncryption encryption,
+      DurableJobs jobs,
       KeyAudit audit) {
-    return new KeyOperations(
-        keyRing,
-        masterKeys,
-        daos,
-        keyIds -> new DataKeyRotationJob(daos, keyRing, store, encryption, keyIds),
-        audit);
+    return new KeyOperations(keyRing, masterKeys, daos, jobs, audit);
+  }
+
+  /** Registered with Batch2 by HAPI, as every JobDefinition bean is. */
+  @Bean
+  JobDefinition<DataKeyRotationJob.Parameters> dataKeyRotationJobDefinition(
+      DurableJobs jobs,
+      ResourceChunks chunks,
+      DaoRegistry daos,
+      KeyRing keyRing,
+      JdbcDataKeyStore store,
+      ResourceEncryption encryption) {
+    return DataKeyRotationJob.definition(jobs, chunks, daos, keyRing, store, encryption);
   }
 }

@@ -43,7 +43,4 @@ record CryptoProperties(
           "Reference(Patient).display"
         })
         List<String> encrypt,
-    @DefaultValue({"*.value[x]", "*.note"}) List<String> encryptRestricted) {
-
-  static final String PASSPHRASE_VARIABLE = "CONSENTRY_KEYSTORE_PASSPHRASE";
-}
+    @DefaultValue({"*.value[x]", "*.note"}) List<String> encryptRestricted) {}

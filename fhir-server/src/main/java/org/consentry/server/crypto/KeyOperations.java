@@ -8,19 +8,16 @@ import ca.uhn.fhir.rest.annotation.OperationParam;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
+import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.function.Function;
 import org.consentry.consent.Requester;
 import org.consentry.crypto.KeyRing;
 import org.consentry.crypto.MasterKeystore;
 import org.consentry.server.fhir.FhirOperations;
+import org.consentry.server.jobs.DurableJobs;
+import org.consentry.server.jobs.ResourceChunks;
 import org.consentry.server.security.GrantedScopes;
 import org.consentry.server.security.Interaction;
 import org.consentry.server.security.Requesters;
@@ -41,36 +38,32 @@ import org.hl7.fhir.r4.model.StringType;
  *   <li>{@code POST $rotate-keys}: a new master-key (KEK) version, every data key re-wrapped under
  *       it; no data is re-encrypted and the server keeps serving. System clients only.
  *   <li>{@code POST $rotate-data-keys [patient=ID...]}: new data-key versions and a background
- *       re-encryption; {@code GET $rotate-data-keys-status?job=ID} reports its progress.
+ *       re-encryption as a Batch2 job; {@code GET $rotate-data-keys-status?job=ID} reports its
+ *       progress from the job store, on any node.
  * </ul>
  */
 final class KeyOperations implements FhirOperations {
 
+  private static final java.util.regex.Pattern PATIENT_ID =
+      java.util.regex.Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
+
   private final KeyRing keyRing;
   private final MasterKeystore masterKeys;
   private final DaoRegistry daos;
-  private final Function<Set<String>, DataKeyRotationJob> newJob;
+  private final DurableJobs jobs;
   private final KeyAudit audit;
-  private final Map<String, DataKeyRotationJob> jobs = new ConcurrentHashMap<>();
-  private final ExecutorService executor =
-      Executors.newSingleThreadExecutor(
-          r -> {
-            Thread thread = new Thread(r, "consentry-data-key-rotation");
-            thread.setDaemon(true);
-            return thread;
-          });
 
   KeyOperations(
       KeyRing keyRing,
       MasterKeystore masterKeys,
       DaoRegistry daos,
-      Function<Set<String>, DataKeyRotationJob> newJob,
+      DurableJobs jobs,
       KeyAudit audit) {
     this.keyRing = keyRing;
     this.audit = audit;
     this.masterKeys = masterKeys;
     this.daos = daos;
-    this.newJob = newJob;
+    this.jobs = jobs;
   }
 
   @Operation(name = "$erase", type = Patient.class)
@@ -122,30 +115,43 @@ final class KeyOperations implements FhirOperations {
     Set<String> keyIds =
         patients == null
             ? Set.of()
-            : Set.copyOf(patients.stream().map(StringType::getValue).toList());
-    DataKeyRotationJob job = newJob.apply(keyIds);
+            : Set.copyOf(patients.stream().map(KeyOperations::patientKeyId).toList());
+    String id =
+        jobs.start(DataKeyRotationJob.DEFINITION_ID, new DataKeyRotationJob.Parameters(keyIds));
     audit.rotated(
         request,
         KeyAudit.Rotation.DATA_KEYS,
         null,
         (keyIds.isEmpty() ? "all data keys" : "data keys of " + keyIds.size() + " patients")
             + " rotated, data re-encrypted by job "
-            + job.id());
-    jobs.put(job.id(), job);
-    executor.execute(job);
-    return status(job);
+            + id);
+    return status(find(id));
+  }
+
+  /** A patient's data keys go by the patient's id: {@code Patient/ID} or {@code ID}. */
+  private static String patientKeyId(StringType patient) {
+    String value = patient == null || patient.getValue() == null ? "" : patient.getValue().trim();
+    String id = value.startsWith("Patient/") ? value.substring("Patient/".length()) : value;
+    if (!PATIENT_ID.matcher(id).matches()) {
+      throw new InvalidRequestException(
+          "patient must be a Patient id or Patient/ID, not '" + value + "'");
+    }
+    return id;
   }
 
   @Operation(name = "$rotate-data-keys-status", idempotent = true)
   public Parameters rotateDataKeysStatus(
       @OperationParam(name = "job", min = 1) StringType job, RequestDetails request) {
     requireSystem(request, "$rotate-data-keys-status");
-    DataKeyRotationJob found = job == null ? null : jobs.get(job.getValue());
-    if (found == null) {
-      throw new ResourceNotFoundException(
-          "No data-key rotation job with id '" + (job == null ? "" : job.getValue()) + "'");
-    }
-    return status(found);
+    return status(find(job == null ? null : job.getValue()));
+  }
+
+  private DurableJobs.Job find(String id) {
+    return jobs.find(DataKeyRotationJob.DEFINITION_ID, id)
+        .orElseThrow(
+            () ->
+                new ResourceNotFoundException(
+                    "No data-key rotation job with id '" + (id == null ? "" : id) + "'"));
   }
 
   private static void requireSystem(RequestDetails request, String operation) {
@@ -159,20 +165,21 @@ final class KeyOperations implements FhirOperations {
     }
   }
 
-  private static Parameters status(DataKeyRotationJob job) {
+  private static Parameters status(DurableJobs.Job job) {
     Parameters parameters = new Parameters();
     parameters.addParameter("job", job.id());
-    parameters.addParameter("status", job.status().name().toLowerCase(Locale.ROOT));
-    parameters.addParameter("keys", (int) job.keys());
-    parameters.addParameter("scanned", (int) job.scanned());
-    parameters.addParameter("reencrypted", (int) job.reencrypted());
+    parameters.addParameter("status", job.status().word());
+    parameters.addParameter("keys", asInt(job.count(DataKeyRotationJob.KEYS)));
+    parameters.addParameter("total", asInt(job.count(ResourceChunks.LISTED)));
+    parameters.addParameter("scanned", asInt(job.count(DataKeyRotationJob.SCANNED)));
+    parameters.addParameter("reencrypted", asInt(job.count(DataKeyRotationJob.REENCRYPTED)));
     if (job.error() != null) {
       parameters.addParameter("error", job.error());
     }
     return parameters;
   }
 
-  void shutdown() {
-    executor.shutdownNow();
+  private static int asInt(long count) {
+    return (int) Math.min(Integer.MAX_VALUE, count);
   }
 }

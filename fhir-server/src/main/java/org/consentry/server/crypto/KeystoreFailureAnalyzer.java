@@ -1,5 +1,6 @@
 package org.consentry.server.crypto;
 
+import org.consentry.crypto.KeystoreAccess;
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 

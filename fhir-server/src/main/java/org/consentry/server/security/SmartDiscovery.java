@@ -3,23 +3,25 @@ package org.consentry.server.security;
 import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.consentry.server.fhir.ServerInterceptor;
-import org.consentry.server.identity.RealmProvisioner;
 import org.hl7.fhir.instance.model.api.IBaseConformance;
 import org.hl7.fhir.r4.model.CapabilityStatement;
 import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementRestSecurityComponent;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Extension;
 import org.hl7.fhir.r4.model.UriType;
-import org.keycloak.representations.idm.ClientScopeRepresentation;
 
 /**
  * SMART discovery: {@code /fhir/.well-known/smart-configuration} and the security section of the
@@ -32,6 +34,8 @@ final class SmartDiscovery extends HttpServlet implements ServerInterceptor {
   private static final String OAUTH_URIS =
       "http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris";
 
+  private static final String REALM_DEFINITION = "/keycloak/consentry-realm.json";
+
   private final SecurityProperties properties;
   private final byte[] document;
 
@@ -41,11 +45,27 @@ final class SmartDiscovery extends HttpServlet implements ServerInterceptor {
         new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(configuration());
   }
 
+  /**
+   * The SMART scopes among the realm definition's client scopes ({@code
+   * keycloak/consentry-realm.json}, which {@code ./consentry keycloak provision} applies to
+   * Keycloak).
+   */
   static List<String> scopes() {
-    return RealmProvisioner.definition().getClientScopes().stream()
-        .map(ClientScopeRepresentation::getName)
-        .filter(n -> n.contains("/") || n.equals("fhirUser"))
-        .toList();
+    try (InputStream in = SmartDiscovery.class.getResourceAsStream(REALM_DEFINITION)) {
+      if (in == null) {
+        throw new IllegalStateException(REALM_DEFINITION + " is missing from the server's jar");
+      }
+      List<String> scopes = new ArrayList<>();
+      for (JsonNode scope : new ObjectMapper().readTree(in).path("clientScopes")) {
+        String name = scope.path("name").asText();
+        if (name.contains("/") || name.equals("fhirUser")) {
+          scopes.add(name);
+        }
+      }
+      return List.copyOf(scopes);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + REALM_DEFINITION, e);
+    }
   }
 
   private Map<String, Object> configuration() {

@@ -1,18 +1,25 @@
 package org.consentry.server.terminology;
 
+import ca.uhn.fhir.batch2.api.IFirstJobStepWorker;
+import ca.uhn.fhir.batch2.api.IJobDataSink;
+import ca.uhn.fhir.batch2.api.ILastJobStepWorker;
+import ca.uhn.fhir.batch2.api.RunOutcome;
+import ca.uhn.fhir.batch2.api.StepExecutionDetails;
+import ca.uhn.fhir.batch2.api.VoidModel;
+import ca.uhn.fhir.batch2.jobs.chunk.ResourceIdListWorkChunkJson;
+import ca.uhn.fhir.batch2.model.JobDefinition;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
-import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
-import ca.uhn.fhir.rest.api.SearchTotalModeEnum;
-import ca.uhn.fhir.rest.api.SummaryEnum;
-import ca.uhn.fhir.rest.api.server.IBundleProvider;
+import ca.uhn.fhir.model.api.IModelJson;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
-import java.util.ArrayList;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import jakarta.annotation.Nonnull;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
-import java.util.UUID;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
+import org.consentry.server.jobs.DurableJobs;
+import org.consentry.server.jobs.ResourceChunks;
 import org.consentry.terminology.SensitivityLabeler;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Coding;
@@ -20,79 +27,87 @@ import org.hl7.fhir.r4.model.Meta;
 import org.hl7.fhir.r4.model.Resource;
 
 /**
- * Relabels stored resources after a sensitivity value set changed: every resource of every type, in
- * pages, with the labeler in force. Labels are only added (or a confidentiality level raised),
- * through {@code $meta-add}/{@code $meta-delete}, so no new resource version is made.
+ * Relabels stored resources after a sensitivity value set changed: every resource of every type,
+ * with the labeler in force, as a Batch2 job (the first step lists the resource ids in chunks, the
+ * second relabels one chunk). Labels are only added (or a confidentiality level raised), through
+ * {@code $meta-add}/{@code $meta-delete}, so no new resource version is made, and relabelling a
+ * resource twice (a chunk run again after its node died) changes nothing the second time.
  */
-final class RelabelJob implements Runnable {
+final class RelabelJob {
 
-  enum Status {
-    QUEUED,
-    RUNNING,
-    COMPLETED,
-    FAILED
+  static final String DEFINITION_ID = "consentry-relabel";
+  static final String PROCESSED = "processed";
+  static final String RELABELED = "relabeled";
+
+  /** The job's parameters: what it relabels (always every stored resource, for now). */
+  static final class Parameters implements IModelJson {
+    @JsonProperty("scope")
+    String scope = "all";
   }
 
-  private static final int PAGE = 500;
+  private RelabelJob() {}
 
-  private final String id = UUID.randomUUID().toString();
-  private final DaoRegistry daos;
-  private final Supplier<SensitivityLabeler> labeler;
-  private final AtomicLong total = new AtomicLong();
-  private final AtomicLong processed = new AtomicLong();
-  private final AtomicLong relabeled = new AtomicLong();
-  private volatile Status status = Status.QUEUED;
-  private volatile String error;
-
-  RelabelJob(DaoRegistry daos, Supplier<SensitivityLabeler> labeler) {
-    this.daos = daos;
-    this.labeler = labeler;
+  static JobDefinition<Parameters> definition(
+      DurableJobs jobs,
+      ResourceChunks chunks,
+      DaoRegistry daos,
+      Supplier<SensitivityLabeler> labeler) {
+    return JobDefinition.newBuilder()
+        .setJobDefinitionId(DEFINITION_ID)
+        .setJobDescription("Relabel stored resources with the sensitivity labels in force")
+        .setJobDefinitionVersion(1)
+        .setParametersType(Parameters.class)
+        // gated: the chunks run once the listing is complete, so the total is known before any
+        // chunk is processed (and Batch2 queues each chunk once, from its maintenance pass)
+        .gatedExecution()
+        .addFirstStep(
+            "list-ids",
+            "List the ids of every stored resource",
+            ResourceIdListWorkChunkJson.class,
+            new ListIds(chunks))
+        .addLastStep(
+            "relabel", "Relabel one chunk of resources", new Relabel(jobs, chunks, daos, labeler))
+        .build();
   }
 
-  @Override
-  public void run() {
-    status = Status.RUNNING;
-    try {
-      List<String> types = new ArrayList<>(daos.getRegisteredDaoTypes());
-      types.sort(null);
-      for (String type : types) {
-        total.addAndGet(count(daos.getResourceDao(type)));
-      }
-      for (String type : types) {
-        relabel(daos.getResourceDao(type));
-      }
-      status = Status.COMPLETED;
-    } catch (RuntimeException e) {
-      error = e.getMessage();
-      status = Status.FAILED;
+  private record ListIds(ResourceChunks chunks)
+      implements IFirstJobStepWorker<Parameters, ResourceIdListWorkChunkJson> {
+    @Nonnull
+    @Override
+    public RunOutcome run(
+        @Nonnull StepExecutionDetails<Parameters, VoidModel> details,
+        @Nonnull IJobDataSink<ResourceIdListWorkChunkJson> sink) {
+      chunks.listAll(details.getInstance().getInstanceId(), sink);
+      return RunOutcome.SUCCESS;
     }
   }
 
-  private static long count(IFhirResourceDao<?> dao) {
-    SearchParameterMap map = SearchParameterMap.newSynchronous();
-    map.setSummaryMode(SummaryEnum.COUNT);
-    map.setSearchTotalMode(SearchTotalModeEnum.ACCURATE);
-    Integer size = dao.search(map, new SystemRequestDetails()).size();
-    return size == null ? 0 : size;
-  }
-
-  /**
-   * Pages through one search per type: HAPI keeps its results, so pages neither skip nor repeat.
-   */
-  private void relabel(IFhirResourceDao<?> dao) {
-    SensitivityLabeler current = labeler.get();
-    IBundleProvider results = dao.search(new SearchParameterMap(), new SystemRequestDetails());
-    for (int from = 0; ; from += PAGE) {
-      List<IBaseResource> page = results.getResources(from, from + PAGE);
-      if (page.isEmpty()) {
-        return;
-      }
-      for (IBaseResource resource : page) {
+  private record Relabel(
+      DurableJobs jobs,
+      ResourceChunks chunks,
+      DaoRegistry daos,
+      Supplier<SensitivityLabeler> labeler)
+      implements ILastJobStepWorker<Parameters, ResourceIdListWorkChunkJson> {
+    @Nonnull
+    @Override
+    public RunOutcome run(
+        @Nonnull StepExecutionDetails<Parameters, ResourceIdListWorkChunkJson> details,
+        @Nonnull IJobDataSink<VoidModel> sink) {
+      jobs.beforeChunk();
+      SensitivityLabeler current = labeler.get();
+      long relabeled = 0;
+      for (IBaseResource resource : chunks.load(details.getData())) {
+        IFhirResourceDao<?> dao = daos.getResourceDao(resource);
         if (relabel(dao, (Resource) resource, current)) {
-          relabeled.incrementAndGet();
+          relabeled++;
         }
-        processed.incrementAndGet();
       }
+      int processed = details.getData().size();
+      jobs.record(
+          details.getInstance().getInstanceId(),
+          ResourceChunks.key(details.getData()),
+          Map.of(PROCESSED, (long) processed, RELABELED, relabeled));
+      return new RunOutcome(processed);
     }
   }
 
@@ -123,29 +138,5 @@ final class RelabelJob implements Runnable {
             c ->
                 Objects.equals(c.getSystem(), wanted.getSystem())
                     && Objects.equals(c.getCode(), wanted.getCode()));
-  }
-
-  String id() {
-    return id;
-  }
-
-  Status status() {
-    return status;
-  }
-
-  long total() {
-    return total.get();
-  }
-
-  long processed() {
-    return processed.get();
-  }
-
-  long relabeled() {
-    return relabeled.get();
-  }
-
-  String error() {
-    return error;
   }
 }

@@ -1,10 +1,13 @@
 package org.consentry.server.terminology;
 
+import ca.uhn.fhir.batch2.model.JobDefinition;
 import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import org.consentry.server.cluster.Generations;
 import org.consentry.server.cluster.Generations.Topic;
 import org.consentry.server.cluster.NodeSync;
+import org.consentry.server.jobs.DurableJobs;
+import org.consentry.server.jobs.ResourceChunks;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -61,9 +64,16 @@ class TerminologyConfig {
     return interceptor;
   }
 
-  @Bean(destroyMethod = "shutdown")
-  RelabelOperations relabelOperations(DaoRegistry daos, CurrentLabeler labeler) {
-    return new RelabelOperations(() -> new RelabelJob(daos, labeler::get));
+  @Bean
+  RelabelOperations relabelOperations(DurableJobs jobs) {
+    return new RelabelOperations(jobs);
+  }
+
+  /** Registered with Batch2 by HAPI, as every JobDefinition bean is. */
+  @Bean
+  JobDefinition<RelabelJob.Parameters> relabelJobDefinition(
+      DurableJobs jobs, ResourceChunks chunks, DaoRegistry daos, CurrentLabeler labeler) {
+    return RelabelJob.definition(jobs, chunks, daos, labeler::get);
   }
 
   @Bean

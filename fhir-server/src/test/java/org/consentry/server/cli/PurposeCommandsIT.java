@@ -13,10 +13,12 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.consentry.cli.CliCommand;
+import org.consentry.cli.ConsentryCli;
+import org.consentry.cli.identity.KeycloakAdmin;
+import org.consentry.cli.identity.TokenClient;
 import org.consentry.server.ServerIT;
 import org.consentry.server.TestKeycloak;
-import org.consentry.server.identity.KeycloakAdmin;
-import org.consentry.server.identity.TokenClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -23,14 +23,14 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.zip.GZIPInputStream;
+import org.consentry.cli.imports.ImportListener;
+import org.consentry.cli.imports.ImportOptions;
+import org.consentry.cli.imports.ImportResult;
+import org.consentry.cli.imports.Importer;
+import org.consentry.cli.imports.ServerUnavailableException;
 import org.consentry.server.ServerIT;
 import org.consentry.server.TestDatabase;
 import org.consentry.server.TestKeycloak;
-import org.consentry.server.cli.ImportListener;
-import org.consentry.server.cli.ImportOptions;
-import org.consentry.server.cli.ImportResult;
-import org.consentry.server.cli.Importer;
-import org.consentry.server.cli.ServerUnavailableException;
 import org.consentry.server.consent.ConsentJson;
 import org.consentry.terminology.Terminology;
 import org.hl7.fhir.r4.model.Coding;
@@ -80,7 +80,11 @@ class MultiNodeIT extends ServerIT {
                 "consentry.crypto.passphrase-file",
                     environment.getProperty("consentry.crypto.passphrase-file"),
                 "consentry.security.issuer", TestKeycloak.issuer(),
-                "consentry.security.clock-skew", "5s"));
+                "consentry.security.clock-skew", "5s",
+                // jobs run slowly here, so one is still running when this node is killed
+                "consentry.jobs.chunk-pause", "1s",
+                "consentry.jobs.lease-renewal", "2s",
+                "consentry.jobs.lease-expiry", "15s"));
   }
 
   @AfterAll
@@ -218,6 +222,26 @@ class MultiNodeIT extends ServerIT {
     int observations = 2_000;
     int batch = 100;
     writeImport(dir, run, observations);
+    var relabel =
+        sendAs(ehrToken(), "POST", nodeB.base() + "/$relabel", "application/fhir+json", PARAMETERS);
+    assertThat(relabel.statusCode()).as(relabel.body()).isEqualTo(200);
+    String relabelJob = parameter(JSON.readTree(relabel.body()), "job");
+    JsonNode throughA = JSON.readTree(get("/$relabel-status?job=" + relabelJob).body());
+    assertThat(parameter(throughA, "job"))
+        .as("node A reads the job node B started")
+        .isEqualTo(relabelJob);
+    var export =
+        sendWith(
+            ehrToken(),
+            "GET",
+            nodeB.base() + "/$export?_type=Patient,Observation",
+            null,
+            null,
+            Map.of("Accept", "application/fhir+json", "Prefer", "respond-async"));
+    assertThat(export.statusCode()).as(export.body()).isEqualTo(202);
+    String exportPoll =
+        export.headers().firstValue("Content-Location").orElseThrow().replace(nodeB.base(), base());
+
     AtomicBoolean killed = new AtomicBoolean();
     ImportListener killAfterSomeBatches =
         new ImportListener() {
@@ -244,6 +268,9 @@ class MultiNodeIT extends ServerIT {
         .as("the import stops when its node dies")
         .isInstanceOf(ServerUnavailableException.class);
     assertThat(killed).as("node B was killed during the import").isTrue();
+    assertThat(parameter(JSON.readTree(get("/$relabel-status?job=" + relabelJob).body()), "status"))
+        .as("the relabel was still running when its node died")
+        .isIn("queued", "running");
     long storedAfterKill = taggedObservations(run);
     assertThat(storedAfterKill)
         .as("only whole transactions of %d were stored", batch)
@@ -258,7 +285,29 @@ class MultiNodeIT extends ServerIT {
             .run(List.of(dir));
     assertThat(rerun.failures()).isEmpty();
     assertThat(taggedObservations(run)).as("no duplicates").isEqualTo(observations);
+
+    long deadline = System.currentTimeMillis() + 300_000;
+    JsonNode status = JSON.readTree(get("/$relabel-status?job=" + relabelJob).body());
+    while (!Set.of("completed", "failed").contains(parameter(status, "status"))
+        && System.currentTimeMillis() < deadline) {
+      Thread.sleep(1000);
+      status = JSON.readTree(get("/$relabel-status?job=" + relabelJob).body());
+    }
+    assertThat(parameter(status, "status"))
+        .as("the relabel started on the killed node completes on node A: %s", status)
+        .isEqualTo("completed");
+    var polled = get(exportPoll);
+    while (polled.statusCode() == 202 && System.currentTimeMillis() < deadline) {
+      Thread.sleep(1000);
+      polled = get(exportPoll);
+    }
+    assertThat(polled.statusCode())
+        .as("the export started on the killed node completes on node A: %s", polled.body())
+        .isEqualTo(200);
+    assertThat(JSON.readTree(polled.body()).path("output").size()).isPositive();
   }
+
+  private static final String PARAMETERS = "{\"resourceType\":\"Parameters\"}";
 
   private static void writeImport(Path dir, String run, int observations) throws IOException {
     String patient = "Patient/" + run;

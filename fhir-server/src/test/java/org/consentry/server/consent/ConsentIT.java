@@ -209,7 +209,7 @@ class ConsentIT extends ServerIT {
             client, List.of("system/*.*"));
     TestKeycloak.users().setClientOrganization(client, orgA);
     String token =
-        new org.consentry.server.identity.TokenClient(TestKeycloak.admin().issuer())
+        new org.consentry.cli.identity.TokenClient(TestKeycloak.admin().issuer())
             .clientCredentials(client, secret, null);
     assertThat(visible(token, "/Observation/" + obs1)).isTrue();
     consent(ConsentJson.denyActor(p1, orgA));

@@ -22,10 +22,10 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
+import org.consentry.cli.imports.ImportOptions;
+import org.consentry.cli.imports.Importer;
 import org.consentry.server.ServerIT;
 import org.consentry.server.TestKeycloak;
-import org.consentry.server.cli.ImportOptions;
-import org.consentry.server.cli.Importer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -217,7 +217,7 @@ class EncryptionIT extends ServerIT {
             + "\"}]}";
     JsonNode job = json(postJson("/$rotate-data-keys", rotate));
     String jobId = parameter(job, "job");
-    long deadline = System.currentTimeMillis() + 120_000;
+    long deadline = System.currentTimeMillis() + 300_000;
     while (!Set.of("completed", "failed").contains(parameter(job, "status"))
         && System.currentTimeMillis() < deadline) {
       Thread.sleep(250);
@@ -232,6 +232,11 @@ class EncryptionIT extends ServerIT {
     }
     assertThat(parameter(job, "status")).as(job.toString()).isEqualTo("completed");
     assertThat(Integer.parseInt(parameter(job, "reencrypted"))).isGreaterThan(1);
+    assertThat(parameter(job, "keys")).as("the two patients' data keys").isEqualTo("2");
+    assertThat(Integer.parseInt(parameter(job, "total")))
+        .as("every stored resource is listed, in chunks")
+        .isGreaterThan(9022);
+    assertThat(parameter(job, "scanned")).isEqualTo(parameter(job, "total"));
     assertThat(get("/Patient/" + id + "/_history/1").body())
         .as("old version, old data key")
         .contains(given);

@@ -10,10 +10,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import org.consentry.cli.imports.ImportOptions;
+import org.consentry.cli.imports.ImportResult;
+import org.consentry.cli.imports.Importer;
 import org.consentry.server.ServerIT;
-import org.consentry.server.cli.ImportOptions;
-import org.consentry.server.cli.ImportResult;
-import org.consentry.server.cli.Importer;
 import org.consentry.terminology.Terminology;
 import org.hl7.fhir.r4.model.BooleanType;
 import org.hl7.fhir.r4.model.Bundle;
@@ -329,10 +329,11 @@ class TerminologyIT extends ServerIT {
             .withNoParameters(Parameters.class)
             .execute();
     String id = ((StringType) job.getParameter("job").getValue()).getValue();
-    Instant deadline = Instant.now().plus(Duration.ofMinutes(3));
+    Instant deadline = Instant.now().plus(Duration.ofMinutes(6));
     String status = "";
+    Parameters progress = job;
     while (Instant.now().isBefore(deadline)) {
-      Parameters progress =
+      progress =
           client
               .operation()
               .onServer()
@@ -347,5 +348,12 @@ class TerminologyIT extends ServerIT {
       Thread.sleep(500);
     }
     assertThat(status).isEqualTo("completed");
+    int total = ((IntegerType) progress.getParameter("total").getValue()).getValue();
+    assertThat(total).as("the Condition created above at least").isPositive();
+    assertThat(((IntegerType) progress.getParameter("processed").getValue()).getValue())
+        .isEqualTo(total);
+    assertThat(((IntegerType) progress.getParameter("relabeled").getValue()).getValue())
+        .as("the Condition created before the ValueSet, at least")
+        .isPositive();
   }
 }

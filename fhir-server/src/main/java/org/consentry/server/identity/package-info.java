@@ -1,5 +1,0 @@
-/**
- * Keycloak as the identity provider: the realm definition applied through the admin client, users
- * linked to FHIR, tokens for the command line.
- */
-package org.consentry.server.identity;
