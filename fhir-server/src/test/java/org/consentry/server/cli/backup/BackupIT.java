@@ -145,6 +145,8 @@ class BackupIT extends ServerIT {
         String family = expected.getNameFirstRep().getFamily();
         assertThat(stored).as("encrypted at rest").doesNotContain(family);
         Patient back = FHIR.newJsonParser().parseResource(Patient.class, stored);
+        // HAPI stores the text without the id, which names the patient's data key
+        back.setId(expected.getIdElement().toUnqualifiedVersionless());
         assertThat(decryption.decrypt(back)).isPositive();
         assertThat(back.getNameFirstRep().getFamily()).isEqualTo(family);
         assertThat(back.getNameFirstRep().getGivenAsSingleString())
@@ -157,6 +159,7 @@ class BackupIT extends ServerIT {
         String stored = storedText(restored, "Observation", expected.getIdPart());
         assertThat(stored).doesNotContain(expected.getValueStringType().getValue());
         Observation back = FHIR.newJsonParser().parseResource(Observation.class, stored);
+        back.setId(expected.getIdElement().toUnqualifiedVersionless());
         decryption.decrypt(back);
         assertThat(back.getValueStringType().getValue())
             .isEqualTo(expected.getValueStringType().getValue());
