@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
  * outlive the run) or fetched with {@code LAUNCHER token USER} and fetched again a minute before it
  * expires (user tokens live five minutes), the way an operator gets one.
  */
-final class TokenSource {
+public final class TokenSource {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern ANSI = Pattern.compile("\u001B\\[[0-9;]*[A-Za-z]");
@@ -95,7 +95,7 @@ final class TokenSource {
   }
 
   /** The last JWT in the launcher's output, which may carry ANSI colour codes and build output. */
-  static String jwt(String output) {
+  public static String jwt(String output) {
     String found = null;
     for (String line : ANSI.matcher(output).replaceAll("").split("\n")) {
       if (JWT.matcher(line.trim()).matches()) {
@@ -106,7 +106,7 @@ final class TokenSource {
   }
 
   /** The token's {@code exp} in epoch milliseconds; four minutes from now if it cannot be read. */
-  static long expiry(String jwt) {
+  public static long expiry(String jwt) {
     try {
       JsonNode claims = JSON.readTree(Base64.getUrlDecoder().decode(jwt.split("\\.")[1]));
       if (claims.path("exp").canConvertToLong()) {

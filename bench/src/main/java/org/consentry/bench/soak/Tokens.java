@@ -10,10 +10,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
+import org.consentry.bench.TokenSource;
 
 /**
  * One requester's bearer token, fetched again a minute before it expires (user tokens live five
@@ -24,9 +23,6 @@ import java.util.regex.Pattern;
 final class Tokens {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Pattern ANSI = Pattern.compile("\u001B\\[[0-9;]*[A-Za-z]");
-  private static final Pattern JWT =
-      Pattern.compile("[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+");
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -76,7 +72,7 @@ final class Tokens {
   synchronized String get() {
     if (token == null || System.currentTimeMillis() > refreshAt) {
       token = command == null ? grant() : run();
-      refreshAt = expiry(token) - 60_000;
+      refreshAt = TokenSource.expiry(token) - 60_000;
     }
     return token;
   }
@@ -119,7 +115,7 @@ final class Tokens {
         process.destroyForcibly();
         throw new SoakException("no token: `" + String.join(" ", command) + "` took over 120 s");
       }
-      String found = jwt(new String(out, StandardCharsets.UTF_8));
+      String found = TokenSource.jwt(new String(out, StandardCharsets.UTF_8));
       if (process.exitValue() != 0 || found == null) {
         throw new SoakException(
             "no token: `" + String.join(" ", command) + "` exited " + process.exitValue());
@@ -131,30 +127,6 @@ final class Tokens {
       Thread.currentThread().interrupt();
       throw new SoakException("interrupted while fetching a token");
     }
-  }
-
-  /** The last JWT in a launcher's output, which may carry ANSI colour codes. */
-  static String jwt(String output) {
-    String found = null;
-    for (String line : ANSI.matcher(output).replaceAll("").split("\n")) {
-      if (JWT.matcher(line.trim()).matches()) {
-        found = line.trim();
-      }
-    }
-    return found;
-  }
-
-  /** The token's {@code exp} in epoch milliseconds; four minutes from now if it cannot be read. */
-  static long expiry(String jwt) {
-    try {
-      JsonNode claims = JSON.readTree(Base64.getUrlDecoder().decode(jwt.split("\\.")[1]));
-      if (claims.path("exp").canConvertToLong()) {
-        return claims.path("exp").asLong() * 1000;
-      }
-    } catch (IOException | IllegalArgumentException | ArrayIndexOutOfBoundsException e) {
-      // falls through
-    }
-    return System.currentTimeMillis() + 240_000;
   }
 
   private static String encode(String value) {
