@@ -40,6 +40,10 @@ record CryptoProperties(
           "DomainResource.text.div",
           "DocumentReference.content.attachment.data",
           "DiagnosticReport.presentedForm.data",
+          "Device.identifier.value",
+          "Device.serialNumber",
+          "Device.udiCarrier",
+          "Device.distinctIdentifier",
           "Reference(Patient).display"
         })
         List<String> encrypt,

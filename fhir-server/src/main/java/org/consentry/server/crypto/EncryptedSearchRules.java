@@ -89,6 +89,14 @@ final class EncryptedSearchRules {
     if ("Observation".equals(type) && map.containsKey("value-string")) {
       throw unsupported("Observation?value-string", "Observation.valueString is encrypted");
     }
+    if ("Device".equals(type)) {
+      for (String name : List.of("identifier", "udi-carrier", "udi-di")) {
+        if (map.containsKey(name)) {
+          throw unsupported(
+              "Device?" + name, "a device's identifiers, serial number and UDI are encrypted");
+        }
+      }
+    }
     if ("Patient".equals(type) && map.containsKey("identifier")) {
       patientParameter(map, "identifier"); // first: name searches add token entries to it
     }

@@ -52,6 +52,10 @@ final class EncryptionPolicy {
             "DomainResource.text.div",
             "DocumentReference.content.attachment.data",
             "DiagnosticReport.presentedForm.data",
+            "Device.identifier.value",
+            "Device.serialNumber",
+            "Device.udiCarrier",
+            "Device.distinctIdentifier",
             PATIENT_DISPLAY),
         List.of("*.value[x]", "*.note"));
   }

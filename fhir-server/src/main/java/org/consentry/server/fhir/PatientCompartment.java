@@ -58,7 +58,8 @@ public final class PatientCompartment {
   /**
    * Stored R4 types outside the Patient CompartmentDefinition with elements that can reference a
    * Patient, directly or as "any resource": BiologicallyDerivedProduct.collection.source,
-   * Contract.subject and signer, GuidanceResponse.subject, Linkage.item, MessageHeader.focus,
+   * Contract.subject and signer, Device.patient (a wearable or implant: its identifiers and serial
+   * are the patient's data), GuidanceResponse.subject, Linkage.item, MessageHeader.focus,
    * PaymentNotice and PaymentReconciliation requests, Task.for and focus, TestScript fixtures,
    * VerificationResult.target. (Definitional types whose elements merely allow such references,
    * such as StructureDefinition examples, are directory data; Bundle, Binary and Parameters have
@@ -68,6 +69,7 @@ public final class PatientCompartment {
       Set.of(
           "BiologicallyDerivedProduct",
           "Contract",
+          "Device",
           "GuidanceResponse",
           "Linkage",
           "MessageHeader",

@@ -116,6 +116,11 @@ class PatientCompartmentTest {
             "{'resourceType':'Binary','contentType':'text/plain','securityContext':{'reference':'Binary/x'}}"),
         // types the compartment definition omits, owned by the patients they reference
         row(
+            "Device of a",
+            "{'resourceType':'Device','patient':{'reference':'Patient/a'},'owner':{'reference':'Organization/o'}}",
+            "a"),
+        row("Device without patient", "{'resourceType':'Device','serialNumber':'x'}"),
+        row(
             "Task for a",
             "{'resourceType':'Task','status':'ready','intent':'order','for':{'reference':'Patient/a'}}",
             "a"),
