@@ -81,6 +81,16 @@ class ConsentConfig {
   }
 
   @Bean
+  RequesterSearches requesterSearches(
+      FhirContext fhir,
+      DaoRegistry daos,
+      MatchUrlService matchUrls,
+      ConsentViews views,
+      ConsentCache cache) {
+    return new RequesterSearches(daos, new ServerSearches(fhir, daos, matchUrls), views, cache);
+  }
+
+  @Bean
   @Order(Pipeline.CONSENT_VIEW)
   @ConditionalOnProperty(
       name = "consentry.consent.enabled",

@@ -326,6 +326,22 @@ public final class ApiSurface {
               Set.of("since"),
               "who saw the patient's record, in plain words (the patient themself, and auditors)"),
           op(
+              "$ingest-measurements",
+              Level.TYPE,
+              Set.of("Observation"),
+              EnumSet.of(PATIENT, SYSTEM),
+              Set.of(),
+              "device gateways (system clients) write measurements in bulk as sampledData series;"
+                  + " patients their own"),
+          op(
+              "$series",
+              Level.TYPE,
+              Set.of("Observation"),
+              CARE,
+              Set.of("patient", "code", "start", "end", "bucket"),
+              "a patient's measurements of one code over a period, downsampled for charts, as"
+                  + " consent shows them"),
+          op(
               "$audit-verify",
               Level.SERVER,
               Set.of(),

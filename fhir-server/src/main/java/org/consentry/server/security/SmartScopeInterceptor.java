@@ -102,6 +102,12 @@ final class SmartScopeInterceptor implements ServerInterceptor {
           "$meta" ->
           require(scopes, type, Interaction.READ, operation);
       case "$meta-add", "$meta-delete" -> require(scopes, type, Interaction.UPDATE, operation);
+      case "$ingest-measurements" -> {
+        // a window's Observation is created by its first batch and updated by the next ones
+        require(scopes, "Observation", Interaction.CREATE, operation);
+        require(scopes, "Observation", Interaction.UPDATE, operation);
+      }
+      case "$series" -> require(scopes, "Observation", Interaction.SEARCH, operation);
       default ->
           require(
               scopes,

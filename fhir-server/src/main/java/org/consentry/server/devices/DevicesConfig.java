@@ -1,0 +1,21 @@
+package org.consentry.server.devices;
+
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import org.consentry.server.consent.RequesterSearches;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** Wearables and other devices: series ingest and range queries. */
+@Configuration(proxyBeanMethods = false)
+class DevicesConfig {
+
+  @Bean
+  MeasurementIngestOperation measurementIngestOperation(DaoRegistry daos) {
+    return new MeasurementIngestOperation(daos);
+  }
+
+  @Bean
+  SeriesOperation seriesOperation(RequesterSearches searches) {
+    return new SeriesOperation(searches);
+  }
+}

@@ -1,0 +1,220 @@
+package org.consentry.server.devices;
+
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
+import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
+import ca.uhn.fhir.rest.annotation.Operation;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import ca.uhn.fhir.rest.param.TokenOrListParam;
+import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
+import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.consentry.consent.Requester;
+import org.consentry.server.devices.series.Measurement;
+import org.consentry.server.devices.series.MeasurementLines;
+import org.consentry.server.devices.series.SeriesBatch;
+import org.consentry.server.devices.series.SeriesKey;
+import org.consentry.server.devices.series.Window;
+import org.consentry.server.fhir.FhirOperations;
+import org.consentry.server.fhir.ServerReader;
+import org.consentry.server.security.Requesters;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Device;
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.IntegerType;
+import org.hl7.fhir.r4.model.Meta;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Parameters;
+
+/**
+ * {@code POST /fhir/Observation/$ingest-measurements}: a gateway's batch of measurements (NDJSON,
+ * one a line, see {@link MeasurementLines}) stored as compact series, one Observation per patient,
+ * device, code, unit, sampling period and hour ({@link SeriesObservations}).
+ *
+ * <p>The whole batch is checked first (every line, the patients, that each device belongs to its
+ * patient, and for a patient's token that every line is their own); a bad batch gets a 4xx
+ * OperationOutcome naming the line and nothing is stored. Then each window is merged with its
+ * stored version (read by its id), and the windows that changed are written in one FHIR transaction
+ * as the request's requester, through HAPI's normal write path: labelling, field encryption, owner
+ * indexes, scope checks and audit apply as to every write. A window whose merge changes nothing is
+ * not written (a re-sent batch makes no new version). A window changed by a concurrent batch since
+ * it was read makes the transaction fail on its version ({@code If-Match}); the batch is then
+ * merged and written again.
+ *
+ * <p>The answer says how many measurements and windows the batch held, nothing about what was
+ * stored before (a re-sent batch answers the same).
+ */
+final class MeasurementIngestOperation implements FhirOperations {
+
+  /** The most windows one batch may touch. */
+  static final int MAX_WINDOWS = 5_000;
+
+  private static final int ATTEMPTS = 3;
+  private static final int READ_CHUNK = 500;
+
+  private final DaoRegistry daos;
+  private final ServerReader reader;
+
+  MeasurementIngestOperation(DaoRegistry daos) {
+    this.daos = daos;
+    this.reader = new ServerReader(daos);
+  }
+
+  @Operation(
+      name = "$ingest-measurements",
+      typeName = "Observation",
+      manualRequest = true,
+      idempotent = false)
+  public Parameters ingest(RequestDetails request) {
+    Requester requester = Requesters.of(request).orElseThrow();
+    String contentType = request.getHeader("Content-Type");
+    if (contentType == null || !contentType.toLowerCase(Locale.ROOT).contains("ndjson")) {
+      throw new InvalidRequestException(
+          "$ingest-measurements takes NDJSON (Content-Type: application/x-ndjson), one measurement"
+              + " a line");
+    }
+    List<Measurement> measurements;
+    try {
+      measurements = MeasurementLines.parse(request.loadRequestContents());
+    } catch (IllegalArgumentException e) {
+      throw new InvalidRequestException(e.getMessage());
+    }
+    checkOwners(requester, measurements);
+    Map<SeriesKey, List<Measurement>> windows = SeriesBatch.group(measurements);
+    if (windows.size() > MAX_WINDOWS) {
+      throw new InvalidRequestException(
+          "the batch touches "
+              + windows.size()
+              + " hourly windows, more than "
+              + MAX_WINDOWS
+              + ": split it");
+    }
+    for (int attempt = 1; ; attempt++) {
+      try {
+        write(request, windows);
+        break;
+      } catch (ResourceVersionConflictException e) {
+        if (attempt == ATTEMPTS) {
+          throw e;
+        }
+      }
+    }
+    Parameters answer = new Parameters();
+    answer.addParameter().setName("measurements").setValue(new IntegerType(measurements.size()));
+    answer.addParameter().setName("windows").setValue(new IntegerType(windows.size()));
+    return answer;
+  }
+
+  /**
+   * Every line's patient exists (a patient's token: is the patient themself) and its device exists
+   * and belongs to that patient ({@code Device.patient}).
+   */
+  private void checkOwners(Requester requester, List<Measurement> measurements) {
+    Map<String, Boolean> patients = new HashMap<>();
+    Map<String, String> deviceOwners = new HashMap<>();
+    for (Measurement m : measurements) {
+      if (requester.kind() == Requester.Kind.PATIENT && !requester.isPatient(m.patientId())) {
+        throw new ForbiddenOperationException(
+            "line "
+                + m.line()
+                + ": a patient's token writes only the patient's own measurements (Patient/"
+                + requester.patientId()
+                + ")");
+      }
+      boolean known =
+          patients.computeIfAbsent(
+              m.patientId(), id -> reader.read(new IdType("Patient", id)).isPresent());
+      if (!known) {
+        throw new InvalidRequestException(
+            "line " + m.line() + ": Patient/" + m.patientId() + " is not known");
+      }
+      String owner =
+          deviceOwners.computeIfAbsent(
+              m.deviceId(),
+              id ->
+                  reader
+                      .read(new IdType("Device", id))
+                      .map(d -> ((Device) d).getPatient().getReferenceElement().getIdPart())
+                      .orElse(""));
+      if (!m.patientId().equals(owner)) {
+        throw new InvalidRequestException(
+            "line "
+                + m.line()
+                + ": Device/"
+                + m.deviceId()
+                + " is not known as a device of Patient/"
+                + m.patientId()
+                + " (its Device.patient)");
+      }
+    }
+  }
+
+  /** Merges each window with its stored version; writes those that changed, in one transaction. */
+  private void write(RequestDetails request, Map<SeriesKey, List<Measurement>> windows) {
+    Map<String, Observation> stored = stored(windows.keySet());
+    Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+    for (Map.Entry<SeriesKey, List<Measurement>> group : windows.entrySet()) {
+      SeriesKey key = group.getKey();
+      Observation before = stored.get(key.observationId());
+      Window window;
+      try {
+        window =
+            before == null
+                ? Window.empty(key.windowStartMs(), key.periodMs())
+                : SeriesObservations.window(key, before);
+      } catch (IllegalStateException | IllegalArgumentException e) {
+        throw new InvalidRequestException(
+            "line " + group.getValue().get(0).line() + ": " + e.getMessage());
+      }
+      if (!SeriesBatch.merge(window, group.getValue())) {
+        continue; // every measurement already there: no new version
+      }
+      Bundle.BundleEntryComponent entry = transaction.addEntry();
+      entry.setFullUrl("Observation/" + key.observationId());
+      entry.setResource(SeriesObservations.observation(key, window));
+      entry
+          .getRequest()
+          .setMethod(Bundle.HTTPVerb.PUT)
+          .setUrl("Observation/" + key.observationId());
+      if (before != null) {
+        entry.getRequest().setIfMatch("W/\"" + before.getIdElement().getVersionIdPart() + "\"");
+      }
+    }
+    if (!transaction.hasEntry()) {
+      return;
+    }
+    @SuppressWarnings("unchecked")
+    IFhirSystemDao<Bundle, Meta> system = (IFhirSystemDao<Bundle, Meta>) daos.getSystemDao();
+    system.transaction(request, transaction);
+  }
+
+  /**
+   * The stored windows of these keys, read as the server (the gateway never sees them: they are
+   * merged and written back), by id.
+   */
+  private Map<String, Observation> stored(Iterable<SeriesKey> keys) {
+    List<String> ids = new ArrayList<>();
+    keys.forEach(key -> ids.add(key.observationId()));
+    Map<String, Observation> found = new LinkedHashMap<>();
+    for (int from = 0; from < ids.size(); from += READ_CHUNK) {
+      TokenOrListParam anyOf = new TokenOrListParam();
+      ids.subList(from, Math.min(ids.size(), from + READ_CHUNK)).forEach(anyOf::add);
+      SearchParameterMap query = SearchParameterMap.newSynchronous().add("_id", anyOf);
+      for (IBaseResource resource :
+          daos.getResourceDao("Observation")
+              .search(query, new SystemRequestDetails())
+              .getAllResources()) {
+        found.put(resource.getIdElement().getIdPart(), (Observation) resource);
+      }
+    }
+    return found;
+  }
+}
