@@ -22,6 +22,7 @@ import org.consentry.server.devices.series.MeasurementLines;
 import org.consentry.server.devices.series.SeriesBatch;
 import org.consentry.server.devices.series.SeriesKey;
 import org.consentry.server.devices.series.Window;
+import org.consentry.server.door.ServerChosenIds;
 import org.consentry.server.fhir.FhirOperations;
 import org.consentry.server.fhir.ServerReader;
 import org.consentry.server.security.Requesters;
@@ -191,6 +192,7 @@ final class MeasurementIngestOperation implements FhirOperations {
     if (!transaction.hasEntry()) {
       return;
     }
+    ServerChosenIds.mark(request); // checkOwners: every window is the requester's to write
     @SuppressWarnings("unchecked")
     IFhirSystemDao<Bundle, Meta> system = (IFhirSystemDao<Bundle, Meta>) daos.getSystemDao();
     system.transaction(request, transaction);

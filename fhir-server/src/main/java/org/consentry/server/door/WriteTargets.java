@@ -33,7 +33,9 @@ final class WriteTargets implements ServerInterceptor {
   @Hook(Pointcut.STORAGE_PRESTORAGE_CLIENT_ASSIGNED_ID)
   public void clientAssignedId(IBaseResource resource, RequestDetails request) {
     Requester requester = request == null ? null : Requesters.of(request).orElse(null);
-    if (requester != null && requester.kind() != Requester.Kind.SYSTEM) {
+    if (requester != null
+        && requester.kind() != Requester.Kind.SYSTEM
+        && !ServerChosenIds.marked(request)) {
       throw NotFound.of(resource.fhirType(), resource.getIdElement().getIdPart());
     }
   }
@@ -103,6 +105,7 @@ final class WriteTargets implements ServerInterceptor {
     Requester requester = request == null ? null : Requesters.of(request).orElse(null);
     if (requester == null
         || requester.kind() == Requester.Kind.SYSTEM
+        || ServerChosenIds.marked(request)
         || !(bundle instanceof Bundle sent)) {
       return;
     }
