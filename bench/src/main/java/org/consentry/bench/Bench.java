@@ -9,9 +9,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * {@code Bench ingest|read|startup|populate|count|research-setup|research [options]}: one benchmark
- * against a running server on this machine; figures go to {@code <results>/<timestamp>-<kind>.json}
- * and one line to {@code summary.md}.
+ * {@code Bench ingest|read|startup|populate|count|research-setup|research|series [options]}: one
+ * benchmark against a running server on this machine; figures go to {@code
+ * <results>/<timestamp>-<kind>.json} and one line to {@code summary.md}.
  */
 public final class Bench {
 
@@ -35,7 +35,10 @@ public final class Bench {
 			                    [--bundle-size B] [--label L] [--results DIR]
 			         (over the population populate loaded with the same --patients and --seed)
 			       Bench research --server URL (--user NAME [--launcher ./consentry] | --token T) [--study ID]
-			                    [--rounds R] [--warmup-rounds W] [--poll-ms MS] [--timeout S] [--label L] [--results DIR]""";
+			                    [--rounds R] [--warmup-rounds W] [--poll-ms MS] [--timeout S] [--label L] [--results DIR]
+			       Bench series --server URL --token EHR-TOKEN [--reader-token T] [--jdbc URL] [--devices N]
+			                    [--devices-per-request D] [--minutes M] [--batches B] [--clients C] [--queries Q]
+			                    [--label L] [--results DIR]""";
 
   private Bench() {}
 
@@ -64,7 +67,15 @@ public final class Bench {
 
   public static void main(String[] args) {
     if (args.length == 0
-        || !Set.of("ingest", "read", "startup", "populate", "count", "research-setup", "research")
+        || !Set.of(
+                "ingest",
+                "read",
+                "startup",
+                "populate",
+                "count",
+                "research-setup",
+                "research",
+                "series")
             .contains(args[0])) {
       System.err.println(USAGE);
       System.exit(2);
@@ -124,6 +135,23 @@ public final class Bench {
       } else if (args[0].equals("research-setup")) {
         options = new BenchArgs(rest, Kinds.RESEARCH_SETUP_OPTIONS);
         figures = Kinds.researchSetup(options);
+      } else if (args[0].equals("series")) {
+        options = new BenchArgs(rest, Set.copyOf(SeriesBench.options()));
+        String token = options.required("token");
+        figures =
+            new SeriesBench(
+                    new FhirClient(options.loopbackServer(), TokenSource.fixed(token)),
+                    new FhirClient(
+                        options.loopbackServer(),
+                        TokenSource.fixed(options.get("reader-token", token))),
+                    options.get("jdbc", null),
+                    options.integer("devices", 100, 1, 10_000),
+                    options.integer("devices-per-request", 10, 1, 1_000),
+                    options.integer("minutes", 5, 1, 60),
+                    options.integer("batches", 4, 2, 100),
+                    options.integer("clients", 2, 1, 32),
+                    options.integer("queries", 50, 1, 10_000))
+                .run();
       } else if (args[0].equals("research")) {
         options = new BenchArgs(rest, Kinds.RESEARCH_OPTIONS);
         figures = Kinds.research(options);

@@ -78,6 +78,15 @@ final class FhirClient {
     }
   }
 
+  /** POST a body of any type to {@code base/path}, e.g. NDJSON to an operation. */
+  Answer post(String path, String contentType, byte[] body) {
+    return send(
+        request(path)
+            .header("Content-Type", contentType)
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body)),
+        Duration.ofMinutes(10));
+  }
+
   private HttpRequest.Builder request(String path) {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create(path.isEmpty() ? base.toString() : base + "/" + path))
