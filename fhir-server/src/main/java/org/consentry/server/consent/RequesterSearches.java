@@ -53,7 +53,9 @@ public final class RequesterSearches {
     SearchParameterMap query = searches.query(type, narrowed, Set.of());
     query.setLoadSynchronous(true);
     query.setLoadSynchronousUpTo(limit + 1);
-    return daos.getResourceDao(type).search(query, request).getAllResources();
+    // by range, not getAllResources(): HAPI turns a search asynchronous under some request headers
+    // (Cache-Control), and an asynchronous result has no size until it is paged
+    return daos.getResourceDao(type).search(query, request).getResources(0, limit + 1);
   }
 
   private static java.util.function.BinaryOperator<String[]> and() {

@@ -343,8 +343,15 @@ class DeviceSeriesIT extends ServerIT {
   }
 
   private JsonNode series(String token, String query) throws Exception {
+    // with Cache-Control: no-cache, under which HAPI runs the search asynchronously
     HttpResponse<String> response =
-        sendAs(token, "GET", "/Observation/$series?" + query, null, null);
+        sendWith(
+            token,
+            "GET",
+            "/Observation/$series?" + query,
+            null,
+            null,
+            java.util.Map.of("Cache-Control", "no-cache"));
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
     return JSON.readTree(response.body());
   }
