@@ -32,8 +32,8 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 
 /**
  * HAPI's terminology on several nodes. Each node keeps its own Lucene index of code system concepts
- * (for hierarchical {@code $expand} filters, {@code $subsumes}) and its own caches of expansions and
- * validations; the concepts and the resources are in the shared database.
+ * (for hierarchical {@code $expand} filters, {@code $subsumes}) and its own caches of expansions
+ * and validations; the concepts and the resources are in the shared database.
  *
  * <ul>
  *   <li>A CodeSystem, ValueSet or ConceptMap written on this node bumps {@link Topic#CODE_SYSTEMS}
@@ -142,8 +142,8 @@ public final class CodeSystemIndexSync implements ServerInterceptor, NodeSync.Fo
   }
 
   /**
-   * The storage hooks that see terminology written on this node by any path (registered with
-   * HAPI's storage interceptors, not only the REST server's).
+   * The storage hooks that see terminology written on this node by any path (registered with HAPI's
+   * storage interceptors, not only the REST server's).
    */
   Object writes() {
     return new Writes();
@@ -186,8 +186,8 @@ public final class CodeSystemIndexSync implements ServerInterceptor, NodeSync.Fo
   }
 
   /**
-   * Small code systems are stored with their write, so the change is announced before the answer;
-   * a large one's concepts are stored in the background, and announced when they all are.
+   * Small code systems are stored with their write, so the change is announced before the answer; a
+   * large one's concepts are stored in the background, and announced when they all are.
    */
   private void announceWhenStored() {
     if (deferredStorage.isStorageQueueEmpty(true)) {

@@ -212,8 +212,8 @@ class MultiNodeIT extends ServerIT {
 
   /**
    * Each node has its own index of code system concepts: node B's next hierarchical expansion of a
-   * code system stored through node A finds its concepts (before, node B's index never had them
-   * and the expansion was empty).
+   * code system stored through node A finds its concepts (before, node B's index never had them and
+   * the expansion was empty).
    */
   @Test
   void codeSystem_storedThroughOneNode_expandsOnTheOthersNextRequest() throws Exception {
