@@ -2,6 +2,7 @@ package org.consentry.server.devices;
 
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import org.consentry.server.consent.RequesterSearches;
+import org.consentry.server.crypto.Plaintext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -10,12 +11,12 @@ import org.springframework.context.annotation.Configuration;
 class DevicesConfig {
 
   @Bean
-  MeasurementIngestOperation measurementIngestOperation(DaoRegistry daos) {
-    return new MeasurementIngestOperation(daos);
+  MeasurementIngestOperation measurementIngestOperation(DaoRegistry daos, Plaintext plaintext) {
+    return new MeasurementIngestOperation(daos, plaintext);
   }
 
   @Bean
-  SeriesOperation seriesOperation(RequesterSearches searches) {
-    return new SeriesOperation(searches);
+  SeriesOperation seriesOperation(RequesterSearches searches, Plaintext plaintext) {
+    return new SeriesOperation(searches, plaintext);
   }
 }

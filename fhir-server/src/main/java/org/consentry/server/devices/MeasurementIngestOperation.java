@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.consentry.consent.Requester;
+import org.consentry.server.crypto.Plaintext;
 import org.consentry.server.devices.series.Measurement;
 import org.consentry.server.devices.series.MeasurementLines;
 import org.consentry.server.devices.series.SeriesBatch;
@@ -63,10 +64,12 @@ final class MeasurementIngestOperation implements FhirOperations {
 
   private final DaoRegistry daos;
   private final ServerReader reader;
+  private final Plaintext plaintext;
 
-  MeasurementIngestOperation(DaoRegistry daos) {
+  MeasurementIngestOperation(DaoRegistry daos, Plaintext plaintext) {
     this.daos = daos;
     this.reader = new ServerReader(daos);
+    this.plaintext = plaintext;
   }
 
   @Operation(
@@ -200,15 +203,17 @@ final class MeasurementIngestOperation implements FhirOperations {
   }
 
   /**
-   * The stored windows of these keys, read as the server (the gateway never sees them: they are
-   * merged and written back), by id.
+   * The stored windows of these keys, read as the server and decrypted (the gateway never sees
+   * them: they are merged and written back, encrypted again as they are stored), by id.
    */
   private Map<String, Observation> stored(Iterable<SeriesKey> keys) {
     List<String> ids = new ArrayList<>();
     keys.forEach(key -> ids.add(key.observationId()));
     Map<String, Observation> found = new LinkedHashMap<>();
     for (IBaseResource resource : byId("Observation", ids)) {
-      found.put(resource.getIdElement().getIdPart(), (Observation) resource);
+      Observation window = (Observation) resource;
+      plaintext.reveal(window); // a restricted window's values are stored encrypted
+      found.put(window.getIdElement().getIdPart(), window);
     }
     return found;
   }

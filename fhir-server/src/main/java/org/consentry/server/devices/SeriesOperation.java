@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.consentry.server.consent.RequesterSearches;
+import org.consentry.server.crypto.Plaintext;
 import org.consentry.server.devices.series.Buckets;
 import org.consentry.server.devices.series.Buckets.Statistic;
 import org.consentry.server.devices.series.MeasurementLines;
@@ -51,9 +52,11 @@ final class SeriesOperation implements FhirOperations {
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
 
   private final RequesterSearches searches;
+  private final Plaintext plaintext;
 
-  SeriesOperation(RequesterSearches searches) {
+  SeriesOperation(RequesterSearches searches, Plaintext plaintext) {
     this.searches = searches;
+    this.plaintext = plaintext;
   }
 
   @Operation(name = "$series", typeName = "Observation", idempotent = true)
@@ -85,6 +88,8 @@ final class SeriesOperation implements FhirOperations {
       throw new InvalidRequestException(
           "more than " + MAX_OBSERVATIONS + " Observations in the period: ask for a shorter one");
     }
+    // consent let these through: a restricted window's values are stored encrypted
+    found.forEach(resource -> plaintext.reveal((Observation) resource));
     long size = bucketMs != null ? bucketMs : finestPeriod(found);
     long first = Math.floorDiv(from, size) * size;
     Buckets buckets;

@@ -201,6 +201,41 @@ class DeviceSeriesIT extends ServerIT {
     }
   }
 
+  /**
+   * A window labelled restricted (a substance-use code) is stored with its values encrypted; the
+   * next batch still merges into it, and {@code $series} still reads it.
+   */
+  @Test
+  void aRestrictedWindow_isStoredEncrypted_andStillMergesAndReadsBack() throws Exception {
+    String code = "72109-2"; // in the bundled substance-use (ETH) value set
+    long hour = T0 + 5 * 3_600_000L;
+    List<String> lines = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      lines.add(line(p2, device2, hour + i * 1000L, 300 + i).replace(HR, code));
+    }
+    assertThat(ingest(ehrToken(), lines.subList(0, 10)).statusCode()).isEqualTo(200);
+    HttpResponse<String> more = ingest(ehrToken(), lines.subList(10, 20));
+    assertThat(more.statusCode()).as(more.body()).isEqualTo(200);
+    assertThat(storedVersionsContaining("300 301 302")).as("values stored encrypted").isZero();
+
+    JsonNode raw =
+        series(
+            ehrToken(),
+            "patient=Patient/"
+                + p2
+                + "&code="
+                + code
+                + "&start="
+                + at(hour)
+                + "&end="
+                + at(hour + 20_000));
+    String[] points = sampled(raw, "points").split(" ");
+    assertThat(points).hasSize(20);
+    for (int i = 0; i < 20; i++) {
+      assertThat(points[i]).isEqualTo(Integer.toString(300 + i));
+    }
+  }
+
   @Test
   void series_forADeniedOrganization_answersAsForAPatientWithoutData() throws Exception {
     List<String> lines = new ArrayList<>();
