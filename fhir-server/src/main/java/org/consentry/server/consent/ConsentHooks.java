@@ -67,12 +67,20 @@ final class ConsentHooks implements ServerInterceptor {
    * (inside a batch). A narrowed search's bulk check is skipped: HAPI would load every match of the
    * search to offer it here, while the database already applied the view; its resources are decided
    * as they are shown ({@link #decideShown}), page by page.
+   *
+   * <p>Nor is anything decided while a search's later pass loads results for a page ({@code
+   * _getpages}): HAPI drops what is refused there from the search itself, its stored results and
+   * its total, and that search is shared by every requester with the same view for as long as HAPI
+   * reuses it. A patient's Consent while one requester pages would then shrink the search for all
+   * who reuse it after the patient allowed again. The page's resources are decided as shown.
    */
   @Hook(Pointcut.STORAGE_PREACCESS_RESOURCES)
   public void decideLoaded(RequestDetails request, IPreResourceAccessDetails loaded) {
     Requester requester = Requesters.of(request).orElse(null);
     if (requester == null
-        || loaded instanceof JpaPreResourceAccessDetails && RequestState.view(request) != null) {
+        || loaded instanceof JpaPreResourceAccessDetails
+            && (RequestState.view(request) != null
+                || request.getRestOperationType() == RestOperationTypeEnum.GET_PAGE)) {
       return;
     }
     Set<IBaseResource> decided = RequestState.decided(request);

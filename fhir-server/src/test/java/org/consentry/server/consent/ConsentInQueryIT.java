@@ -46,6 +46,7 @@ class ConsentInQueryIT extends ServerIT {
   private String p2;
   private String p3;
   private String p4;
+  private String orgB;
   private String drA;
   private String drB;
   private String drB2;
@@ -60,7 +61,7 @@ class ConsentInQueryIT extends ServerIT {
     String s = UUID.randomUUID().toString().substring(0, 8);
     run = "in-query-" + s;
     String orgA = "Organization/org-qa-" + s;
-    String orgB = "Organization/org-qb-" + s;
+    orgB = "Organization/org-qb-" + s;
     client().update().resource(new Organization().setName("A").setId(orgA)).execute();
     client().update().resource(new Organization().setName("B").setId(orgB)).execute();
     String psyDoctor = "Practitioner/dr-qpsy-" + s;
@@ -191,6 +192,49 @@ class ConsentInQueryIT extends ServerIT {
         .isEqualTo(410);
   }
 
+  /**
+   * HAPI loads a search's results in passes (the first {@code max(13, _count) + 1}, the rest when a
+   * later page needs them). A later pass that runs for a page, while a patient of the results
+   * denies the requester, must not drop that patient's resources from the search itself: once the
+   * patient allows again, the same view reuses the cached search, and its total and pages must be
+   * whole.
+   */
+  @Test
+  void aDenialWhilePaging_doesNotShrinkTheCachedSearch() {
+    String code = run + "-paging";
+    String p5 = patient();
+    for (int i = 0; i < 14; i++) {
+      observationWithCode(p3, code);
+    }
+    List<String> p5Observations = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      p5Observations.add(observationWithCode(p5, code));
+    }
+    String query =
+        "/Observation?code="
+            + SYSTEM
+            + "%7C"
+            + code
+            + "&_count=5&_sort=_lastUpdated&_total=accurate";
+    HttpResponse<String> first = sendAs(drB, "GET", query, null, null);
+    assertThat(read(first.body()).path("total").asInt()).isEqualTo(17);
+
+    // p5 denies organization B; drB goes on paging the search it started (the third page needs
+    // HAPI's next pass): p5's resources are hidden on those pages
+    String denial = consentId(ConsentJson.denyActor(p5, orgB));
+    List<String> rest = pageThrough(drB, link(first.body(), "next"));
+    assertThat(rest).hasSize(9).doesNotContainAnyElementsOf(p5Observations);
+    HttpResponse<String> revoked = send("DELETE", "/Consent/" + denial, null, null);
+    assertThat(revoked.statusCode()).as(revoked.body()).isIn(200, 204);
+
+    HttpResponse<String> again = sendAs(drB, "GET", query, null, null);
+    assertThat(again.headers().firstValue("X-Cache"))
+        .as("the view is the first one again: HAPI reuses that search")
+        .isPresent();
+    assertThat(read(again.body()).path("total").asInt()).isEqualTo(17);
+    assertThat(pageThrough(drB, query)).hasSize(17).containsAll(p5Observations);
+  }
+
   @Test
   void links_showTheClientsOwnSearch_neverTheView() {
     String query =
@@ -256,6 +300,20 @@ class ConsentInQueryIT extends ServerIT {
     }
     observation.setSubject(new Reference("Patient/" + patient));
     return client().create().resource(observation).execute().getId().getIdPart();
+  }
+
+  private String observationWithCode(String patient, String code) {
+    Observation observation = new Observation();
+    observation.setStatus(Observation.ObservationStatus.FINAL);
+    observation.getCode().addCoding().setSystem(SYSTEM).setCode(code);
+    observation.setSubject(new Reference("Patient/" + patient));
+    return client().create().resource(observation).execute().getId().getIdPart();
+  }
+
+  private String consentId(String json) {
+    HttpResponse<String> created = send("POST", "/Consent", "application/fhir+json", json);
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    return read(created.body()).path("id").asText();
   }
 
   private void consent(String json) {
