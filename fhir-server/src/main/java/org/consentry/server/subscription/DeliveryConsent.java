@@ -7,6 +7,7 @@ import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.subscription.model.CanonicalSubscription;
 import ca.uhn.fhir.jpa.subscription.model.ResourceDeliveryMessage;
+import ca.uhn.fhir.rest.api.EncodingEnum;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.server.messaging.BaseResourceMessage.OperationTypeEnum;
 import ca.uhn.fhir.util.JsonUtil;
@@ -100,7 +101,11 @@ final class DeliveryConsent {
     if (subscriber == null) {
       return false; // no subscriber recorded: fail closed
     }
-    IBaseResource payload = payload(message);
+    IBaseResource payload = message.getPayload(fhir);
+    boolean loaded = payload == null;
+    if (loaded) {
+      payload = load(message);
+    }
     if (!(payload instanceof Resource resource)) {
       return false;
     }
@@ -113,6 +118,9 @@ final class DeliveryConsent {
     }
     // the message is this Subscription's own, and HAPI delivers the payload it has parsed
     plaintext.reveal(resource);
+    if (loaded) {
+      message.setPayload(fhir, resource, EncodingEnum.JSON);
+    }
     message.setSubscription(withEventHeader(subscription, key));
     return true;
   }
@@ -135,12 +143,8 @@ final class DeliveryConsent {
     return true; // HAPI rethrows, and its channel retries
   }
 
-  /** The resource of the event as stored (encrypted fields still encrypted). */
-  private IBaseResource payload(ResourceDeliveryMessage message) {
-    IBaseResource payload = message.getPayload(fhir);
-    if (payload != null) {
-      return payload;
-    }
+  /** The resource of an event that came without it, as stored (encrypted fields encrypted). */
+  private IBaseResource load(ResourceDeliveryMessage message) {
     IIdType id = message.getPayloadId(fhir);
     if (id == null || !id.hasResourceType()) {
       return null;

@@ -5,6 +5,7 @@ import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.api.EncodingEnum;
+import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import java.net.URI;
@@ -13,6 +14,8 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.consentry.consent.Requester;
+import org.consentry.server.door.ApiSurface;
+import org.consentry.server.fhir.DirectoryTypes;
 import org.consentry.server.security.Requesters;
 import org.consentry.server.security.Subscribers;
 import org.hl7.fhir.instance.model.api.IBaseResource;
@@ -25,10 +28,10 @@ import org.hl7.fhir.r4.model.Subscription.SubscriptionChannelComponent;
  * through the API); anything else gets 422 with an OperationOutcome that says why:
  *
  * <ul>
- *   <li>criteria {@code Type?parameters} of a FHIR resource type, without chains, {@code _has},
- *       {@code _include} or other parameters that reach into other resources (the match would look
- *       at data the notification's decision never sees); HAPI then refuses criteria it cannot match
- *       in memory;
+ *   <li>criteria {@code Type?parameters} of a resource type the subscriber may search (never the
+ *       audit trail or Subscriptions), without chains, {@code _has}, {@code _include} or other
+ *       parameters that reach into other resources (the match would look at data the notification's
+ *       decision never sees); HAPI then refuses criteria it cannot match in memory;
  *   <li>channel type rest-hook, to an http(s) endpoint that starts with one of the configured
  *       prefixes ({@link SubscriptionProperties#endpointPrefixes()}), without user information;
  *   <li>payload absent (a notification without content) or a FHIR JSON or XML mime type;
@@ -83,7 +86,7 @@ final class SubscriptionRules {
     if (requester == null) {
       return; // the server's own write (activation): the subscriber stays as recorded
     }
-    checkCriteria(subscription.getCriteria());
+    checkCriteria(subscription.getCriteria(), requester);
     SubscriptionChannelComponent channel = subscription.getChannel();
     if (channel.getType() != Subscription.SubscriptionChannelType.RESTHOOK) {
       throw refused(
@@ -114,13 +117,28 @@ final class SubscriptionRules {
     Subscribers.record(subscription, requester);
   }
 
-  private void checkCriteria(String criteria) {
+  private void checkCriteria(String criteria, Requester requester) {
     Matcher matcher = CRITERIA.matcher(criteria == null ? "" : criteria.trim());
     if (!matcher.matches() || !fhir.getResourceTypes().contains(matcher.group(1))) {
       throw refused(
           "Subscription.criteria '"
               + (criteria == null ? "" : criteria)
               + "' is not a search of a FHIR resource type such as Observation?patient=Patient/123");
+    }
+    String type = matcher.group(1);
+    boolean searchable =
+        !ApiSurface.AUDIT_TRAIL.equals(type)
+            && !ApiSurface.SUBSCRIPTIONS.equals(type)
+            && ApiSurface.admits(
+                requester.kind(),
+                RestOperationTypeEnum.SEARCH_TYPE,
+                !DirectoryTypes.contains(type));
+    if (!searchable) {
+      throw refused(
+          "Subscription.criteria: "
+              + type
+              + " is not offered to subscribe to: a Subscription follows what its subscriber may"
+              + " search");
     }
     String query = matcher.group(3);
     if (query == null || query.isEmpty()) {
