@@ -21,6 +21,7 @@ import jakarta.persistence.EntityManagerFactory;
 import java.time.Duration;
 import java.util.Map;
 import javax.sql.DataSource;
+import org.consentry.server.subscription.SubscriptionProperties;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.context.properties.bind.Binder;
@@ -91,11 +92,15 @@ class FhirJpaConfig {
    * channel types (email, message, websocket) are refused when a Subscription is written.
    */
   @Bean
-  SubscriptionSettings subscriptionSettings() {
+  SubscriptionSettings subscriptionSettings(SubscriptionProperties properties) {
     SubscriptionSettings settings = new SubscriptionSettings();
     settings.addSupportedSubscriptionType(
         org.hl7.fhir.dstu2.model.Subscription.SubscriptionChannelType.RESTHOOK);
     settings.setEnableInMemorySubscriptionMatching(true);
+    // a criteria HAPI could only match with a database search is refused when written
+    settings.setOnlyAllowInMemorySubscriptions(true);
+    settings.setSubscriptionIntervalInMs(properties.pollInterval().toMillis());
+    settings.setSubscriptionChangeQueuedImmediately(true);
     return settings;
   }
 

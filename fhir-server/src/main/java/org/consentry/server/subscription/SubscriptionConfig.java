@@ -3,7 +3,6 @@ package org.consentry.server.subscription;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
-import ca.uhn.fhir.jpa.model.config.SubscriptionSettings;
 import ca.uhn.fhir.jpa.subscription.match.config.SubscriptionProcessorConfig;
 import ca.uhn.fhir.jpa.subscription.match.deliver.email.IEmailSender;
 import org.consentry.server.cluster.NodeSync;
@@ -35,12 +34,7 @@ class SubscriptionConfig {
 
   @Bean
   SubscriptionRules subscriptionRules(
-      FhirContext fhir,
-      SubscriptionProperties properties,
-      SubscriptionSettings settings,
-      IInterceptorService storage) {
-    // a criteria HAPI could only match with a database search is refused when written
-    settings.setOnlyAllowInMemorySubscriptions(true);
+      FhirContext fhir, SubscriptionProperties properties, IInterceptorService storage) {
     SubscriptionRules rules = new SubscriptionRules(fhir, properties);
     storage.registerInterceptor(rules);
     return rules;

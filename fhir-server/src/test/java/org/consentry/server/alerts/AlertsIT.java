@@ -165,7 +165,7 @@ class AlertsIT extends ServerIT {
       System.out.printf(
           "NOTIFICATION LATENCY write->alert Flag delivery: median %d ms (n=%d, max %d ms)%n",
           median(alerts), alerts.size(), Collections.max(alerts));
-      assertThat(median(observations)).isLessThan(5_000);
+      assertThat(median(observations)).isLessThan(2_000);
     } finally {
       timing.close();
     }
