@@ -11,13 +11,14 @@
 #
 #   bench/soak.sh [--seconds S] [--clients N] [--interval S] [--leak-probe] [--no-build] [SoakBench options]
 #
-#   --seconds   run time after setup (default 600, SOAK_SECONDS)
+#   --seconds   run time after setup (default 840, SOAK_SECONDS: a 240 s warm-up, then the 10 minutes
+#               over which the resident memory's drift is measured)
 #   --clients   concurrent clients (default 32, SOAK_CLIENTS)
 #   --interval  seconds per row of the time series (default 30, SOAK_INTERVAL)
 #   --leak-probe  dr X's requests carry the EHR client's token, which the patients' Consents do not
 #               cover: proves the checker reports leaks (exit 0 only if it did)
 #   --no-build  use bench/target as it is
-#   other options go to SoakBench: --baseline S (when the RSS baseline is taken, default 120),
+#   other options go to SoakBench: --baseline S (when the RSS baseline is taken, default 240),
 #               --patients N (50), --watched N (8), --observations K (12), --seed S, --timeout S (30)
 # Settings (environment): SOAK_NODES (the nodes' base URLs, space-separated, default
 # http://127.0.0.1:$CONSENTRY_PORT), SOAK_PIDS (the nodes' server pids for RSS, default: those in
@@ -28,7 +29,7 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
-seconds="${SOAK_SECONDS:-600}" clients="${SOAK_CLIENTS:-32}" interval="${SOAK_INTERVAL:-30}"
+seconds="${SOAK_SECONDS:-840}" clients="${SOAK_CLIENTS:-32}" interval="${SOAK_INTERVAL:-30}"
 build=yes probe=false extra=()
 while [ $# -gt 0 ]; do
   case "$1" in

@@ -35,7 +35,7 @@ public final class SoakBench {
       """
 			usage: SoakBench --nodes "http://127.0.0.1:8080/fhir http://127.0.0.1:8081/fhir"
 			                 --keycloak http://127.0.0.1:8180/realms/consentry [--launcher ./consentry]
-			                 [--seconds 600] [--clients 32] [--interval 30] [--baseline 120]
+			                 [--seconds 840] [--clients 32] [--interval 30] [--baseline 240]
 			                 [--patients 50] [--watched 8] [--observations 12] [--seed S]
 			                 [--pids "PID PID"] [--timeout 30] [--results bench/results] [--label L]
 			                 [--leak-probe true]""";
@@ -89,10 +89,10 @@ public final class SoakBench {
     List<URI> nodes = nodes(required(o, "nodes"));
     URI issuer = URI.create(required(o, "keycloak"));
     String launcher = o.getOrDefault("launcher", "./consentry");
-    int seconds = number(o, "seconds", 600, 10, 86_400);
+    int seconds = number(o, "seconds", 840, 10, 86_400);
     int clients = number(o, "clients", 32, 1, 256);
     int interval = number(o, "interval", 30, 1, 3_600);
-    int baseline = number(o, "baseline", 120, 0, 86_400);
+    int baseline = number(o, "baseline", 240, 0, 86_400);
     int patientCount = number(o, "patients", 50, 2, 10_000);
     int watchedCount = number(o, "watched", 8, 1, patientCount);
     int observations = number(o, "observations", 12, 4, 1_000);

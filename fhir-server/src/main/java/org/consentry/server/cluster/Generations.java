@@ -27,7 +27,12 @@ public final class Generations {
     /** A data key destroyed (erasure) or given a new version (rotation). */
     KEYS,
     /** A sensitivity value set stored, changed or deleted. */
-    TERMINOLOGY
+    TERMINOLOGY,
+    /**
+     * A CodeSystem, ValueSet or ConceptMap stored, changed or deleted (once HAPI stored its
+     * concepts): HAPI's terminology caches and each node's index of concepts.
+     */
+    CODE_SYSTEMS
   }
 
   /** The counters as read at one moment. */

@@ -100,12 +100,16 @@ public final class NodeSync implements ServerInterceptor, AutoCloseable {
   /**
    * This node made the change of {@code generation} itself and already applied it: if it is the
    * next one this node expected, the followers need not refresh for it.
+   *
+   * @return whether it was the next one (this node had followed every earlier generation)
    */
-  public void appliedHere(Topic topic, long generation) {
+  public boolean appliedHere(Topic topic, long generation) {
     synchronized (seen) {
       if (seen.get(topic) == generation - 1) {
         seen.put(topic, generation);
+        return true;
       }
+      return false;
     }
   }
 

@@ -68,6 +68,12 @@ final class HiddenAsAbsent implements ServerInterceptor {
             instanceof ca.uhn.fhir.rest.server.exceptions.UnclassifiedServerFailureException e) {
       return e; // the server's own words: the audit trail cannot be written, try again later
     }
+    String unexpandable = status >= 500 ? unexpandable(exception) : null;
+    if (unexpandable != null) {
+      // a value set that names a code system or value set this server does not have: HAPI fails
+      // the expansion as an internal error, but it is about what was asked
+      return new ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException(unexpandable);
+    }
     if (status >= 500 && causedByInput(exception)) {
       return new ca.uhn.fhir.rest.server.exceptions.InvalidRequestException(
           "A value in the request has the wrong form (a number, date or code was expected): check the parameters"
@@ -156,6 +162,23 @@ final class HiddenAsAbsent implements ServerInterceptor {
       }
     }
     return false;
+  }
+
+  /**
+   * The words of HAPI's "this value set cannot be expanded here" (a code system or value set it
+   * names is unknown), without HAPI's message code; null for any other failure.
+   */
+  static String unexpandable(Throwable exception) {
+    String marker = "ExpansionCouldNotBeCompletedInternallyException: ";
+    for (Throwable t = exception; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      // HAPI wraps it by its text (HAPI-0888), not as a cause
+      String message = String.valueOf(t.getMessage());
+      int at = message.indexOf(marker);
+      if (at >= 0) {
+        return message.substring(at + marker.length()).replaceFirst("^HAPI-\\d+: ", "");
+      }
+    }
+    return null;
   }
 
   /** Where HAPI reads a request: a failure thrown here is about the request's content. */

@@ -7,7 +7,8 @@ package org.consentry.server.fhir;
  *   <li>servlet filters: the access token becomes a {@code Requester} (401/403/503 otherwise), then
  *       the request guard (body size, XML declarations);
  *   <li>{@link #SYNC}: this node's caches catch up with what other nodes changed (Consents, data
- *       keys, sensitivity value sets), so the request decides as any node would;
+ *       keys, sensitivity value sets, terminology), so the request decides as any node would; a
+ *       terminology operation waits while this node rebuilds its index of code system concepts;
  *   <li>{@link #DOOR}: the allow-list of interactions, operations and parameters per requester
  *       kind; instance-level requests only for instances the requester may see; pages only for
  *       their requester; writes by id only to visible targets;

@@ -1,11 +1,16 @@
 package org.consentry.server.terminology;
 
 import ca.uhn.fhir.batch2.model.JobDefinition;
+import ca.uhn.fhir.context.support.IValidationSupport;
 import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.jpa.term.api.ITermDeferredStorageSvc;
+import jakarta.persistence.EntityManagerFactory;
+import javax.sql.DataSource;
 import org.consentry.server.cluster.Generations;
 import org.consentry.server.cluster.Generations.Topic;
 import org.consentry.server.cluster.NodeSync;
+import org.consentry.server.fhir.Pipeline;
 import org.consentry.server.jobs.DurableJobs;
 import org.consentry.server.jobs.ResourceChunks;
 import org.springframework.beans.factory.ObjectProvider;
@@ -13,6 +18,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.event.ContextRefreshedEvent;
 import org.springframework.context.event.EventListener;
+import org.springframework.core.annotation.Order;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * The terminology feature: bundled code systems and value sets in HAPI's terminology store, the
@@ -64,6 +71,29 @@ class TerminologyConfig {
     return interceptor;
   }
 
+  /** HAPI's concept index and terminology caches, followed across nodes. */
+  @Bean
+  @Order(Pipeline.SYNC)
+  CodeSystemIndexSync codeSystemIndexSync(
+      EntityManagerFactory entityManagers,
+      DataSource dataSource,
+      IValidationSupport validation,
+      ITermDeferredStorageSvc deferredStorage,
+      Generations generations,
+      ObjectProvider<NodeSync> nodeSync,
+      IInterceptorService interceptors) {
+    CodeSystemIndexSync sync =
+        new CodeSystemIndexSync(
+            entityManagers,
+            new JdbcTemplate(dataSource),
+            validation,
+            deferredStorage,
+            generations,
+            nodeSync);
+    interceptors.registerInterceptor(sync.writes());
+    return sync;
+  }
+
   @Bean
   RelabelOperations relabelOperations(DurableJobs jobs) {
     return new RelabelOperations(jobs);
@@ -89,5 +119,6 @@ class TerminologyConfig {
   void loadTerminology(ContextRefreshedEvent event) {
     event.getApplicationContext().getBean(BundledTerminology.class).store();
     event.getApplicationContext().getBean(CurrentLabeler.class).rebuild();
+    event.getApplicationContext().getBean(CodeSystemIndexSync.class).checkAtStart();
   }
 }

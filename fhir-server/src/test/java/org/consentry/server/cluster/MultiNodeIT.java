@@ -211,6 +211,43 @@ class MultiNodeIT extends ServerIT {
   }
 
   /**
+   * Each node has its own index of code system concepts: node B's next hierarchical expansion of a
+   * code system stored through node A finds its concepts (before, node B's index never had them and
+   * the expansion was empty).
+   */
+  @Test
+  void codeSystem_storedThroughOneNode_expandsOnTheOthersNextRequest() throws Exception {
+    String system = "http://example.org/CodeSystem/multi-node-" + UUID.randomUUID();
+    org.hl7.fhir.r4.model.CodeSystem tree = new org.hl7.fhir.r4.model.CodeSystem();
+    tree.setUrl(system)
+        .setStatus(org.hl7.fhir.r4.model.Enumerations.PublicationStatus.ACTIVE)
+        .setContent(org.hl7.fhir.r4.model.CodeSystem.CodeSystemContentMode.COMPLETE)
+        .setHierarchyMeaning(org.hl7.fhir.r4.model.CodeSystem.CodeSystemHierarchyMeaning.ISA);
+    var root = tree.addConcept().setCode("root");
+    root.addConcept().setCode("a").addConcept().setCode("a1");
+    root.addConcept().setCode("b");
+    client().create().resource(tree).execute();
+
+    String expand =
+        """
+        {"resourceType":"Parameters","parameter":[{"name":"valueSet","resource":
+         {"resourceType":"ValueSet","status":"active","compose":{"include":[{"system":"%s",
+          "filter":[{"property":"concept","op":"descendent-of","value":"root"}]}]}}}]}"""
+            .formatted(system);
+    for (String node : List.of(nodeB.base(), base())) {
+      var answer =
+          sendAs(ehrToken(), "POST", node + "/ValueSet/$expand", "application/fhir+json", expand);
+      assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+      List<String> codes = new ArrayList<>();
+      JSON.readTree(answer.body())
+          .path("expansion")
+          .path("contains")
+          .forEach(c -> codes.add(c.path("code").asText()));
+      assertThat(codes).as("expanded on " + node).containsExactlyInAnyOrder("a", "a1", "b");
+    }
+  }
+
+  /**
    * Last: node B is killed. An import through it stops midway; what it stored is whole transactions
    * only, and the same import re-run through node A completes without duplicates.
    */

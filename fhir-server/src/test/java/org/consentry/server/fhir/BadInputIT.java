@@ -126,7 +126,17 @@ class BadInputIT extends ServerIT {
             "application/fhir+json",
             "  <!doctype Patient><Patient xmlns=\"http://hl7.org/fhir\"/>",
             400,
-            "DOCTYPE"));
+            "DOCTYPE"),
+        Arguments.of(
+            "expansion of a value set naming an unknown code system",
+            "POST",
+            "/ValueSet/$expand",
+            "application/fhir+json",
+            "{\"resourceType\":\"Parameters\",\"parameter\":[{\"name\":\"valueSet\",\"resource\":"
+                + "{\"resourceType\":\"ValueSet\",\"status\":\"active\",\"compose\":{\"include\":"
+                + "[{\"system\":\"urn:example:no-such-code-system\"}]}}}]}",
+            422,
+            "CodeSystem could not be found: urn:example:no-such-code-system"));
   }
 
   @ParameterizedTest(name = "{0} -> {5}")
