@@ -36,7 +36,9 @@ import org.springframework.test.context.DynamicPropertySource;
       "consentry.jobs.chunk-size=100",
       // a dead node's job chunks go back to work within seconds (MultiNodeIT kills one)
       "consentry.jobs.lease-renewal=2s",
-      "consentry.jobs.lease-expiry=15s"
+      "consentry.jobs.lease-expiry=15s",
+      // rest-hook receivers of the tests listen on this machine
+      "consentry.subscriptions.endpoint-prefixes=http://127.0.0.1:"
     })
 public abstract class ServerIT {
 

@@ -9,6 +9,7 @@ import org.consentry.consent.Obligation;
 import org.consentry.consent.Requester;
 import org.consentry.server.fhir.PatientCompartment;
 import org.consentry.server.security.ReadAccess;
+import org.consentry.server.security.Subscribers;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Resource;
 
@@ -87,6 +88,9 @@ final class ConsentEnforcement implements ReadDecision {
       RequestDetails request, Requester requester, IBaseResource resource, boolean record) {
     if (!ExportOutputAccess.visibleTo(resource, requester)) {
       return false; // another requester's export file
+    }
+    if (!Subscribers.visibleTo(resource, requester)) {
+      return false; // another requester's Subscription
     }
     Set<String> owners = RequestState.owners(request, resource, compartment);
     if (!readAccess.scopesReach(requester, resource, owners)) {

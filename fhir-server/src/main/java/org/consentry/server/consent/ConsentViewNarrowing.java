@@ -11,6 +11,7 @@ import java.util.Map;
 import org.consentry.consent.Requester;
 import org.consentry.server.fhir.ServerInterceptor;
 import org.consentry.server.security.Requesters;
+import org.consentry.server.security.Subscribers;
 
 /**
  * Consent as part of the search: before HAPI turns a type search's parameters into its query (and
@@ -60,6 +61,11 @@ final class ConsentViewNarrowing implements ServerInterceptor {
         .forEach(
             (name, value) ->
                 parameters.merge(name, new String[] {value}, ConsentViewNarrowing::and));
+    if ("Subscription".equals(request.getResourceName())) {
+      // Subscriptions are their subscriber's: the database finds the requester's own only
+      parameters.merge(
+          "_tag", new String[] {Subscribers.searchTag(requester)}, ConsentViewNarrowing::and);
+    }
     RequestState.view(request, view);
     RequestState.parameters(request, request.getParameters(), parameters);
     request.setParameters(parameters);

@@ -203,6 +203,16 @@ final class ApiDoor implements ServerInterceptor {
       }
       return;
     }
+    if (ApiSurface.SUBSCRIPTIONS.equals(type)) {
+      if (!ApiSurface.admitsSubscriptions(requester.kind(), operation)) {
+        throw new ForbiddenOperationException(
+            operation.getCode()
+                + " on Subscription is not offered to "
+                + kind(requester)
+                + ": practitioners and EHR systems subscribe, each to what consent lets them see");
+      }
+      return;
+    }
     boolean patientData = type != null && isPatientData(type);
     if (!ApiSurface.admits(requester.kind(), operation, patientData)
         && !("Binary".equals(type) && ApiSurface.admitsExportFiles(requester.kind(), operation))) {

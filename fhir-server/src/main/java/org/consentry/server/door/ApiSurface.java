@@ -101,6 +101,22 @@ public final class ApiSurface {
         && (interaction == READ || interaction == SEARCH_TYPE);
   }
 
+  /** Standing queries whose notifications the server delivers, decided by consent at delivery. */
+  public static final String SUBSCRIPTIONS = "Subscription";
+
+  private static final Set<RestOperationTypeEnum> SUBSCRIPTION_INTERACTIONS =
+      EnumSet.of(READ, VREAD, SEARCH_TYPE, HISTORY_INSTANCE, CREATE, UPDATE, PATCH, DELETE);
+
+  /**
+   * Subscriptions: practitioners and EHR systems subscribe, and read, change and delete their own
+   * (a Subscription is visible to its subscriber only). Patients, researchers and auditors do not
+   * subscribe: a patient's own record is at hand in the portal, research is by export, the audit
+   * trail by search.
+   */
+  public static boolean admitsSubscriptions(Kind kind, RestOperationTypeEnum interaction) {
+    return STAFF.contains(kind) && SUBSCRIPTION_INTERACTIONS.contains(interaction);
+  }
+
   /** Interactions, by who needs them. */
   public static final List<InteractionRule> INTERACTIONS =
       List.of(

@@ -42,7 +42,10 @@ final class CapabilitySurface implements ServerInterceptor {
             .removeIf(
                 i ->
                     i.getCode() == null
-                        || !ApiSurface.servesInteraction(type(i.getCode()), patientData));
+                        || (ApiSurface.SUBSCRIPTIONS.equals(type)
+                            ? !ApiSurface.admitsSubscriptions(
+                                org.consentry.consent.Requester.Kind.SYSTEM, type(i.getCode()))
+                            : !ApiSurface.servesInteraction(type(i.getCode()), patientData)));
         resource.getOperation().removeIf(o -> !served(o, type));
         // the server's own owner indexes are not offered
         resource

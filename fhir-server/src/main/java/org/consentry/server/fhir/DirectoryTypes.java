@@ -5,9 +5,9 @@ import java.util.Set;
 /**
  * The resource types whose instances, when they belong to no patient, are public: anyone whose
  * scopes cover the type may read them. Every other resource that belongs to no patient (a Binary
- * without security context, a Subscription, a Bundle of no patient's data, an Observation without
- * subject...) is for system clients only: the server cannot tell whose data it is, so it does not
- * guess that it is nobody's.
+ * without security context, a Bundle of no patient's data, an Observation without subject...) is
+ * for system clients only: the server cannot tell whose data it is, so it does not guess that it is
+ * nobody's. A Subscription is its subscriber's ({@code security.Subscribers}).
  *
  * <p>Why each group is here:
  *

@@ -21,6 +21,7 @@ import jakarta.persistence.EntityManagerFactory;
 import java.time.Duration;
 import java.util.Map;
 import javax.sql.DataSource;
+import org.consentry.server.subscription.SubscriptionProperties;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.context.properties.bind.Binder;
@@ -36,9 +37,9 @@ import org.springframework.transaction.annotation.EnableTransactionManagement;
 
 /**
  * HAPI's JPA persistence for R4 on PostgreSQL, Batch2 jobs (bulk export) and the message broker
- * they use. Subscription delivery is not wired in (no channel types are enabled). HAPI's own
- * configuration classes do the work; this class supplies the beans they expect from the
- * application.
+ * they use, and HAPI's Subscription matching (delivery is configured in the {@code subscription}
+ * package). HAPI's own configuration classes do the work; this class supplies the beans they expect
+ * from the application.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableTransactionManagement
@@ -86,12 +87,21 @@ class FhirJpaConfig {
   }
 
   /**
-   * No Subscription channel type is delivered: the server would otherwise send data to any endpoint
-   * a client names, unfiltered by consent.
+   * Subscriptions are matched in this process and delivered by rest-hook only; every notification
+   * is decided for its subscriber at delivery time (see the {@code subscription} package). Other
+   * channel types (email, message, websocket) are refused when a Subscription is written.
    */
   @Bean
-  SubscriptionSettings subscriptionSettings() {
-    return new SubscriptionSettings();
+  SubscriptionSettings subscriptionSettings(SubscriptionProperties properties) {
+    SubscriptionSettings settings = new SubscriptionSettings();
+    settings.addSupportedSubscriptionType(
+        org.hl7.fhir.dstu2.model.Subscription.SubscriptionChannelType.RESTHOOK);
+    settings.setEnableInMemorySubscriptionMatching(true);
+    // a criteria HAPI could only match with a database search is refused when written
+    settings.setOnlyAllowInMemorySubscriptions(true);
+    settings.setSubscriptionIntervalInMs(properties.pollInterval().toMillis());
+    settings.setSubscriptionChangeQueuedImmediately(true);
+    return settings;
   }
 
   /** Binary content (bulk export files among it) is kept in the database. */

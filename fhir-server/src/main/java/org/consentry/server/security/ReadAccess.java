@@ -63,6 +63,9 @@ public final class ReadAccess {
   }
 
   private static boolean boundTo(Requester requester, IBaseResource resource) {
+    if (resource instanceof org.hl7.fhir.r4.model.Subscription) {
+      return Subscribers.visibleTo(resource, requester); // one's own Subscription
+    }
     if (!(resource instanceof Binary binary)) {
       return false;
     }

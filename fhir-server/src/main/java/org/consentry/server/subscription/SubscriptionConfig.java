@@ -1,0 +1,63 @@
+package org.consentry.server.subscription;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.interceptor.api.IInterceptorService;
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.jpa.subscription.match.config.SubscriptionProcessorConfig;
+import ca.uhn.fhir.jpa.subscription.match.deliver.email.IEmailSender;
+import org.consentry.server.cluster.NodeSync;
+import org.consentry.server.consent.ReadDecision;
+import org.consentry.server.crypto.Plaintext;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+
+/**
+ * HAPI's Subscription processing in this process (in-memory matching, rest-hook delivery through
+ * its in-process channels with retry), with the rules of what may be subscribed ({@link
+ * SubscriptionRules}) and the consent decision at delivery ({@link DeliveryConsent}) registered on
+ * the storage interceptors.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(SubscriptionProperties.class)
+@Import(SubscriptionProcessorConfig.class)
+class SubscriptionConfig {
+
+  /** HAPI's processor wants a mail sender; email is not a channel this server offers. */
+  @Bean
+  IEmailSender emailSender() {
+    return details -> {
+      throw new UnsupportedOperationException("email Subscriptions are not offered");
+    };
+  }
+
+  @Bean
+  SubscriptionRules subscriptionRules(
+      FhirContext fhir, SubscriptionProperties properties, IInterceptorService storage) {
+    SubscriptionRules rules = new SubscriptionRules(fhir, properties);
+    storage.registerInterceptor(rules);
+    return rules;
+  }
+
+  @Bean
+  DeliveryConsent deliveryConsent(
+      FhirContext fhir,
+      ReadDecision decision,
+      NodeSync nodeSync,
+      Plaintext plaintext,
+      DaoRegistry daos,
+      SubscriptionProperties properties,
+      IInterceptorService storage) {
+    DeliveryConsent consent =
+        new DeliveryConsent(
+            fhir,
+            decision,
+            nodeSync,
+            plaintext,
+            daos,
+            new DeliveredEvents(properties.deliveredMemory()));
+    storage.registerInterceptor(consent);
+    return consent;
+  }
+}
