@@ -7,9 +7,9 @@ import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.api.server.bulk.BulkExportJobParameters;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.util.Set;
 import org.consentry.consent.Requester;
 import org.consentry.server.security.Requesters;
+import org.consentry.server.security.StoredRequester;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 
 /**
@@ -104,44 +104,5 @@ public final class ExportConsent {
     SystemRequestDetails request = new SystemRequestDetails();
     Requesters.setOnInternalRequest(request, requester);
     return enforcement.decide(request, requester, resource);
-  }
-
-  /** The requester as JSON in the job parameters (no token, no secrets). */
-  record StoredRequester(
-      String kind,
-      String subject,
-      String patientId,
-      String fhirUser,
-      String organization,
-      Set<String> actorReferences,
-      Set<String> scopes,
-      String purposeOfUse,
-      String clientId) {
-
-    static StoredRequester of(Requester r) {
-      return new StoredRequester(
-          r.kind().name(),
-          r.subject(),
-          r.patientId(),
-          r.fhirUser(),
-          r.organization(),
-          r.actorReferences(),
-          r.scopes(),
-          r.purposeOfUse(),
-          r.clientId());
-    }
-
-    Requester toRequester() {
-      return new Requester(
-          Requester.Kind.valueOf(kind),
-          subject,
-          patientId,
-          fhirUser,
-          organization,
-          actorReferences,
-          scopes,
-          purposeOfUse,
-          clientId);
-    }
   }
 }

@@ -3,7 +3,6 @@ package org.consentry.server.security;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.Optional;
-import java.util.Set;
 import org.consentry.consent.Requester;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Extension;
@@ -40,7 +39,7 @@ public final class Subscribers {
     subscription.getMeta().getTag().removeIf(tag -> TAG.equals(tag.getSystem()));
     subscription.getMeta().addTag(TAG, digest(requester), null);
     try {
-      String json = JSON.writeValueAsString(Stored.of(requester));
+      String json = JSON.writeValueAsString(StoredRequester.of(requester));
       subscription.getChannel().addExtension(new Extension(URL, new StringType(json)));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot record the subscriber", e);
@@ -77,7 +76,7 @@ public final class Subscribers {
       return Optional.empty();
     }
     try {
-      return Optional.of(JSON.readValue(recorded, Stored.class).toRequester());
+      return Optional.of(JSON.readValue(recorded, StoredRequester.class).toRequester());
     } catch (JsonProcessingException | RuntimeException e) {
       return Optional.empty();
     }
@@ -100,44 +99,5 @@ public final class Subscribers {
       return true;
     }
     return of(subscription).map(s -> s.subject().equals(requester.subject())).orElse(false);
-  }
-
-  /** The requester as JSON (no token, no secrets). */
-  record Stored(
-      String kind,
-      String subject,
-      String patientId,
-      String fhirUser,
-      String organization,
-      Set<String> actorReferences,
-      Set<String> scopes,
-      String purposeOfUse,
-      String clientId) {
-
-    static Stored of(Requester r) {
-      return new Stored(
-          r.kind().name(),
-          r.subject(),
-          r.patientId(),
-          r.fhirUser(),
-          r.organization(),
-          r.actorReferences(),
-          r.scopes(),
-          r.purposeOfUse(),
-          r.clientId());
-    }
-
-    Requester toRequester() {
-      return new Requester(
-          Requester.Kind.valueOf(kind),
-          subject,
-          patientId,
-          fhirUser,
-          organization,
-          actorReferences,
-          scopes,
-          purposeOfUse,
-          clientId);
-    }
   }
 }
