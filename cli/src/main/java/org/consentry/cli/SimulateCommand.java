@@ -6,6 +6,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -106,16 +108,29 @@ final class SimulateCommand implements CliCommand {
               every,
               runSeconds == 0 ? "until stopped" : "for " + runSeconds + " s");
       SimulationRun run = new SimulationRun(fhir, members, runSeed, context.out(), context.err());
-      Thread hook = new Thread(run::stop);
+      // Ctrl-C: the run sends what was measured until then, and the summary is printed before
+      // the JVM ends
+      CountDownLatch summarised = new CountDownLatch(1);
+      Thread hook =
+          new Thread(
+              () -> {
+                run.stop();
+                try {
+                  summarised.await(3, TimeUnit.MINUTES);
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+              });
       Runtime.getRuntime().addShutdownHook(hook);
-      SimulationRun.Result result;
       try {
-        result = run.run(runSeconds, every);
+        SimulationRun.Result result = run.run(runSeconds, every);
+        summary(result, members, fhir.baseUrl(), context);
+        return result.failedRequests() == 0 ? ConsentryCli.OK : ConsentryCli.FAILURES;
       } finally {
+        context.out().flush();
+        summarised.countDown();
         removeHook(hook);
       }
-      summary(result, members, fhir.baseUrl(), context);
-      return result.failedRequests() == 0 ? ConsentryCli.OK : ConsentryCli.FAILURES;
     } catch (ServerUnavailableException e) {
       context
           .err()

@@ -14,13 +14,19 @@ import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.consentry.cli.imports.FakeFhirServer;
+import org.consentry.cli.simulate.FhirConnection;
+import org.consentry.cli.simulate.Fleet;
+import org.consentry.cli.simulate.SimulationRun;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,6 +43,7 @@ class SimulateCommandTest {
   final List<String[]> requests = new CopyOnWriteArrayList<>();
   final AtomicInteger ids = new AtomicInteger(100);
   volatile int ingestStatus = 200;
+  volatile String expiredToken = "none";
   HttpServer http;
   String base;
 
@@ -67,7 +74,11 @@ class SimulateCommandTest {
         });
     int status = 200;
     String answer;
-    if (path.equals("/fhir")) {
+    String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+    if (("Bearer " + expiredToken).equals(authorization)) {
+      status = 401;
+      answer = FakeFhirServer.outcome(status, "token expired").body();
+    } else if (path.equals("/fhir")) {
       ObjectNode response = JSON.createObjectNode().put("resourceType", "Bundle");
       ArrayNode entries = response.put("type", "transaction-response").putArray("entry");
       for (JsonNode entry : JSON.readTree(body).path("entry")) {
@@ -220,5 +231,46 @@ class SimulateCommandTest {
                     .startsWith("consentry simulate: a batch of ")
                     .endsWith("failed: HTTP 422: line 1: patient is not a Patient"));
     assertThat(out.toString(StandardCharsets.UTF_8)).contains("1 failed requests");
+  }
+
+  @Test
+  void connection_401_asksForAFreshTokenAndSendsAgain() {
+    expiredToken = "old";
+    Iterator<String> tokens = List.of("old", "new").iterator();
+    FhirConnection fhir =
+        new FhirConnection(URI.create(base), tokens::next, Duration.ofSeconds(10));
+
+    assertThat(fhir.ingest("{}\n").status()).isEqualTo(200);
+
+    assertThat(requests).extracting(r -> r[3]).containsExactly("Bearer old", "Bearer new");
+  }
+
+  @Test
+  void run_untilStopped_sendsTheSecondsMeasuredSoFarThenEnds() throws Exception {
+    FhirConnection fhir = new FhirConnection(URI.create(base), () -> "t", Duration.ofSeconds(10));
+    PrintStream print = new PrintStream(out, true, StandardCharsets.UTF_8);
+    SimulationRun run =
+        new SimulationRun(fhir, List.of(new Fleet.Member("p1", "d1")), 1, print, print);
+    Thread stopper =
+        new Thread(
+            () -> {
+              try {
+                Thread.sleep(2_500);
+              } catch (InterruptedException e) {
+                return;
+              }
+              run.stop();
+            });
+    stopper.start();
+
+    SimulationRun.Result result = run.run(0, 60);
+
+    assertThat(result.stoppedEarly()).isTrue();
+    long seconds = result.endEpochSecond() - result.startEpochSecond();
+    assertThat(seconds).isBetween(2L, 4L);
+    long heartRates =
+        requests.stream().flatMap(r -> r[4].lines()).filter(l -> l.contains("8867-4")).count();
+    assertThat(heartRates).isEqualTo(seconds);
+    assertThat(result.measurements()).isGreaterThanOrEqualTo(seconds);
   }
 }
