@@ -44,7 +44,8 @@ public final class ConsentryCli {
           AuditCommand::new,
           KeysCommand::new,
           BackupCommand::new,
-          RestoreCommand::new);
+          RestoreCommand::new,
+          SimulateCommand::new);
 
   private ConsentryCli() {}
 

@@ -54,10 +54,19 @@ public final class HttpFhirSender implements FhirSender {
    * a lost connection.
    */
   public FhirResponse post(String relativePath, String json) {
+    return post(relativePath, json, FHIR_JSON);
+  }
+
+  /**
+   * POSTs a body of the given media type (UTF-8) to a path relative to the base URL, such as NDJSON
+   * to {@code Observation/$ingest-measurements} (an empty path: the base URL itself); not repeated
+   * on a lost connection.
+   */
+  public FhirResponse post(String relativePath, String body, String mediaType) {
     HttpRequest request =
-        builder(URI.create(base + "/" + relativePath))
-            .header("Content-Type", FHIR_JSON + ";charset=UTF-8")
-            .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8))
+        builder(URI.create(relativePath.isEmpty() ? base : base + "/" + relativePath))
+            .header("Content-Type", mediaType + ";charset=UTF-8")
+            .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
             .build();
     return send(request, false);
   }
