@@ -109,7 +109,14 @@ final class HiddenAsAbsent implements ServerInterceptor {
               "The request could not be processed as sent; check its parameters and body");
     }
     if ((status == 409 || status == 412) && !isSystem(request)) {
-      // HAPI's conflict messages name the resources that reference the target, which may be hidden
+      // HAPI's conflict messages name the resources that reference the target, which may be hidden;
+      // the log keeps HAPI's own words (a failed delete or a concurrent write is found there)
+      log.info(
+          "request {} {} answered {} with the generic conflict message",
+          request.getRequestType(),
+          request.getRequestPath(),
+          status,
+          exception);
       return new ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException(
           "The request conflicts with what is stored (another version, or other resources still refer to this"
               + " one); nothing was written");
