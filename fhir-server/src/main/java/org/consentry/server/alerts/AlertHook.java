@@ -8,12 +8,11 @@ import java.util.Date;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import org.consentry.server.alerts.AlertProperties.Rule;
+import org.consentry.server.storage.AfterCommit;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.SampledData;
-import org.springframework.transaction.support.TransactionSynchronization;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * Notices stored Observations that a rule watches (code, and patient for a per-patient rule) and
@@ -64,17 +63,7 @@ final class AlertHook {
     long from = start.getTime();
     long to = end(observation, from);
     Runnable evaluate = () -> rules.forEach(rule -> worker.submit(patient, rule, from, to));
-    if (TransactionSynchronizationManager.isSynchronizationActive()) {
-      TransactionSynchronizationManager.registerSynchronization(
-          new TransactionSynchronization() {
-            @Override
-            public void afterCommit() {
-              evaluate.run();
-            }
-          });
-    } else {
-      evaluate.run();
-    }
+    AfterCommit.run(evaluate);
   }
 
   private static boolean watches(Rule rule, Observation observation) {

@@ -3,9 +3,8 @@ package org.consentry.server.consent;
 import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
+import org.consentry.server.storage.AfterCommit;
 import org.hl7.fhir.instance.model.api.IBaseResource;
-import org.springframework.transaction.support.TransactionSynchronization;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * Invalidates cached consents when a Consent is created, updated or deleted by any path (registered
@@ -40,16 +39,6 @@ final class ConsentWatcher {
     if (!"Consent".equals(resource.fhirType())) {
       return;
     }
-    if (TransactionSynchronizationManager.isSynchronizationActive()) {
-      TransactionSynchronizationManager.registerSynchronization(
-          new TransactionSynchronization() {
-            @Override
-            public void afterCommit() {
-              cache.invalidate();
-            }
-          });
-    } else {
-      cache.invalidate();
-    }
+    AfterCommit.run(cache::invalidate);
   }
 }

@@ -19,6 +19,7 @@ import org.consentry.server.cluster.Generations;
 import org.consentry.server.cluster.Generations.Topic;
 import org.consentry.server.cluster.NodeSync;
 import org.consentry.server.fhir.ServerInterceptor;
+import org.consentry.server.storage.AfterCommit;
 import org.hibernate.search.engine.search.common.ValueModel;
 import org.hibernate.search.mapper.orm.Search;
 import org.hibernate.search.mapper.orm.session.SearchSession;
@@ -27,8 +28,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.transaction.support.TransactionSynchronization;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * HAPI's terminology on several nodes. Each node keeps its own Lucene index of code system concepts
@@ -172,17 +171,7 @@ public final class CodeSystemIndexSync implements ServerInterceptor, NodeSync.Fo
     if (!TYPES.contains(resource.fhirType())) {
       return;
     }
-    if (!TransactionSynchronizationManager.isSynchronizationActive()) {
-      announceWhenStored();
-      return;
-    }
-    TransactionSynchronizationManager.registerSynchronization(
-        new TransactionSynchronization() {
-          @Override
-          public void afterCommit() {
-            announceWhenStored();
-          }
-        });
+    AfterCommit.run(this::announceWhenStored);
   }
 
   /**

@@ -6,14 +6,13 @@ import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import java.util.Comparator;
 import java.util.Optional;
+import org.consentry.server.storage.AfterCommit;
 import org.consentry.terminology.Confidentiality;
 import org.consentry.terminology.Terminology;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.ValueSet;
-import org.springframework.transaction.support.TransactionSynchronization;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * Labels every resource just before it is stored, on every write path that reaches HAPI's storage
@@ -92,7 +91,7 @@ final class SensitivityLabelingInterceptor {
   public void deleted(IBaseResource resource) {
     if (isSensitivityValueSet(resource)) {
       // every node, this one too, rebuilds from the database at its next sync
-      afterCommit(() -> announce.changed(false));
+      AfterCommit.run(() -> announce.changed(false));
     }
   }
 
@@ -104,7 +103,7 @@ final class SensitivityLabelingInterceptor {
         throw new InvalidRequestException("Invalid sensitivity ValueSet: " + e.getMessage());
       }
       ValueSet stored = valueSet.copy();
-      afterCommit(
+      AfterCommit.run(
           () -> {
             labeler.add(stored);
             announce.changed(true);
@@ -131,20 +130,6 @@ final class SensitivityLabelingInterceptor {
       return Terminology.declaredCategory(valueSet).isPresent();
     } catch (IllegalArgumentException e) {
       return true;
-    }
-  }
-
-  private static void afterCommit(Runnable action) {
-    if (TransactionSynchronizationManager.isSynchronizationActive()) {
-      TransactionSynchronizationManager.registerSynchronization(
-          new TransactionSynchronization() {
-            @Override
-            public void afterCommit() {
-              action.run();
-            }
-          });
-    } else {
-      action.run();
     }
   }
 }
