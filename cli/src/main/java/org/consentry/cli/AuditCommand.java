@@ -50,7 +50,7 @@ final class AuditCommand implements CliCommand {
 				                    or set CONSENTRY_TOKEN to an auditor's access token
 				  --server URL      FHIR base URL (env CONSENTRY_FHIR_URL, default %s)
 				Exit code: 0 intact, 1 tampered (the first problem is printed), 2 could not run."""
-        .formatted(ImportCommand.DEFAULT_SERVER);
+        .formatted(FhirServer.DEFAULT_URL);
   }
 
   @Override
@@ -92,16 +92,14 @@ final class AuditCommand implements CliCommand {
       }
       return audit.verify(
           context,
-          server != null
-              ? server
-              : context.env().getOrDefault("CONSENTRY_FHIR_URL", ImportCommand.DEFAULT_SERVER),
+          FhirServer.named(server, context.env()),
           user != null ? user : context.env().get("CONSENTRY_USER"));
     }
   }
 
   private int verify(Context context, String server, String user) {
     Map<String, String> env = context.env();
-    URI base = ImportCommand.serverUrl(server);
+    URI base = FhirServer.parse(server);
     try {
       String token = env.get("CONSENTRY_TOKEN");
       if (user != null && !user.isBlank()) {

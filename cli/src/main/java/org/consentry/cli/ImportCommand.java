@@ -1,7 +1,6 @@
 package org.consentry.cli;
 
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,8 +15,6 @@ import picocli.CommandLine.Parameters;
 /** {@code consentry import PATH... [options]}: the command-line face of {@link Importer}. */
 @Command(name = "import")
 final class ImportCommand implements CliCommand {
-
-  static final String DEFAULT_SERVER = "http://127.0.0.1:8080/fhir";
 
   @Override
   public String name() {
@@ -46,7 +43,9 @@ final class ImportCommand implements CliCommand {
 				Running the same import again is safe: resources are stored under their own ids.
 				Exit code: 0 all loaded, 1 something failed, 2 could not run."""
         .formatted(
-            DEFAULT_SERVER, ImportOptions.DEFAULT_BATCH_SIZE, ImportOptions.DEFAULT_PARALLEL);
+            FhirServer.DEFAULT_URL,
+            ImportOptions.DEFAULT_BATCH_SIZE,
+            ImportOptions.DEFAULT_PARALLEL);
   }
 
   @Parameters List<String> paths = new ArrayList<>();
@@ -87,11 +86,7 @@ final class ImportCommand implements CliCommand {
     if (paths.isEmpty()) {
       throw new UsageException("no PATH given: name the files or folders to load");
     }
-    URI base =
-        serverUrl(
-            server != null
-                ? server
-                : context.env().getOrDefault("CONSENTRY_FHIR_URL", DEFAULT_SERVER));
+    URI base = FhirServer.url(server, context.env());
     String bearer = token != null ? token : context.env().get("CONSENTRY_TOKEN");
     return ImportRun.execute(
         base, paths.stream().map(Path::of).toList(), options.withBearerToken(bearer), context);
@@ -128,19 +123,5 @@ final class ImportCommand implements CliCommand {
       case "skip" -> OnError.SKIP;
       default -> throw new UsageException("--on-error wants stop or skip, not '" + value + "'");
     };
-  }
-
-  static URI serverUrl(String value) {
-    try {
-      URI uri = new URI(value.strip());
-      if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
-          && uri.getHost() != null) {
-        return uri;
-      }
-    } catch (URISyntaxException e) {
-      // falls through to the usage error
-    }
-    throw new UsageException(
-        "--server wants an http(s) URL such as " + DEFAULT_SERVER + ", not '" + value + "'");
   }
 }

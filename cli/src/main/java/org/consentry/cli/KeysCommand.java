@@ -166,9 +166,7 @@ final class KeysCommand implements CliCommand {
   }
 
   private static int onServer(Context context, String operation, String body) {
-    URI base =
-        ImportCommand.serverUrl(
-            context.env().getOrDefault("CONSENTRY_FHIR_URL", ImportCommand.DEFAULT_SERVER));
+    URI base = FhirServer.url(null, context.env());
     try {
       HttpFhirSender sender =
           new HttpFhirSender(

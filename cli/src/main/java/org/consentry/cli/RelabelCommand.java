@@ -37,7 +37,7 @@ final class RelabelCommand implements CliCommand {
 				  --server URL          FHIR base URL (env CONSENTRY_FHIR_URL, default %s)
 				  --token TOKEN         send 'Authorization: Bearer TOKEN' (env CONSENTRY_TOKEN)
 				Exit code: 0 done, 1 the job failed, 2 could not run."""
-        .formatted(ImportCommand.DEFAULT_SERVER);
+        .formatted(FhirServer.DEFAULT_URL);
   }
 
   @Option(names = "--server")
@@ -58,13 +58,11 @@ final class RelabelCommand implements CliCommand {
 
   @Override
   public int call(Context context) {
-    if (server == null) {
-      server = context.env().getOrDefault("CONSENTRY_FHIR_URL", ImportCommand.DEFAULT_SERVER);
-    }
+    server = FhirServer.named(server, context.env());
     if (token == null) {
       token = context.env().get("CONSENTRY_TOKEN");
     }
-    URI base = ImportCommand.serverUrl(server);
+    URI base = FhirServer.parse(server);
     HttpFhirSender sender = new HttpFhirSender(base, token, Duration.ofMinutes(1));
     try {
       JsonNode job =

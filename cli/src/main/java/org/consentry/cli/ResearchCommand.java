@@ -73,7 +73,7 @@ final class ResearchCommand implements CliCommand {
 				  --overwrite         replace an export already saved in DIR (otherwise refused)
 				  --server URL        FHIR base URL (env CONSENTRY_FHIR_URL, default %s)
 				Exit code: 0 saved, 1 refused by the server, failed or timed out, 2 could not run."""
-        .formatted(ImportCommand.DEFAULT_SERVER);
+        .formatted(FhirServer.DEFAULT_URL);
   }
 
   @Override
@@ -135,11 +135,7 @@ final class ResearchCommand implements CliCommand {
       if (researcher == null || researcher.isBlank()) {
         throw new UsageException("no researcher: pass --user USERNAME or set CONSENTRY_USER");
       }
-      String url =
-          server != null
-              ? server
-              : env.getOrDefault("CONSENTRY_FHIR_URL", ImportCommand.DEFAULT_SERVER);
-      String base = ImportCommand.serverUrl(url).toString().replaceAll("/+$", "");
+      String base = FhirServer.url(server, env).toString().replaceAll("/+$", "");
       return new ResearchExport.Request(
           URI.create(base),
           study(studies.get(0)),

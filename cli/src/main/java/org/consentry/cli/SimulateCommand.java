@@ -56,7 +56,7 @@ final class SimulateCommand implements CliCommand {
 				NDJSON to Observation/$ingest-measurements as the EHR system client (or CONSENTRY_TOKEN).
 				Prints a line every 10 s, then a summary with the ids and a $series query to paste.
 				Exit code: 0 done, 1 some requests failed, 2 could not run."""
-        .formatted(ImportCommand.DEFAULT_SERVER);
+        .formatted(FhirServer.DEFAULT_URL);
   }
 
   @Option(names = "--devices")
@@ -87,11 +87,7 @@ final class SimulateCommand implements CliCommand {
     long runSeconds = seconds == null ? 60 : whole("--seconds", seconds, 0, 7 * 86_400);
     long every = interval == null ? 5 : whole("--interval", interval, 1, 300);
     long runSeed = seed == null ? 1 : whole("--seed", seed, Long.MIN_VALUE, Long.MAX_VALUE);
-    URI base =
-        ImportCommand.serverUrl(
-            server != null
-                ? server
-                : context.env().getOrDefault("CONSENTRY_FHIR_URL", ImportCommand.DEFAULT_SERVER));
+    URI base = FhirServer.url(server, context.env());
     try {
       FhirConnection fhir = new FhirConnection(base, tokens(context), Duration.ofSeconds(60));
       String serials = "SIM-" + Long.toString(System.currentTimeMillis() / 1000, 36) + "-";

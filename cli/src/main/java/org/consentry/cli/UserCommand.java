@@ -131,8 +131,7 @@ final class UserCommand implements CliCommand {
       }
       context.out().printf("Token: ./consentry token %s%n", username);
       if (name().equals("add-patient")) {
-        String fhir =
-            context.env().getOrDefault("CONSENTRY_FHIR_URL", ImportCommand.DEFAULT_SERVER);
+        String fhir = FhirServer.named(null, context.env());
         context
             .out()
             .printf(
