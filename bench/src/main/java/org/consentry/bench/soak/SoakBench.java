@@ -164,6 +164,7 @@ public final class SoakBench {
     pool.shutdown();
     SoakSeries series = new SoakSeries(results.resolve(stem + ".csv"), pids);
     long next = startNanos;
+    long[] settledBase = null;
     while (true) {
       next += TimeUnit.SECONDS.toNanos(interval);
       boolean last = next >= deadline;
@@ -176,8 +177,15 @@ public final class SoakBench {
       if (last) {
         break;
       }
+      if (settledBase == null && elapsed >= baseline - 0.5) {
+        settledBase = SettledMemory.sample(pids);
+        series.settled(settledBase, elapsed);
+      }
     }
     stats.close();
+    if (settledBase != null) {
+      series.settled(SettledMemory.sample(pids), (System.nanoTime() - startNanos) / 1e9);
+    }
     Map<String, Object> figures =
         series.summary(
             stats, baseline, seconds, clients, nodes, invariant.checked(), run, label, probe);

@@ -20,7 +20,9 @@ import org.consentry.bench.soak.SoakStats.Kind;
  * The soak's time series: one row per interval (printed, and appended to the CSV file as it comes,
  * so an interrupted run keeps its rows) with the requests per second by kind, the latency, errors,
  * leaks and each node's resident memory ({@code VmRSS} of {@code /proc/PID/status}); and at the end
- * the summary, with the drift of each node's resident memory from the baseline to the last row.
+ * the summary, with the drift of each node's resident memory from the baseline to the end: of the
+ * settled figures ({@link SettledMemory}, after a full collection at the baseline and at the end)
+ * when they could be measured, else of the rows; the drift under load is reported beside it.
  */
 final class SoakSeries {
 
@@ -35,6 +37,8 @@ final class SoakSeries {
   private final Path csv;
   private final List<Long> pids;
   private final List<Row> rows = new ArrayList<>();
+  private long[] settledBase;
+  private long[] settledEnd;
 
   SoakSeries(Path csv, List<Long> pids) {
     this.csv = csv;
@@ -48,6 +52,28 @@ final class SoakSeries {
       header.append(",rss_mb_pid").append(pid);
     }
     write(header + "\n", false);
+  }
+
+  /**
+   * Resident memory after a full collection ({@link SettledMemory}): the first call is the
+   * baseline, the second the end; null if it could not be measured.
+   */
+  void settled(long[] kb, double elapsed) {
+    if (kb == null) {
+      return;
+    }
+    if (settledBase == null) {
+      settledBase = kb;
+    } else {
+      settledEnd = kb;
+    }
+    StringBuilder line =
+        new StringBuilder(
+            String.format(Locale.ROOT, "[%5.0f s] RSS MB after a full GC (settled):", elapsed));
+    for (int i = 0; i < kb.length; i++) {
+      line.append(' ').append(pids.get(i)).append('=').append(kb[i] < 0 ? "gone" : kb[i] / 1024);
+    }
+    System.out.println(line);
   }
 
   double lastElapsed() {
@@ -129,23 +155,13 @@ final class SoakSeries {
       }
     }
     Row last = rows.get(rows.size() - 1);
+    // the drift that decides: of the settled figures when both were measured, else of the rows
+    boolean settled = settledBase != null && settledEnd != null;
     Map<String, Object> drift = new LinkedHashMap<>();
-    double worst = 0;
-    for (int i = 0; i < pids.size(); i++) {
-      if (base.rssKb()[i] > 0 && last.rssKb()[i] > 0) {
-        double percent = 100.0 * (last.rssKb()[i] - base.rssKb()[i]) / base.rssKb()[i];
-        worst = Math.max(worst, percent);
-        drift.put(
-            "pid" + pids.get(i),
-            Map.of(
-                "baselineMb", base.rssKb()[i] / 1024,
-                "lastMb", last.rssKb()[i] / 1024,
-                "percent", Math.round(percent * 10) / 10.0));
-      } else {
-        drift.put("pid" + pids.get(i), "gone");
-        worst = Double.POSITIVE_INFINITY; // a node that died fails the soak
-      }
-    }
+    double worst =
+        drift(settled ? settledBase : base.rssKb(), settled ? settledEnd : last.rssKb(), drift);
+    Map<String, Object> unsettled = new LinkedHashMap<>();
+    drift(base.rssKb(), last.rssKb(), unsettled);
     boolean passed = stats.errors() == 0 && stats.leaks() == 0 && worst < DRIFT_LIMIT;
     Map<String, Object> figures = new LinkedHashMap<>();
     figures.put("run", run);
@@ -165,30 +181,19 @@ final class SoakSeries {
     figures.put("checkedUnderDenial", checked[0]);
     figures.put("checkedUnderAllowance", checked[1]);
     figures.put("rssBaselineAtSeconds", Math.round(base.elapsed()));
+    figures.put("rssDriftSettled", settled);
     figures.put("rssDrift", drift);
+    figures.put("rssDriftUnderLoad", unsettled);
     figures.put("passed", passed);
     String driftText =
         drift.isEmpty()
             ? "RSS not measured (no pids)"
             : "RSS drift "
-                + drift.entrySet().stream()
-                    .map(
-                        e ->
-                            e.getKey()
-                                + " "
-                                + (e.getValue() instanceof Map<?, ?> m
-                                    ? m.get("baselineMb")
-                                        + "->"
-                                        + m.get("lastMb")
-                                        + " MB ("
-                                        + m.get("percent")
-                                        + "%)"
-                                    : "gone"))
-                    .reduce((a, b) -> a + ", " + b)
-                    .orElse("")
+                + text(drift)
                 + " from "
                 + Math.round(base.elapsed())
-                + " s";
+                + " s"
+                + (settled ? " (after a full GC; under load: " + text(unsettled) + ")" : "");
     String summary =
         String.format(
             Locale.ROOT,
@@ -266,6 +271,45 @@ final class SoakSeries {
     } catch (IOException e) {
       throw new SoakException("cannot write results to " + dir + ": " + e.getMessage());
     }
+  }
+
+  /** Fills {@code drift} per pid from {@code base} to {@code end}; the worst growth in percent. */
+  private double drift(long[] base, long[] end, Map<String, Object> drift) {
+    double worst = 0;
+    for (int i = 0; i < pids.size(); i++) {
+      if (base[i] > 0 && end[i] > 0) {
+        double percent = 100.0 * (end[i] - base[i]) / base[i];
+        worst = Math.max(worst, percent);
+        drift.put(
+            "pid" + pids.get(i),
+            Map.of(
+                "baselineMb", base[i] / 1024,
+                "lastMb", end[i] / 1024,
+                "percent", Math.round(percent * 10) / 10.0));
+      } else {
+        drift.put("pid" + pids.get(i), "gone");
+        worst = Double.POSITIVE_INFINITY; // a node that died fails the soak
+      }
+    }
+    return worst;
+  }
+
+  private static String text(Map<String, Object> drift) {
+    return drift.entrySet().stream()
+        .map(
+            e ->
+                e.getKey()
+                    + " "
+                    + (e.getValue() instanceof Map<?, ?> m
+                        ? m.get("baselineMb")
+                            + "->"
+                            + m.get("lastMb")
+                            + " MB ("
+                            + m.get("percent")
+                            + "%)"
+                        : "gone"))
+        .reduce((a, b) -> a + ", " + b)
+        .orElse("");
   }
 
   /** {@code VmRSS} of the process in kB, or -1 if it is gone. */
