@@ -22,6 +22,7 @@ import java.util.List;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.annotation.Order;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 
@@ -84,6 +85,13 @@ class FhirServerConfig {
 
   private static String typeOf(IResourceProvider provider) {
     return provider.getResourceType() == null ? "" : provider.getResourceType().getSimpleName();
+  }
+
+  /** A write by id without If-Match that lost a race with another write runs again. */
+  @Bean
+  @Order(Pipeline.ANSWERS)
+  ConcurrentWriteRetry concurrentWriteRetry() {
+    return new ConcurrentWriteRetry();
   }
 
   /** Whose record a resource belongs to; shared by scopes, consent and encryption. */

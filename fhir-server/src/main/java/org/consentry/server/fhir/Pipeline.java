@@ -17,7 +17,9 @@ package org.consentry.server.fhir;
  *   <li>{@link #CONSENT_VIEW}: chains and {@code _has} resolved through what the requester may see,
  *       and the requester's consent view of the searched type added to the search, so that the
  *       database pages and counts only what consent lets through;
- *   <li>HAPI runs the interaction; writes pass labelling, then encryption (storage hooks);
+ *   <li>HAPI runs the interaction; writes pass labelling, then encryption (storage hooks); an
+ *       update, patch or delete without {@code If-Match} that lost a race with another write of the
+ *       same resource runs again ({@link ConcurrentWriteRetry}, on {@link #ANSWERS});
  *   <li>{@link #CONSENT}: the decision step for every resource that would leave the server (HAPI's
  *       consent hooks: scope and Consents), and {@link #CONSENT_RULES} for the request-level rules
  *       (conditional writes, Consent writers, emergency access); {@link #RESEARCH}: a researcher's
