@@ -117,6 +117,21 @@ public final class ApiSurface {
     return STAFF.contains(kind) && SUBSCRIPTION_INTERACTIONS.contains(interaction);
   }
 
+  /**
+   * The one path served outside {@code /fhir} for the API: the websocket of Subscriptions with
+   * {@code channel.type = websocket} (R4: {@code bind <id>}, {@code bound <id>}, {@code ping
+   * <id>}). Nothing else upgrades to a websocket.
+   */
+  public static final String SUBSCRIPTION_SOCKET = "/websocket";
+
+  /**
+   * Who may open the Subscription websocket: those who may subscribe (each binds only their own
+   * Subscriptions, and each notification is decided for them at delivery).
+   */
+  public static boolean admitsSubscriptionSocket(Kind kind) {
+    return STAFF.contains(kind);
+  }
+
   /** Interactions, by who needs them. */
   public static final List<InteractionRule> INTERACTIONS =
       List.of(

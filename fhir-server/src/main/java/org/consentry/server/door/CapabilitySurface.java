@@ -4,6 +4,7 @@ import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
 import org.consentry.server.door.ApiSurface.Level;
 import org.consentry.server.fhir.DirectoryTypes;
 import org.consentry.server.fhir.OwnerIndex;
@@ -13,6 +14,7 @@ import org.hl7.fhir.r4.model.CapabilityStatement;
 import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementRestComponent;
 import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementRestResourceComponent;
 import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementRestResourceOperationComponent;
+import org.hl7.fhir.r4.model.UriType;
 
 /**
  * The CapabilityStatement shows exactly the {@link ApiSurface}: HAPI generates it from every
@@ -22,12 +24,21 @@ import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementRestResource
 @Interceptor
 final class CapabilitySurface implements ServerInterceptor {
 
+  /** R4's extension naming the websocket of Subscriptions. */
+  static final String WEBSOCKET_EXTENSION =
+      "http://hl7.org/fhir/StructureDefinition/capabilitystatement-websocket";
+
   @Hook(Pointcut.SERVER_CAPABILITY_STATEMENT_GENERATED)
-  public void trim(IBaseConformance generated) {
+  public void trim(IBaseConformance generated, RequestDetails request) {
     if (!(generated instanceof CapabilityStatement statement)) {
       return;
     }
     for (CapabilityStatementRestComponent rest : statement.getRest()) {
+      rest.getExtension().removeIf(e -> WEBSOCKET_EXTENSION.equals(e.getUrl()));
+      String socket = socketUrl(request);
+      if (socket != null) {
+        rest.addExtension(WEBSOCKET_EXTENSION, new UriType(socket));
+      }
       rest.getInteraction()
           .removeIf(
               i ->
@@ -56,6 +67,16 @@ final class CapabilitySurface implements ServerInterceptor {
         }
       }
     }
+  }
+
+  /** {@code ws(s)://host:port/websocket}: beside {@code /fhir}, where the request was answered. */
+  private static String socketUrl(RequestDetails request) {
+    String base = request == null ? null : request.getFhirServerBase();
+    if (base == null || !base.matches("https?://[^/]+(/.*)?")) {
+      return null;
+    }
+    String root = base.replaceFirst("/+$", "").replaceFirst("/fhir$", "");
+    return root.replaceFirst("^http", "ws") + ApiSurface.SUBSCRIPTION_SOCKET;
   }
 
   private static boolean served(

@@ -87,15 +87,17 @@ class FhirJpaConfig {
   }
 
   /**
-   * Subscriptions are matched in this process and delivered by rest-hook only; every notification
-   * is decided for its subscriber at delivery time (see the {@code subscription} package). Other
-   * channel types (email, message, websocket) are refused when a Subscription is written.
+   * Subscriptions are matched in this process and delivered by rest-hook or websocket; every
+   * notification is decided for its subscriber at delivery time (see the {@code subscription}
+   * package). Other channel types (email, message) are refused when a Subscription is written.
    */
   @Bean
   SubscriptionSettings subscriptionSettings(SubscriptionProperties properties) {
     SubscriptionSettings settings = new SubscriptionSettings();
     settings.addSupportedSubscriptionType(
         org.hl7.fhir.dstu2.model.Subscription.SubscriptionChannelType.RESTHOOK);
+    settings.addSupportedSubscriptionType(
+        org.hl7.fhir.dstu2.model.Subscription.SubscriptionChannelType.WEBSOCKET);
     settings.setEnableInMemorySubscriptionMatching(true);
     // a criteria HAPI could only match with a database search is refused when written
     settings.setOnlyAllowInMemorySubscriptions(true);

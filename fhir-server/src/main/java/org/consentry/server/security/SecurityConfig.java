@@ -28,30 +28,40 @@ class SecurityConfig {
   private static final Logger log = LoggerFactory.getLogger(SecurityConfig.class);
   private static final String FHIR_PATH = "/fhir";
 
+  /** The local system client every request acts as when token validation is off. */
+  private static final Requester LOCAL =
+      new Requester(
+          Requester.Kind.SYSTEM,
+          "local",
+          null,
+          null,
+          null,
+          Set.of(),
+          Set.of("system/*.*"),
+          "TREAT",
+          "local");
+
+  /** The token check, shared by {@code /fhir} and the Subscription websocket. */
+  @Bean
+  AccessTokens accessTokens(SecurityProperties properties) {
+    return properties.enabled()
+        ? new AccessTokens(new AccessTokenVerifier(properties))
+        : new AccessTokens(LOCAL);
+  }
+
   @Bean
   FilterRegistrationBean<Filter> bearerTokenFilter(
-      SecurityProperties properties, FhirContext fhir) {
+      SecurityProperties properties, FhirContext fhir, AccessTokens tokens) {
     Filter filter;
     if (properties.enabled()) {
-      filter = new BearerTokenFilter(new AccessTokenVerifier(properties), fhir, FHIR_PATH);
+      filter = new BearerTokenFilter(tokens.verifier(), fhir, FHIR_PATH);
     } else {
       log.warn(
           "consentry.security.enabled=false: token validation is OFF and every request acts as a local"
               + " system client. Never run like this with real data.");
-      Requester local =
-          new Requester(
-              Requester.Kind.SYSTEM,
-              "local",
-              null,
-              null,
-              null,
-              Set.of(),
-              Set.of("system/*.*"),
-              "TREAT",
-              "local");
       filter =
           (request, response, chain) -> {
-            request.setAttribute(Requesters.ATTRIBUTE, local);
+            request.setAttribute(Requesters.ATTRIBUTE, LOCAL);
             chain.doFilter(request, response);
           };
     }

@@ -5,19 +5,24 @@ import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.subscription.match.config.SubscriptionProcessorConfig;
 import ca.uhn.fhir.jpa.subscription.match.deliver.email.IEmailSender;
+import ca.uhn.fhir.jpa.subscription.match.registry.SubscriptionRegistry;
+import java.time.Clock;
 import org.consentry.server.cluster.NodeSync;
 import org.consentry.server.consent.ReadDecision;
 import org.consentry.server.crypto.Plaintext;
+import org.consentry.server.security.AccessTokens;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.Primary;
 
 /**
- * HAPI's Subscription processing in this process (in-memory matching, rest-hook delivery through
- * its in-process channels with retry), with the rules of what may be subscribed ({@link
- * SubscriptionRules}) and the consent decision at delivery ({@link DeliveryConsent}) registered on
- * the storage interceptors.
+ * HAPI's Subscription processing in this process (in-memory matching, rest-hook and websocket
+ * delivery through its in-process channels with retry; the websocket itself: {@link SocketConfig}),
+ * with the rules of what may be subscribed ({@link SubscriptionRules}) and the consent decision at
+ * delivery ({@link DeliveryConsent}) registered on the storage interceptors.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(SubscriptionProperties.class)
@@ -30,6 +35,31 @@ class SubscriptionConfig {
     return details -> {
       throw new UnsupportedOperationException("email Subscriptions are not offered");
     };
+  }
+
+  /** The websocket connections bound to Subscriptions on this node. */
+  @Bean
+  BoundSockets boundSockets() {
+    return new BoundSockets(Clock.systemUTC());
+  }
+
+  @Bean
+  WebsocketDelivery websocketDelivery(BoundSockets sockets) {
+    return new WebsocketDelivery(sockets);
+  }
+
+  /** HAPI's listeners per channel type, with websocket delivered through the delivery hooks. */
+  @Bean
+  @Primary
+  DeliveryListeners deliveryListeners(
+      ApplicationContext context, IEmailSender email, WebsocketDelivery websocket) {
+    return new DeliveryListeners(context, email, websocket);
+  }
+
+  @Bean
+  SubscriptionSockets subscriptionSockets(
+      AccessTokens tokens, SubscriptionRegistry registry, BoundSockets sockets) {
+    return new SubscriptionSockets(tokens, registry, sockets);
   }
 
   @Bean

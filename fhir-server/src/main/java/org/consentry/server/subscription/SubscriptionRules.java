@@ -33,7 +33,9 @@ import org.hl7.fhir.r4.model.Subscription.SubscriptionChannelComponent;
  *       parameters that reach into other resources (the match would look at data the notification's
  *       decision never sees); HAPI then refuses criteria it cannot match in memory;
  *   <li>channel type rest-hook, to an http(s) endpoint that starts with one of the configured
- *       prefixes ({@link SubscriptionProperties#endpointPrefixes()}), without user information;
+ *       prefixes ({@link SubscriptionProperties#endpointPrefixes()}), without user information; or
+ *       websocket, without an endpoint (the subscriber connects to {@link
+ *       ApiSurface#SUBSCRIPTION_SOCKET} and binds it: {@link SubscriptionSockets});
  *   <li>payload absent (a notification without content) or a FHIR JSON or XML mime type;
  *   <li>no channel extension (HAPI's extensions would deliver other resources than the one decided,
  *       or deletions).
@@ -88,13 +90,22 @@ final class SubscriptionRules {
     }
     checkCriteria(subscription.getCriteria(), requester);
     SubscriptionChannelComponent channel = subscription.getChannel();
-    if (channel.getType() != Subscription.SubscriptionChannelType.RESTHOOK) {
+    if (channel.getType() == Subscription.SubscriptionChannelType.RESTHOOK) {
+      checkEndpoint(channel.getEndpoint());
+    } else if (channel.getType() == Subscription.SubscriptionChannelType.WEBSOCKET) {
+      if (channel.hasEndpoint()) {
+        throw refused(
+            "Subscription.channel.endpoint is not used by a websocket Subscription: leave it out;"
+                + " the subscriber connects to the server's "
+                + ApiSurface.SUBSCRIPTION_SOCKET
+                + " and binds the Subscription");
+      }
+    } else {
       throw refused(
           "Subscription.channel.type '"
               + (channel.hasType() ? channel.getType().toCode() : "")
-              + "' is not offered: this server delivers rest-hook notifications");
+              + "' is not offered: this server delivers rest-hook and websocket notifications");
     }
-    checkEndpoint(channel.getEndpoint());
     if (channel.hasPayload() && !isFhirMimeType(channel.getPayload())) {
       throw refused(
           "Subscription.channel.payload '"

@@ -99,6 +99,20 @@ class ApiSurfaceTest {
       }
     }
 
+    @ParameterizedTest(name = "{0} on the Subscription websocket: {1}")
+    @CsvSource({
+      "PRACTITIONER, true",
+      "SYSTEM,       true",
+      "PATIENT,      false",
+      "RESEARCHER,   false",
+      "AUDITOR,      false",
+    })
+    void subscriptionSocket_isForThoseWhoSubscribe(Kind kind, boolean admitted) {
+      assertThat(ApiSurface.admitsSubscriptionSocket(kind)).isEqualTo(admitted);
+      assertThat(ApiSurface.admitsSubscriptionSocket(kind))
+          .isEqualTo(ApiSurface.admitsSubscriptions(kind, CREATE));
+    }
+
     @Test
     void anAuditor_isOfferedMetadataAndPagesOnly_ofTheInteractions() {
       Set<RestOperationTypeEnum> admitted = EnumSet.noneOf(RestOperationTypeEnum.class);
