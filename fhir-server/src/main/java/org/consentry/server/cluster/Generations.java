@@ -32,7 +32,9 @@ public final class Generations {
      * A CodeSystem, ValueSet or ConceptMap stored, changed or deleted (once HAPI stored its
      * concepts): HAPI's terminology caches and each node's index of concepts.
      */
-    CODE_SYSTEMS
+    CODE_SYSTEMS,
+    /** A Subscription created, changed or deleted: each node's registry of active ones. */
+    SUBSCRIPTIONS
   }
 
   /** The counters as read at one moment. */

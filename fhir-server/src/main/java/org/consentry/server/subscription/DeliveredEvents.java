@@ -7,7 +7,8 @@ import java.util.Map;
  * The events this node has delivered (or is delivering) to each Subscription, so that none is
  * delivered twice: a key is claimed before delivery, released if it was not sent (withheld, or
  * failed and left to a retry), and kept once delivered. Bounded: the oldest are forgotten first.
- * Matching and delivery happen on the node that stored the change, so one node sees each event.
+ * Each stored change is taken from HAPI's shared table by one node, which matches and delivers it,
+ * so one node sees each event.
  */
 final class DeliveredEvents {
 

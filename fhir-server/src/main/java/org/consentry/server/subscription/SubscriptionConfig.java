@@ -5,12 +5,15 @@ import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.subscription.match.config.SubscriptionProcessorConfig;
 import ca.uhn.fhir.jpa.subscription.match.deliver.email.IEmailSender;
+import ca.uhn.fhir.jpa.subscription.match.registry.SubscriptionLoader;
 import ca.uhn.fhir.jpa.subscription.match.registry.SubscriptionRegistry;
 import java.time.Clock;
+import org.consentry.server.cluster.Generations;
 import org.consentry.server.cluster.NodeSync;
 import org.consentry.server.consent.ReadDecision;
 import org.consentry.server.crypto.Plaintext;
 import org.consentry.server.security.AccessTokens;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
@@ -60,6 +63,18 @@ class SubscriptionConfig {
   SubscriptionSockets subscriptionSockets(
       AccessTokens tokens, SubscriptionRegistry registry, BoundSockets sockets) {
     return new SubscriptionSockets(tokens, registry, sockets);
+  }
+
+  /** Every node knows every active Subscription before it matches a change against them. */
+  @Bean
+  SubscriptionNodeSync subscriptionNodeSync(
+      Generations generations,
+      ObjectProvider<NodeSync> nodeSync,
+      SubscriptionLoader loader,
+      IInterceptorService storage) {
+    SubscriptionNodeSync sync = new SubscriptionNodeSync(generations, nodeSync::getObject, loader);
+    storage.registerInterceptor(sync);
+    return sync;
   }
 
   @Bean

@@ -32,6 +32,7 @@ import org.consentry.server.ServerIT;
 import org.consentry.server.TestDatabase;
 import org.consentry.server.TestKeycloak;
 import org.consentry.server.consent.ConsentJson;
+import org.consentry.server.subscription.Receiver;
 import org.consentry.terminology.Terminology;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Condition;
@@ -208,6 +209,65 @@ class MultiNodeIT extends ServerIT {
     assertThat(labels(createCondition(nodeB.base(), system, code)))
         .as("node B's next write after the upload through node A")
         .contains(ACT_CODE + "|ETH");
+  }
+
+  /**
+   * Either node may match a stored change (the first to take it from the shared table), so each
+   * must know a Subscription made through the other at once: changes written through both nodes
+   * right after the Subscription was made through node A are each delivered once (before, those
+   * matched on node B were lost until its registry reloaded, about a minute later).
+   */
+  @Test
+  void subscription_madeThroughOneNode_receivesTheChangesMatchedOnEither() throws Exception {
+    String patient = createPatient("Subscribed");
+    try (Receiver receiver = new Receiver(0)) {
+      String subscription =
+          "{\"resourceType\":\"Subscription\",\"status\":\"requested\",\"reason\":\"nodes\","
+              + "\"criteria\":\"Observation?patient=Patient/"
+              + patient
+              + "\",\"channel\":{\"type\":\"rest-hook\",\"endpoint\":\""
+              + receiver.endpoint()
+              + "\",\"payload\":\"application/fhir+json\"}}";
+      java.net.http.HttpResponse<String> made =
+          sendAs(ehrToken(), "POST", "/Subscription", "application/fhir+json", subscription);
+      assertThat(made.statusCode()).as(made.body()).isEqualTo(201);
+      String id = JSON.readTree(made.body()).path("id").asText();
+      long until = System.currentTimeMillis() + 30_000;
+      while (!"active"
+              .equals(
+                  JSON.readTree(sendAs(ehrToken(), "GET", "/Subscription/" + id, null, null).body())
+                      .path("status")
+                      .asText())
+          && System.currentTimeMillis() < until) {
+        Thread.sleep(100);
+      }
+
+      List<String> written = new ArrayList<>();
+      for (int i = 0; i < 10; i++) {
+        String node = i % 2 == 0 ? base() : nodeB.base();
+        Observation observation = new Observation();
+        observation.setStatus(Observation.ObservationStatus.FINAL);
+        observation.getCode().addCoding().setSystem("http://loinc.org").setCode("8867-4");
+        observation.setSubject(new Reference("Patient/" + patient));
+        java.net.http.HttpResponse<String> stored =
+            sendAs(
+                ehrToken(),
+                "POST",
+                node + "/Observation",
+                "application/fhir+json",
+                FHIR.newJsonParser().encodeResourceToString(observation));
+        assertThat(stored.statusCode()).isEqualTo(201);
+        written.add(JSON.readTree(stored.body()).path("id").asText());
+      }
+
+      for (String observation : written) {
+        assertThat(receiver.await(h -> h.path().endsWith("/Observation/" + observation), 20_000))
+            .as("the notification of Observation/" + observation)
+            .isNotNull();
+      }
+      Thread.sleep(1_000); // a second delivery of any of them would come by now
+      assertThat(receiver.hits()).hasSize(written.size());
+    }
   }
 
   /**
