@@ -17,8 +17,8 @@ import org.consentry.server.ServerIT;
 import org.junit.jupiter.api.Test;
 
 /**
- * Writes of one resource at the same moment: those without If-Match all take effect, one after
- * the other (none answers 409 for losing the race); one with a stale If-Match still gets 409.
+ * Writes of one resource at the same moment: those without If-Match all take effect, one after the
+ * other (none answers 409 for losing the race); one with a stale If-Match still gets 409.
  */
 class ConcurrentWritesIT extends ServerIT {
 
@@ -31,14 +31,16 @@ class ConcurrentWritesIT extends ServerIT {
   void updatesWithoutIfMatch_atTheSameMoment_allTakeEffect_andAStaleIfMatchStill409s()
       throws Exception {
     String id = "race-" + UUID.randomUUID();
-    assertThat(send("PUT", "/Organization/" + id, FHIR_JSON, organization(id, "start")).statusCode())
+    assertThat(
+            send("PUT", "/Organization/" + id, FHIR_JSON, organization(id, "start")).statusCode())
         .isEqualTo(201);
 
     List<Integer> statuses = new ArrayList<>();
     for (int round = 0; round < ROUNDS; round++) {
       int r = round;
       statuses.addAll(
-          atOnce(w -> send("PUT", "/Organization/" + id, FHIR_JSON, organization(id, r + "-" + w))));
+          atOnce(
+              w -> send("PUT", "/Organization/" + id, FHIR_JSON, organization(id, r + "-" + w))));
     }
 
     assertThat(statuses).hasSize(WRITERS * ROUNDS).containsOnly(200);
@@ -61,7 +63,8 @@ class ConcurrentWritesIT extends ServerIT {
   @Test
   void deletesWithoutIfMatch_atTheSameMoment_allSucceed() throws Exception {
     String id = "race-" + UUID.randomUUID();
-    assertThat(send("PUT", "/Organization/" + id, FHIR_JSON, organization(id, "doomed")).statusCode())
+    assertThat(
+            send("PUT", "/Organization/" + id, FHIR_JSON, organization(id, "doomed")).statusCode())
         .isEqualTo(201);
 
     List<Integer> statuses = atOnce(w -> send("DELETE", "/Organization/" + id, null, null));
