@@ -106,6 +106,14 @@ public abstract class ServerIT {
     return new TokenClient(TestKeycloak.admin().issuer()).password(username, password, scope);
   }
 
+  /**
+   * data/synthea-10 in the server: imported by the first test of the run that asks, shared by the
+   * rest; answers the result of that first import.
+   */
+  protected org.consentry.cli.imports.ImportResult syntheaImported() {
+    return SyntheaSample.imported(base(), ehrToken());
+  }
+
   protected String base() {
     return "http://127.0.0.1:" + port + "/fhir";
   }
