@@ -49,6 +49,8 @@ public abstract class ServerIT {
 
   @DynamicPropertySource
   static void storage(DynamicPropertyRegistry registry) throws IOException {
+    // Keycloak builds and starts while Spring starts the server; the issuer below waits for it
+    TestKeycloak.startInBackground();
     Path home = Files.createTempDirectory("consentry-it");
     registry.add("consentry.home", home::toString);
     // field-level encryption: a master keystore made for this run (./consentry keys init in
