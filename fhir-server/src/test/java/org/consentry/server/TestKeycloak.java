@@ -96,7 +96,8 @@ public final class TestKeycloak {
           home,
           log,
           List.of("build", "--db=dev-file", "--health-enabled=true"),
-          Duration.ofMinutes(3));
+          // side by side with the Spring context's start
+          Duration.ofMinutes(5));
       Files.createFile(home.resolve(".consentry-built"));
     }
     deleteTree(home.resolve("data"));
@@ -157,7 +158,8 @@ public final class TestKeycloak {
 
   private static void waitReady(URI health, Path log) throws IOException, InterruptedException {
     HttpClient http = HttpClient.newHttpClient();
-    Instant deadline = Instant.now().plus(Duration.ofMinutes(3));
+    // it starts side by side with the Spring context: on a busy machine that takes minutes
+    Instant deadline = Instant.now().plus(Duration.ofMinutes(5));
     while (Instant.now().isBefore(deadline)) {
       if (!process.isAlive()) {
         throw new IllegalStateException("Keycloak exited while starting; see " + log);
@@ -175,7 +177,7 @@ public final class TestKeycloak {
       }
       Thread.sleep(500);
     }
-    throw new IllegalStateException("Keycloak did not become ready within 3 minutes; see " + log);
+    throw new IllegalStateException("Keycloak did not become ready within 5 minutes; see " + log);
   }
 
   /** Its database is thrown away, so there is nothing to shut down gracefully: kill it, quickly. */
