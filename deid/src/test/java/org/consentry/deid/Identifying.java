@@ -44,7 +44,11 @@ final class Identifying {
               "phone",
                   Pattern.compile(
                       "(?<![0-9A-Za-z-])\\(?\\d{3}\\)?[-. ]\\d{3}-\\d{4}(?![0-9A-Za-z-])"),
-              "e-mail", Pattern.compile("[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+\\.[A-Za-z.]{2,}"),
+              // the look-behind starts a match only where a run of address characters starts:
+              // the same matches, without retrying every position of a long run (base64 data)
+              "e-mail",
+                  Pattern.compile(
+                      "(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+\\.[A-Za-z.]{2,}"),
               "SSN", Pattern.compile("(?<![0-9A-Za-z-])\\d{3}-\\d{2}-\\d{4}(?![0-9A-Za-z-])"),
               "ZIP beyond 3 digits", Pattern.compile("\"postalCode\":\"[^\"]{4,}\""),
               "IPv4",

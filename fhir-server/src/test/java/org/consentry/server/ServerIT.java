@@ -49,6 +49,8 @@ public abstract class ServerIT {
 
   @DynamicPropertySource
   static void storage(DynamicPropertyRegistry registry) throws IOException {
+    // Keycloak builds and starts while Spring starts the server; the issuer below waits for it
+    TestKeycloak.startInBackground();
     Path home = Files.createTempDirectory("consentry-it");
     registry.add("consentry.home", home::toString);
     // field-level encryption: a master keystore made for this run (./consentry keys init in
@@ -104,6 +106,14 @@ public abstract class ServerIT {
   /** A token of a user through the app client, with optional extra scopes. */
   protected static String userToken(String username, String password, String scope) {
     return new TokenClient(TestKeycloak.admin().issuer()).password(username, password, scope);
+  }
+
+  /**
+   * data/synthea-10 in the server: imported by the first test of the run that asks, shared by the
+   * rest; answers the result of that first import.
+   */
+  protected org.consentry.cli.imports.ImportResult syntheaImported() {
+    return SyntheaSample.imported(base(), ehrToken());
   }
 
   protected String base() {

@@ -14,6 +14,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.consentry.cli.identity.KeycloakAdmin;
@@ -28,24 +30,54 @@ import org.consentry.cli.identity.UserDirectory;
  */
 public final class TestKeycloak {
 
-  private static KeycloakAdmin admin;
+  private static CompletableFuture<KeycloakAdmin> admin;
   private static Process process;
 
   private TestKeycloak() {}
 
-  public static synchronized KeycloakAdmin admin() {
+  /**
+   * Builds (first time only), starts and provisions Keycloak on a thread of its own, unless that is
+   * under way already: called before the Spring context starts, so that the two start side by side
+   * (together most of the first IT's minutes) instead of one after the other.
+   */
+  public static synchronized void startInBackground() {
     if (admin == null) {
-      try {
-        admin = start();
-      } catch (IOException e) {
-        throw new UncheckedIOException("could not start Keycloak for the tests", e);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
-      }
-      new RealmProvisioner(admin, line -> {}).provision();
+      admin = new CompletableFuture<>();
+      Thread starter =
+          new Thread(
+              () -> {
+                try {
+                  KeycloakAdmin started = start();
+                  new RealmProvisioner(started, line -> {}).provision();
+                  admin.complete(started);
+                } catch (Throwable e) {
+                  admin.completeExceptionally(e);
+                }
+              },
+              "test-keycloak-start");
+      starter.setDaemon(true);
+      starter.start();
     }
-    return admin;
+  }
+
+  /** The provisioned Keycloak, once it is ready (started now if it is not under way). */
+  public static KeycloakAdmin admin() {
+    startInBackground();
+    try {
+      return admin.get();
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof IOException io) {
+        throw new UncheckedIOException("could not start Keycloak for the tests", io);
+      }
+      if (cause instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      throw new IllegalStateException("could not start Keycloak for the tests", cause);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   public static String issuer() {
@@ -64,7 +96,8 @@ public final class TestKeycloak {
           home,
           log,
           List.of("build", "--db=dev-file", "--health-enabled=true"),
-          Duration.ofMinutes(3));
+          // side by side with the Spring context's start
+          Duration.ofMinutes(5));
       Files.createFile(home.resolve(".consentry-built"));
     }
     deleteTree(home.resolve("data"));
@@ -116,6 +149,8 @@ public final class TestKeycloak {
     Process build =
         new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     if (!build.waitFor(timeout.toSeconds(), TimeUnit.SECONDS) || build.exitValue() != 0) {
+      // kc.sh runs Java as its child: end both, or the build goes on writing the log
+      build.descendants().forEach(ProcessHandle::destroyForcibly);
       build.destroyForcibly();
       throw new IllegalStateException("kc.sh " + args + " failed; see " + log);
     }
@@ -123,7 +158,8 @@ public final class TestKeycloak {
 
   private static void waitReady(URI health, Path log) throws IOException, InterruptedException {
     HttpClient http = HttpClient.newHttpClient();
-    Instant deadline = Instant.now().plus(Duration.ofMinutes(3));
+    // it starts side by side with the Spring context: on a busy machine that takes minutes
+    Instant deadline = Instant.now().plus(Duration.ofMinutes(5));
     while (Instant.now().isBefore(deadline)) {
       if (!process.isAlive()) {
         throw new IllegalStateException("Keycloak exited while starting; see " + log);
@@ -141,7 +177,7 @@ public final class TestKeycloak {
       }
       Thread.sleep(500);
     }
-    throw new IllegalStateException("Keycloak did not become ready within 3 minutes; see " + log);
+    throw new IllegalStateException("Keycloak did not become ready within 5 minutes; see " + log);
   }
 
   /** Its database is thrown away, so there is nothing to shut down gracefully: kill it, quickly. */

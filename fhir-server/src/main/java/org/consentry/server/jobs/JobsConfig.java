@@ -7,7 +7,9 @@ import ca.uhn.fhir.broker.api.IChannelProducer;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.api.svc.IBatch2DaoSvc;
 import ca.uhn.fhir.jpa.api.svc.IIdHelperService;
-import ca.uhn.fhir.rest.api.server.storage.IResourcePersistentId;
+import ca.uhn.fhir.jpa.dao.SearchBuilderFactory;
+import ca.uhn.fhir.jpa.dao.tx.IHapiTransactionService;
+import ca.uhn.fhir.jpa.model.dao.JpaPid;
 import java.time.Clock;
 import javax.sql.DataSource;
 import org.consentry.server.cluster.NodeSync;
@@ -44,9 +46,19 @@ class JobsConfig {
   @Bean
   @SuppressWarnings("unchecked")
   ResourceChunks resourceChunks(
-      IBatch2DaoSvc ids, DaoRegistry daos, IIdHelperService<?> idHelper, DurableJobs jobs) {
+      IBatch2DaoSvc ids,
+      DaoRegistry daos,
+      IIdHelperService<?> idHelper,
+      DurableJobs jobs,
+      SearchBuilderFactory<?> searchBuilders,
+      IHapiTransactionService transactions) {
     return new ResourceChunks(
-        ids, daos, (IIdHelperService<IResourcePersistentId<?>>) idHelper, jobs);
+        ids,
+        daos,
+        (IIdHelperService<JpaPid>) idHelper,
+        jobs,
+        (SearchBuilderFactory<JpaPid>) searchBuilders,
+        transactions);
   }
 
   @Bean(destroyMethod = "stop")

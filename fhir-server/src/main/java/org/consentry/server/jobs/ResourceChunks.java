@@ -7,19 +7,22 @@ import ca.uhn.fhir.interceptor.model.RequestPartitionId;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.api.svc.IBatch2DaoSvc;
 import ca.uhn.fhir.jpa.api.svc.IIdHelperService;
-import ca.uhn.fhir.rest.api.server.storage.IResourcePersistentId;
-import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
-import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
+import ca.uhn.fhir.jpa.dao.SearchBuilderFactory;
+import ca.uhn.fhir.jpa.dao.tx.IHapiTransactionService;
+import ca.uhn.fhir.jpa.model.dao.JpaPid;
+import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import java.util.ArrayList;
 import java.util.Date;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 
 /**
  * The resources a job goes through, as Batch2 work chunks of resource ids: listed with HAPI's own
- * id stream (the one its reindex job uses), loaded back one chunk at a time.
+ * id stream (the one its reindex job uses), loaded back one chunk at a time, in one go.
  */
 public final class ResourceChunks {
 
@@ -28,18 +31,24 @@ public final class ResourceChunks {
 
   private final IBatch2DaoSvc ids;
   private final DaoRegistry daos;
-  private final IIdHelperService<IResourcePersistentId<?>> idHelper;
+  private final IIdHelperService<JpaPid> idHelper;
   private final DurableJobs jobs;
+  private final SearchBuilderFactory<JpaPid> searchBuilders;
+  private final IHapiTransactionService transactions;
 
   ResourceChunks(
       IBatch2DaoSvc ids,
       DaoRegistry daos,
-      IIdHelperService<IResourcePersistentId<?>> idHelper,
-      DurableJobs jobs) {
+      IIdHelperService<JpaPid> idHelper,
+      DurableJobs jobs,
+      SearchBuilderFactory<JpaPid> searchBuilders,
+      IHapiTransactionService transactions) {
     this.ids = ids;
     this.daos = daos;
     this.idHelper = idHelper;
     this.jobs = jobs;
+    this.searchBuilders = searchBuilders;
+    this.transactions = transactions;
   }
 
   /**
@@ -90,17 +99,38 @@ public final class ResourceChunks {
     return first.getResourceType() + "/" + first.getPid() + "+" + chunk.size();
   }
 
-  /** The chunk's resources as stored now; those deleted since are left out. */
+  /**
+   * The chunk's resources as stored now (current versions, those deleted since left out), loaded
+   * per resource type in one go, the way HAPI's searches load a page: one query for the resource
+   * bodies and one for their tags, not a few queries per resource.
+   */
   public List<IBaseResource> load(ResourceIdListWorkChunkJson chunk) {
-    List<IBaseResource> resources = new ArrayList<>();
-    List<IResourcePersistentId<?>> pids = chunk.getResourcePersistentIds(idHelper);
+    List<JpaPid> pids = chunk.getResourcePersistentIds(idHelper);
+    Map<String, List<JpaPid>> byType = new LinkedHashMap<>();
     for (int i = 0; i < pids.size(); i++) {
-      try {
-        resources.add(daos.getResourceDao(chunk.getResourceType(i)).readByPid(pids.get(i)));
-      } catch (ResourceGoneException | ResourceNotFoundException e) {
-        // deleted since it was listed: nothing to do
-      }
+      byType.computeIfAbsent(chunk.getResourceType(i), type -> new ArrayList<>()).add(pids.get(i));
     }
-    return resources;
+    return transactions
+        .withSystemRequestOnPartition(RequestPartitionId.allPartitions())
+        .readOnly()
+        .execute(
+            () -> {
+              List<IBaseResource> resources = new ArrayList<>(pids.size());
+              byType.forEach(
+                  (type, ofType) -> {
+                    List<IBaseResource> loaded = new ArrayList<>(ofType.size());
+                    searchBuilders
+                        .newSearchBuilder(type, daos.getResourceDao(type).getResourceType())
+                        .loadResourcesByPid(
+                            List.copyOf(ofType),
+                            List.of(),
+                            loaded,
+                            false,
+                            new SystemRequestDetails());
+                    // a resource deleted since it was listed leaves a gap (null)
+                    loaded.stream().filter(Objects::nonNull).forEach(resources::add);
+                  });
+              return resources;
+            });
   }
 }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -22,11 +21,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
-import org.consentry.cli.imports.ImportOptions;
-import org.consentry.cli.imports.Importer;
 import org.consentry.server.ServerIT;
 import org.consentry.server.TestKeycloak;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Field-level encryption through the real server and database. */
@@ -38,19 +34,8 @@ class EncryptionIT extends ServerIT {
   /** A synthea-10 patient and some of its data (see data/synthea-10/Patient.ndjson). */
   private static final String HORTENSE = "de5e3d30-30d7-0713-58b1-66cb158422a4";
 
-  private static volatile boolean imported;
-
-  @BeforeAll
-  static void noop() {}
-
-  private synchronized void importSamples() {
-    if (!imported) {
-      var result =
-          new Importer(URI.create(base()), ImportOptions.defaults().withBearerToken(ehrToken()))
-              .run(List.of(SYNTHEA));
-      assertThat(result.failures()).isEmpty();
-      imported = true;
-    }
+  private void importSamples() {
+    assertThat(syntheaImported().failures()).isEmpty();
   }
 
   @Test

@@ -9,14 +9,9 @@ import ca.uhn.fhir.batch2.model.StatusEnum;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.net.URI;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
-import java.util.List;
 import java.util.Set;
 import javax.sql.DataSource;
-import org.consentry.cli.imports.ImportOptions;
-import org.consentry.cli.imports.Importer;
 import org.consentry.server.ServerIT;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -33,11 +28,7 @@ class DurableJobsIT extends ServerIT {
   @Test
   void relabel_startedInTheJobStore_isReportedByTheOperation_inChunks_withProgress()
       throws Exception {
-    assertThat(
-            new Importer(URI.create(base()), ImportOptions.defaults().withBearerToken(ehrToken()))
-                .run(List.of(Path.of("../data/synthea-10")))
-                .failures())
-        .isEmpty();
+    assertThat(syntheaImported().failures()).isEmpty();
 
     // started straight in Batch2, not through $relabel: the operation knows it from the job store
     JobInstanceStartRequest start = new JobInstanceStartRequest();

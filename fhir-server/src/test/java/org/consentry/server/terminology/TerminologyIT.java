@@ -3,16 +3,13 @@ package org.consentry.server.terminology;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ca.uhn.fhir.rest.client.api.IGenericClient;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
-import org.consentry.cli.imports.ImportOptions;
 import org.consentry.cli.imports.ImportResult;
-import org.consentry.cli.imports.Importer;
 import org.consentry.server.ServerIT;
 import org.consentry.terminology.Terminology;
 import org.hl7.fhir.r4.model.BooleanType;
@@ -238,9 +235,7 @@ class TerminologyIT extends ServerIT {
   @Test
   void sampleData_mentalHealthConditions_matchTheLibrarysLabels(
       @org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
-    ImportResult result =
-        new Importer(URI.create(base()), ImportOptions.defaults().withBearerToken(ehrToken()))
-            .run(List.of(Path.of("../data/synthea-10")));
+    ImportResult result = syntheaImported();
     assertThat(result.failures()).isEmpty();
     long expected =
         Files.readAllLines(Path.of("../data/synthea-10/Condition.ndjson")).stream()
