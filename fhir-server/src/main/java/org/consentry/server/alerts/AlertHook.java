@@ -84,7 +84,7 @@ final class AlertHook {
       SampledData data = observation.getValueSampledData();
       if (data.hasPeriod() && data.hasData()) {
         int dimensions = data.hasDimensions() ? Math.max(1, data.getDimensions()) : 1;
-        long samples = data.getData().trim().split("\\s+").length / dimensions;
+        long samples = Measurements.count(data.getData()) / dimensions;
         return start + data.getPeriod().multiply(BigDecimal.valueOf(samples)).longValue();
       }
     }

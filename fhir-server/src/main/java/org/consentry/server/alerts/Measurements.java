@@ -64,16 +64,57 @@ final class Measurements {
     double factor = data.hasFactor() ? data.getFactor().doubleValue() : 1.0;
     BigDecimal period = data.getPeriod();
     int dimensions = data.hasDimensions() ? Math.max(1, data.getDimensions()) : 1;
-    String[] samples = data.getData().trim().split("\\s+");
-    for (int i = 0; i + dimensions - 1 < samples.length; i += dimensions) {
-      String sample = samples[i];
-      long at = start + period.multiply(BigDecimal.valueOf(i / dimensions)).longValue();
+    String text = data.getData();
+    // whole samples only: a last one missing some of its dimensions is left out
+    long complete = dimensions == 1 ? Long.MAX_VALUE : count(text) / dimensions;
+    int sample = 0;
+    for (int i = 0, end; (i = nextToken(text, i)) >= 0; i = end, sample++) {
+      end = tokenEnd(text, i);
+      if (sample % dimensions != 0) {
+        continue; // the first dimension only
+      }
+      if (sample / dimensions >= complete) {
+        break;
+      }
+      long at = start + period.multiply(BigDecimal.valueOf(sample / dimensions)).longValue();
+      char first = text.charAt(i);
+      if (first == 'E' || first == 'L' || first == 'U') {
+        continue; // no measurement at this time
+      }
       try {
-        points.add(new Point(at, origin + factor * Double.parseDouble(sample), source));
+        points.add(
+            new Point(at, origin + factor * Double.parseDouble(text.substring(i, end)), source));
       } catch (NumberFormatException e) {
-        // E, L, U: no measurement at this time
+        // not a number: no measurement at this time
       }
     }
+  }
+
+  /** The number of values in a {@code SampledData.data} (separated by white space). */
+  static int count(String text) {
+    int n = 0;
+    for (int i = 0; (i = nextToken(text, i)) >= 0; i = tokenEnd(text, i)) {
+      n++;
+    }
+    return n;
+  }
+
+  /** Where the next value starts at or after {@code from}, or -1 if none. */
+  private static int nextToken(String text, int from) {
+    for (int i = from; i < text.length(); i++) {
+      if (text.charAt(i) > ' ') {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private static int tokenEnd(String text, int from) {
+    int i = from;
+    while (i < text.length() && text.charAt(i) > ' ') {
+      i++;
+    }
+    return i;
   }
 
   private static boolean unitMatches(Quantity quantity, String unit) {

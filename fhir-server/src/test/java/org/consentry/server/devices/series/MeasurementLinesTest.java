@@ -60,6 +60,18 @@ class MeasurementLinesTest {
   }
 
   @Test
+  void linesOfOneSeries_shareTheirStrings_andEachFieldIsCheckedForItself() {
+    List<Measurement> parsed = parse(GOOD + "\n" + GOOD.replace("72", "80"));
+    assertThat(parsed.get(1).patientId()).isSameAs(parsed.get(0).patientId());
+    assertThat(parsed.get(1).deviceId()).isSameAs(parsed.get(0).deviceId());
+    assertThat(parsed.get(1).key()).isEqualTo(parsed.get(0).key());
+    String patientAsDevice = GOOD.replace("Device/d1", "Patient/p1");
+    assertThatThrownBy(() -> parse(GOOD + "\n" + patientAsDevice))
+        .hasMessage("line 2: device must be a reference such as Device/123");
+    assertThatThrownBy(() -> parse(GOOD + " {}")).hasMessage("line 1: not a JSON object");
+  }
+
+  @Test
   void anEmptyBody_isRefused() {
     assertThatThrownBy(() -> parse("\n \n")).hasMessageContaining("no measurements");
   }
