@@ -18,6 +18,8 @@ import java.util.stream.Collectors;
 import org.consentry.server.alerts.AlertProperties.Rule;
 import org.consentry.server.alerts.Episodes.Run;
 import org.consentry.server.alerts.Measurements.Point;
+import org.consentry.server.cluster.Generations;
+import org.consentry.server.cluster.Generations.Topic;
 import org.consentry.server.crypto.Plaintext;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Coding;
@@ -56,12 +58,16 @@ final class AlertRaiser implements AlertWorker.Evaluation {
   private final Map<String, Rule> rules;
   private final DaoRegistry daos;
   private final Plaintext plaintext;
+  private final Generations generations;
+  private final NoActiveFlags noActive = new NoActiveFlags(100_000);
 
-  AlertRaiser(AlertProperties properties, DaoRegistry daos, Plaintext plaintext) {
+  AlertRaiser(
+      AlertProperties properties, DaoRegistry daos, Plaintext plaintext, Generations generations) {
     this.rules =
         properties.rules().stream().collect(Collectors.toMap(Rule::id, Function.identity()));
     this.daos = daos;
     this.plaintext = plaintext;
+    this.generations = generations;
   }
 
   @Override
@@ -80,13 +86,22 @@ final class AlertRaiser implements AlertWorker.Evaluation {
       observations.put(source, (Observation) found);
       points.addAll(Measurements.of(observation, rule.unit(), source));
     }
+    List<Run> runs = Episodes.of(rule, points);
+    long cleared = Episodes.clearedAt(rule, points);
+    if (runs.isEmpty() && cleared < 0) {
+      return; // nothing to raise, and nothing back in range that could end a Flag
+    }
+    long generation = generations.current(Topic.FLAGS); // before the Flags are read
+    if (runs.isEmpty() && noActive.known(patient, ruleId, generation)) {
+      return; // nothing to raise, and no active Flag to end
+    }
     List<Flag> flags = flags(patient, ruleId);
     Flag active =
         flags.stream()
             .filter(f -> f.getStatus() == Flag.FlagStatus.ACTIVE)
             .findFirst()
             .orElse(null);
-    for (Run run : Episodes.of(rule, points)) {
+    for (Run run : runs) {
       if (active != null || flags.stream().anyMatch(f -> overlaps(f, run))) {
         continue;
       }
@@ -97,11 +112,16 @@ final class AlertRaiser implements AlertWorker.Evaluation {
         active = flag;
       }
     }
-    long cleared = Episodes.clearedAt(rule, points);
     if (active != null && cleared >= 0 && cleared > active.getPeriod().getStart().getTime()) {
       active.setStatus(Flag.FlagStatus.INACTIVE);
       active.getPeriod().setEnd(new Date(cleared));
       daos.getResourceDao(Flag.class).update(active, new SystemRequestDetails());
+      active = null;
+    }
+    if (active == null) {
+      noActive.remember(patient, ruleId, generation);
+    } else {
+      noActive.forget(patient, ruleId);
     }
   }
 

@@ -1,7 +1,10 @@
 package org.consentry.server.cluster;
 
+import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import java.util.List;
+import java.util.Map;
 import javax.sql.DataSource;
+import org.consentry.server.cluster.Generations.Topic;
 import org.consentry.server.fhir.Pipeline;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
@@ -15,6 +18,20 @@ class ClusterConfig {
   @Bean
   Generations generations(DataSource dataSource) {
     return new Generations(dataSource);
+  }
+
+  /**
+   * The resource types whose writes bump a topic (after commit), for the node-local caches that
+   * follow them: each node's registry of active Subscriptions, and its memory of active alert
+   * Flags.
+   */
+  @Bean
+  WriteBumps writeBumps(Generations generations, IInterceptorService storage) {
+    WriteBumps bumps =
+        new WriteBumps(
+            generations, Map.of("Subscription", Topic.SUBSCRIPTIONS, "Flag", Topic.FLAGS));
+    storage.registerInterceptor(bumps);
+    return bumps;
   }
 
   @Bean

@@ -34,7 +34,9 @@ public final class Generations {
      */
     CODE_SYSTEMS,
     /** A Subscription created, changed or deleted: each node's registry of active ones. */
-    SUBSCRIPTIONS
+    SUBSCRIPTIONS,
+    /** A Flag created, changed or deleted: what each node knows of patients' active alert Flags. */
+    FLAGS
   }
 
   /** The counters as read at one moment. */

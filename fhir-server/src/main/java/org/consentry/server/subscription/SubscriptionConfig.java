@@ -8,7 +8,6 @@ import ca.uhn.fhir.jpa.subscription.match.deliver.email.IEmailSender;
 import ca.uhn.fhir.jpa.subscription.match.registry.SubscriptionLoader;
 import ca.uhn.fhir.jpa.subscription.match.registry.SubscriptionRegistry;
 import java.time.Clock;
-import org.consentry.server.cluster.Generations;
 import org.consentry.server.cluster.NodeSync;
 import org.consentry.server.consent.ReadDecision;
 import org.consentry.server.crypto.Plaintext;
@@ -68,13 +67,23 @@ class SubscriptionConfig {
   /** Every node knows every active Subscription before it matches a change against them. */
   @Bean
   SubscriptionNodeSync subscriptionNodeSync(
-      Generations generations,
-      ObjectProvider<NodeSync> nodeSync,
-      SubscriptionLoader loader,
-      IInterceptorService storage) {
-    SubscriptionNodeSync sync = new SubscriptionNodeSync(generations, nodeSync::getObject, loader);
+      ObjectProvider<NodeSync> nodeSync, SubscriptionLoader loader, IInterceptorService storage) {
+    SubscriptionNodeSync sync = new SubscriptionNodeSync(nodeSync::getObject, loader);
     storage.registerInterceptor(sync);
     return sync;
+  }
+
+  /** Changes of types no active Subscription watches are not queued for matching. */
+  @Bean
+  UnwatchedChanges unwatchedChanges(
+      FhirContext fhir,
+      SubscriptionRegistry registry,
+      SubscriptionLoader loader,
+      ObjectProvider<NodeSync> nodeSync,
+      IInterceptorService storage) {
+    UnwatchedChanges unwatched = new UnwatchedChanges(fhir, registry, loader, nodeSync::getObject);
+    storage.registerInterceptor(unwatched);
+    return unwatched;
   }
 
   @Bean

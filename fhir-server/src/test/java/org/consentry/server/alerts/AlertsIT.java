@@ -16,7 +16,9 @@ import java.util.UUID;
 import org.consentry.server.ServerIT;
 import org.consentry.server.TestKeycloak;
 import org.consentry.server.subscription.Receiver;
+import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.DateTimeType;
+import org.hl7.fhir.r4.model.Flag;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Period;
@@ -125,6 +127,36 @@ class AlertsIT extends ServerIT {
     List<JsonNode> flags = flags(low);
     assertThat(flags).hasSize(1);
     assertThat(flags.get(0).toString()).contains("low-spo2").contains("87");
+  }
+
+  /**
+   * A node remembers patients without an active Flag (so values back in range need not search the
+   * Flags each time); a Flag written since, by anyone on any node, must end that memory: here an
+   * active Flag of the rule written through the API after the node saw the patient in range is
+   * ended by the next value in range.
+   */
+  @Test
+  void anActiveFlagWrittenSinceTheLastEvaluation_isEndedByTheNextValueInRange() throws Exception {
+    String patient = newPatient();
+    Instant start = Instant.now().minus(3, ChronoUnit.HOURS);
+    heartRate(patient, start, 80);
+    assertThat(worker.idle(30_000)).isTrue();
+    heartRate(patient, start.plus(1, ChronoUnit.MINUTES), 82);
+    assertThat(worker.idle(30_000)).isTrue();
+    assertThat(flags(patient)).isEmpty();
+
+    Flag elsewhere = new Flag().setStatus(Flag.FlagStatus.ACTIVE);
+    elsewhere.getCode().addCoding(new Coding(AlertRaiser.RULES, "tachycardia", null));
+    elsewhere.getMeta().addTag(AlertRaiser.RULES, "tachycardia", null);
+    elsewhere.setSubject(new Reference("Patient/" + patient));
+    elsewhere.getPeriod().setStart(Date.from(start.plus(2, ChronoUnit.MINUTES)));
+    client().create().resource(elsewhere).execute();
+
+    heartRate(patient, start.plus(30, ChronoUnit.MINUTES), 84);
+    assertThat(worker.idle(30_000)).isTrue();
+    List<JsonNode> flags = flags(patient);
+    assertThat(flags).hasSize(1);
+    assertThat(flags.get(0).path("status").asText()).isEqualTo("inactive");
   }
 
   /** Median time from the write of a measurement to its rest-hook delivery. */

@@ -1,0 +1,95 @@
+package org.consentry.server.subscription;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.interceptor.api.Hook;
+import ca.uhn.fhir.interceptor.api.Interceptor;
+import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.jpa.subscription.match.matcher.subscriber.SubscriptionCriteriaParser;
+import ca.uhn.fhir.jpa.subscription.match.registry.ActiveSubscription;
+import ca.uhn.fhir.jpa.subscription.match.registry.SubscriptionLoader;
+import ca.uhn.fhir.jpa.subscription.match.registry.SubscriptionRegistry;
+import ca.uhn.fhir.jpa.subscription.model.ResourceModifiedMessage;
+import java.util.Collection;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+import org.consentry.server.cluster.NodeSync;
+
+/**
+ * Keeps HAPI from queueing a change that no active Subscription could match. HAPI stores every
+ * created, updated or deleted resource as a change row in the write's transaction, and a background
+ * pass later reads the resource back and checks it against each Subscription: work (two writes and
+ * a read of the resource) that a high-rate stream such as device series pays for every window,
+ * whether or not anybody subscribed to its type.
+ *
+ * <p>A change is left out only when this node's registry of active Subscriptions is current and
+ * none of them applies to the change's type (a {@code Type?...} criteria names the types it applies
+ * to; {@code *} applies to every type but Subscription; a topic-based one keeps every change). The
+ * registry is current because the node reads the cluster's generations first ({@link NodeSync},
+ * topic {@code SUBSCRIPTIONS}: one small query), so a Subscription made through another node is
+ * known here. Subscription resources themselves always go on, since HAPI activates them through the
+ * same queue. A Subscription that becomes active later matches the changes made after it, as it
+ * would anyway.
+ */
+@Interceptor
+final class UnwatchedChanges {
+
+  private final FhirContext fhir;
+  private final SubscriptionRegistry registry;
+  private final SubscriptionLoader loader;
+  private final Supplier<NodeSync> nodeSync;
+  private final AtomicBoolean loaded = new AtomicBoolean();
+
+  UnwatchedChanges(
+      FhirContext fhir,
+      SubscriptionRegistry registry,
+      SubscriptionLoader loader,
+      Supplier<NodeSync> nodeSync) {
+    this.fhir = fhir;
+    this.registry = registry;
+    this.loader = loader;
+    this.nodeSync = nodeSync;
+  }
+
+  /**
+   * @return false to leave the change out of HAPI's queue
+   */
+  @Hook(Pointcut.SUBSCRIPTION_RESOURCE_MODIFIED)
+  public boolean modified(ResourceModifiedMessage message) {
+    String type = message.getPayloadId(fhir).getResourceType();
+    if (type == null || "Subscription".equals(type)) {
+      return true;
+    }
+    if (loaded.compareAndSet(false, true)) {
+      loader.forceRefresh(); // the registry is first loaded once Spring is up: not before that
+    }
+    nodeSync.get().sync();
+    return watched(registry.getAll(), type);
+  }
+
+  /** Whether any of these Subscriptions could match a change of this type. */
+  static boolean watched(Collection<ActiveSubscription> subscriptions, String type) {
+    for (ActiveSubscription subscription : subscriptions) {
+      if (subscription.getSubscription() != null
+          && subscription.getSubscription().isTopicSubscription()) {
+        return true; // topic-based: its topic decides the types; keep everything
+      }
+      SubscriptionCriteriaParser.SubscriptionCriteria criteria = subscription.getCriteria();
+      if (criteria == null) {
+        continue; // HAPI matches nothing against it
+      }
+      switch (criteria.getType()) {
+        case STARTYPE_EXPRESSION:
+          return true;
+        case SEARCH_EXPRESSION:
+        case MULTITYPE_EXPRESSION:
+          if (criteria.getApplicableResourceTypes().contains(type)) {
+            return true;
+          }
+          break;
+        default:
+          return true;
+      }
+    }
+    return false;
+  }
+}
