@@ -35,6 +35,11 @@ class ClusterConfig {
   }
 
   @Bean
+  ClusterLocks clusterLocks(DataSource dataSource) {
+    return new ClusterLocks(dataSource);
+  }
+
+  @Bean
   @Order(Pipeline.SYNC)
   NodeSync nodeSync(Generations generations, ObjectProvider<NodeSync.Follower> followers) {
     List<NodeSync.Follower> all = followers.orderedStream().toList();

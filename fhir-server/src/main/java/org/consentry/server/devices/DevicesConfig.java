@@ -1,6 +1,7 @@
 package org.consentry.server.devices;
 
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.jpa.dao.tx.IHapiTransactionService;
 import org.consentry.server.consent.RequesterSearches;
 import org.consentry.server.crypto.Plaintext;
 import org.springframework.context.annotation.Bean;
@@ -11,8 +12,9 @@ import org.springframework.context.annotation.Configuration;
 class DevicesConfig {
 
   @Bean
-  MeasurementIngestOperation measurementIngestOperation(DaoRegistry daos, Plaintext plaintext) {
-    return new MeasurementIngestOperation(daos, plaintext);
+  MeasurementIngestOperation measurementIngestOperation(
+      DaoRegistry daos, IHapiTransactionService transactions, Plaintext plaintext) {
+    return new MeasurementIngestOperation(daos, transactions, plaintext);
   }
 
   @Bean

@@ -149,6 +149,48 @@ class DeviceSeriesIT extends ServerIT {
         .doesNotContain(id);
   }
 
+  /**
+   * Four gateways send different measurements of one new window at the same instant: the window's
+   * first write is a create by all four, and the three that lose it merge again with what won. No
+   * measurement is lost and every batch is answered 200.
+   */
+  @Test
+  void concurrentBatches_ofOneNewWindow_loseNothing() throws Exception {
+    long hour = T0 + 5 * 3_600_000L;
+    int writers = 4;
+    java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(writers);
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(writers);
+    try {
+      List<java.util.concurrent.Future<Integer>> answers = new ArrayList<>();
+      for (int w = 0; w < writers; w++) {
+        int writer = w;
+        answers.add(
+            pool.submit(
+                () -> {
+                  List<String> lines = new ArrayList<>();
+                  for (int i = writer; i < 400; i += writers) {
+                    lines.add(line(p1, device1, hour + i * 1000L, 70 + i % 20));
+                  }
+                  start.await();
+                  return ingest(ehrToken(), lines).statusCode();
+                }));
+      }
+      for (java.util.concurrent.Future<Integer> answer : answers) {
+        assertThat(answer.get()).isEqualTo(200);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    Observation window =
+        client().read().resource(Observation.class).withId(windowId(hour)).execute();
+    String[] data = window.getValueSampledData().getData().split(" ");
+    assertThat(data).hasSize(400);
+    for (int i = 0; i < 400; i++) {
+      assertThat(data[i]).as("second " + i).isEqualTo(Integer.toString(70 + i % 20));
+    }
+  }
+
   @Test
   void series_roundTrips_atEveryLevel_includingPlainObservations() throws Exception {
     long day = T0 + 86_400_000L; // 2 hours of 1 Hz data across a window boundary
