@@ -149,6 +149,7 @@ public final class Bench {
                     options.integer("devices-per-request", 10, 1, 1_000),
                     options.integer("minutes", 5, 1, 60),
                     options.integer("batches", 4, 2, 100),
+                    options.integer("warmup-batches", 1, 1, 99),
                     options.integer("clients", 2, 1, 32),
                     options.integer("queries", 50, 1, 10_000))
                 .run();

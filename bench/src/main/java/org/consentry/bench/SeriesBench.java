@@ -25,7 +25,8 @@ import org.HdrHistogram.Histogram;
  *
  * <ol>
  *   <li>Setup: {@code devices} Patients with one Device each (one transaction).
- *   <li>Ingest: {@code batches} rounds (the first a warm-up); in each, every device sends {@code
+ *   <li>Ingest: {@code batches} rounds (the first {@code warmup-batches}, default 1, a warm-up: a
+ *       fresh server's JIT needs a minute or so of load); in each, every device sends {@code
  *       minutes} of 1 Hz heart rate, {@code devices-per-request} devices a request (NDJSON to
  *       {@code Observation/$ingest-measurements}), {@code clients} requests at a time. Figure:
  *       measurements per second of wall time over the measured rounds, and request latency.
@@ -49,6 +50,7 @@ final class SeriesBench {
   private final int perRequest;
   private final int minutes;
   private final int batches;
+  private final int warmups;
   private final int clients;
   private final int queries;
   private final String run = UUID.randomUUID().toString().substring(0, 8);
@@ -61,6 +63,7 @@ final class SeriesBench {
       int perRequest,
       int minutes,
       int batches,
+      int warmups,
       int clients,
       int queries) {
     this.writer = writer;
@@ -70,6 +73,10 @@ final class SeriesBench {
     this.perRequest = perRequest;
     this.minutes = minutes;
     this.batches = batches;
+    this.warmups = warmups;
+    if (warmups >= batches) {
+      throw new BenchException("--warmup-batches must be less than --batches");
+    }
     this.clients = clients;
     this.queries = queries;
   }
@@ -82,17 +89,17 @@ final class SeriesBench {
     double seconds = 0;
     for (int batch = 0; batch < batches; batch++) {
       long started = System.nanoTime();
-      int sent = ingestRound(batch, batch == 0 ? null : latency);
+      int sent = ingestRound(batch, batch < warmups ? null : latency);
       double took = (System.nanoTime() - started) / 1e9;
       System.out.printf(
           Locale.ROOT,
           "series: round %d%s: %,d measurements in %.1f s = %,.0f/s%n",
           batch,
-          batch == 0 ? " (warm-up)" : "",
+          batch < warmups ? " (warm-up)" : "",
           sent,
           took,
           sent / took);
-      if (batch > 0) {
+      if (batch >= warmups) {
         measured += sent;
         seconds += took;
       }
@@ -161,7 +168,7 @@ final class SeriesBench {
             perRequest,
             minutes,
             clients,
-            batches - 1,
+            batches - warmups,
             latency.getValueAtPercentile(50) / 1000.0,
             latency.getValueAtPercentile(99) / 1000.0,
             range.getValueAtPercentile(50) / 1000.0,
@@ -290,6 +297,7 @@ final class SeriesBench {
         "devices-per-request",
         "minutes",
         "batches",
+        "warmup-batches",
         "clients",
         "queries",
         "label",

@@ -1,7 +1,7 @@
 package org.consentry.server.devices;
 
+import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
-import ca.uhn.fhir.jpa.dao.tx.IHapiTransactionService;
 import org.consentry.server.consent.RequesterSearches;
 import org.consentry.server.crypto.Plaintext;
 import org.springframework.context.annotation.Bean;
@@ -13,8 +13,9 @@ class DevicesConfig {
 
   @Bean
   MeasurementIngestOperation measurementIngestOperation(
-      DaoRegistry daos, IHapiTransactionService transactions, Plaintext plaintext) {
-    return new MeasurementIngestOperation(daos, transactions, plaintext);
+      DaoRegistry daos, Plaintext plaintext, IInterceptorService storage) {
+    storage.registerInterceptor(new NewWindows());
+    return new MeasurementIngestOperation(daos, plaintext);
   }
 
   @Bean

@@ -1,8 +1,7 @@
 package org.consentry.server.devices;
 
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
-import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
-import ca.uhn.fhir.jpa.dao.tx.IHapiTransactionService;
+import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
 import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
 import ca.uhn.fhir.rest.annotation.Operation;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
@@ -29,9 +28,11 @@ import org.consentry.server.fhir.FhirOperations;
 import org.consentry.server.fhir.ServerReader;
 import org.consentry.server.security.Requesters;
 import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Device;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.IntegerType;
+import org.hl7.fhir.r4.model.Meta;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Parameters;
 
@@ -64,14 +65,11 @@ final class MeasurementIngestOperation implements FhirOperations {
   private static final int READ_CHUNK = 500;
 
   private final DaoRegistry daos;
-  private final IHapiTransactionService transactions;
   private final ServerReader reader;
   private final Plaintext plaintext;
 
-  MeasurementIngestOperation(
-      DaoRegistry daos, IHapiTransactionService transactions, Plaintext plaintext) {
+  MeasurementIngestOperation(DaoRegistry daos, Plaintext plaintext) {
     this.daos = daos;
-    this.transactions = transactions;
     this.reader = new ServerReader(daos);
     this.plaintext = plaintext;
   }
@@ -180,13 +178,14 @@ final class MeasurementIngestOperation implements FhirOperations {
   }
 
   /**
-   * Merges each window with its stored version; writes those that changed, in one database
-   * transaction, each as an update by id through the Observation DAO (a window read before carries
-   * its version, so a concurrent change fails the transaction on it).
+   * Merges each window with its stored version; writes those that changed, in one FHIR transaction.
+   * A window that was not stored is written as new ({@link NewWindows}): if another batch created
+   * it meanwhile, the transaction fails as a version conflict instead of replacing it.
    */
   private void write(RequestDetails request, Map<SeriesKey, List<Measurement>> windows) {
+    NewWindows.reset(request);
     Map<String, Observation> stored = stored(windows.keySet());
-    List<Observation> changed = new ArrayList<>();
+    Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
     for (Map.Entry<SeriesKey, List<Measurement>> group : windows.entrySet()) {
       SeriesKey key = group.getKey();
       Observation before = stored.get(key.observationId());
@@ -203,27 +202,26 @@ final class MeasurementIngestOperation implements FhirOperations {
       if (!SeriesBatch.merge(window, group.getValue())) {
         continue; // every measurement already there: no new version
       }
-      Observation after = SeriesObservations.observation(key, window);
-      after.setId(
-          new IdType(
-              "Observation",
-              key.observationId(),
-              before == null ? null : before.getIdElement().getVersionIdPart()));
-      changed.add(after);
+      Bundle.BundleEntryComponent entry = transaction.addEntry();
+      entry.setFullUrl("Observation/" + key.observationId());
+      entry.setResource(SeriesObservations.observation(key, window));
+      entry
+          .getRequest()
+          .setMethod(Bundle.HTTPVerb.PUT)
+          .setUrl("Observation/" + key.observationId());
+      if (before != null) {
+        entry.getRequest().setIfMatch("W/\"" + before.getIdElement().getVersionIdPart() + "\"");
+      } else {
+        NewWindows.expect(request, key.observationId());
+      }
     }
-    if (changed.isEmpty()) {
+    if (!transaction.hasEntry()) {
       return;
     }
     ServerChosenIds.mark(request); // checkOwners: every window is the requester's to write
-    IFhirResourceDao<Observation> dao = daos.getResourceDao(Observation.class);
-    transactions
-        .withRequest(request)
-        .execute(
-            () -> {
-              for (Observation window : changed) {
-                dao.update(window, request);
-              }
-            });
+    @SuppressWarnings("unchecked")
+    IFhirSystemDao<Bundle, Meta> system = (IFhirSystemDao<Bundle, Meta>) daos.getSystemDao();
+    system.transaction(request, transaction);
   }
 
   /**
