@@ -7,7 +7,10 @@ import ca.uhn.fhir.jpa.subscription.match.config.SubscriptionProcessorConfig;
 import ca.uhn.fhir.jpa.subscription.match.deliver.email.IEmailSender;
 import ca.uhn.fhir.jpa.subscription.match.registry.SubscriptionLoader;
 import ca.uhn.fhir.jpa.subscription.match.registry.SubscriptionRegistry;
+import java.sql.SQLException;
 import java.time.Clock;
+import javax.sql.DataSource;
+import org.consentry.server.cluster.NodeChannel;
 import org.consentry.server.cluster.NodeSync;
 import org.consentry.server.consent.ReadDecision;
 import org.consentry.server.crypto.Plaintext;
@@ -45,9 +48,16 @@ class SubscriptionConfig {
     return new BoundSockets(Clock.systemUTC());
   }
 
+  /** Websocket pings decided on this node, told to the other nodes for theirs, and back. */
   @Bean
-  WebsocketDelivery websocketDelivery(BoundSockets sockets) {
-    return new WebsocketDelivery(sockets);
+  WebsocketDelivery websocketDelivery(
+      BoundSockets sockets, DataSource dataSource, SubscriptionProperties properties)
+      throws SQLException {
+    NodeChannel otherNodes =
+        NodeChannel.open(
+            dataSource, WebsocketDelivery.CHANNEL, WebsocketDelivery.fromOtherNodes(sockets));
+    return new WebsocketDelivery(
+        sockets, otherNodes, new DeliveredEvents(properties.deliveredMemory()));
   }
 
   /** HAPI's listeners per channel type, with websocket delivered through the delivery hooks. */

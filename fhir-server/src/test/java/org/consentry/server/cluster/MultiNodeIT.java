@@ -32,6 +32,7 @@ import org.consentry.server.ServerIT;
 import org.consentry.server.TestDatabase;
 import org.consentry.server.TestKeycloak;
 import org.consentry.server.consent.ConsentJson;
+import org.consentry.server.subscription.BoundSocket;
 import org.consentry.server.subscription.Receiver;
 import org.consentry.terminology.Terminology;
 import org.hl7.fhir.r4.model.Coding;
@@ -221,44 +222,13 @@ class MultiNodeIT extends ServerIT {
   void subscription_madeThroughOneNode_receivesTheChangesMatchedOnEither() throws Exception {
     String patient = createPatient("Subscribed");
     try (Receiver receiver = new Receiver(0)) {
-      String subscription =
-          "{\"resourceType\":\"Subscription\",\"status\":\"requested\",\"reason\":\"nodes\","
-              + "\"criteria\":\"Observation?patient=Patient/"
-              + patient
-              + "\",\"channel\":{\"type\":\"rest-hook\",\"endpoint\":\""
+      subscribe(
+          "Observation?patient=Patient/" + patient,
+          "{\"type\":\"rest-hook\",\"endpoint\":\""
               + receiver.endpoint()
-              + "\",\"payload\":\"application/fhir+json\"}}";
-      java.net.http.HttpResponse<String> made =
-          sendAs(ehrToken(), "POST", "/Subscription", "application/fhir+json", subscription);
-      assertThat(made.statusCode()).as(made.body()).isEqualTo(201);
-      String id = JSON.readTree(made.body()).path("id").asText();
-      long until = System.currentTimeMillis() + 30_000;
-      while (!"active"
-              .equals(
-                  JSON.readTree(sendAs(ehrToken(), "GET", "/Subscription/" + id, null, null).body())
-                      .path("status")
-                      .asText())
-          && System.currentTimeMillis() < until) {
-        Thread.sleep(100);
-      }
+              + "\",\"payload\":\"application/fhir+json\"}");
 
-      List<String> written = new ArrayList<>();
-      for (int i = 0; i < 10; i++) {
-        String node = i % 2 == 0 ? base() : nodeB.base();
-        Observation observation = new Observation();
-        observation.setStatus(Observation.ObservationStatus.FINAL);
-        observation.getCode().addCoding().setSystem("http://loinc.org").setCode("8867-4");
-        observation.setSubject(new Reference("Patient/" + patient));
-        java.net.http.HttpResponse<String> stored =
-            sendAs(
-                ehrToken(),
-                "POST",
-                node + "/Observation",
-                "application/fhir+json",
-                FHIR.newJsonParser().encodeResourceToString(observation));
-        assertThat(stored.statusCode()).isEqualTo(201);
-        written.add(JSON.readTree(stored.body()).path("id").asText());
-      }
+      List<String> written = writeObservationsThroughBothNodes(patient, 10);
 
       for (String observation : written) {
         assertThat(receiver.await(h -> h.path().endsWith("/Observation/" + observation), 20_000))
@@ -268,6 +238,81 @@ class MultiNodeIT extends ServerIT {
       Thread.sleep(1_000); // a second delivery of any of them would come by now
       assertThat(receiver.hits()).hasSize(written.size());
     }
+  }
+
+  /**
+   * A websocket gets the pings of the changes matched on any node: with a connection bound on each
+   * node and changes written through both (each usually matched by the node it was written
+   * through), each connection gets one ping per change (before, a connection got only those matched
+   * on its own node).
+   */
+  @Test
+  void websocket_boundOnEitherNode_getsOnePingPerChange_whereverItWasMatched() throws Exception {
+    String patient = createPatient("Pinged");
+    String subscription =
+        subscribe("Observation?patient=Patient/" + patient, "{\"type\":\"websocket\"}");
+    try (BoundSocket onA =
+            BoundSocket.bind(
+                java.net.URI.create("ws://127.0.0.1:" + port + "/websocket"),
+                ehrToken(),
+                subscription);
+        BoundSocket onB = BoundSocket.bind(nodeB.socket(), ehrToken(), subscription)) {
+      int changes = writeObservationsThroughBothNodes(patient, 10).size();
+
+      assertThat(onB.await(changes, 30_000)).as("on node B").isEqualTo(onB.pings(changes));
+      assertThat(onA.await(changes, 30_000)).as("on node A").isEqualTo(onA.pings(changes));
+      Thread.sleep(1_000); // a second ping of any of them would come by now
+      assertThat(onB.received()).as("one ping per change on node B").hasSize(changes);
+      assertThat(onA.received()).as("one ping per change on node A").hasSize(changes);
+    }
+  }
+
+  /** Makes a Subscription through node A, as the EHR system, and waits until it is active. */
+  private String subscribe(String criteria, String channel) throws Exception {
+    String subscription =
+        "{\"resourceType\":\"Subscription\",\"status\":\"requested\",\"reason\":\"nodes\","
+            + "\"criteria\":\""
+            + criteria
+            + "\",\"channel\":"
+            + channel
+            + "}";
+    java.net.http.HttpResponse<String> made =
+        sendAs(ehrToken(), "POST", "/Subscription", "application/fhir+json", subscription);
+    assertThat(made.statusCode()).as(made.body()).isEqualTo(201);
+    String id = JSON.readTree(made.body()).path("id").asText();
+    long until = System.currentTimeMillis() + 30_000;
+    while (!"active"
+            .equals(
+                JSON.readTree(sendAs(ehrToken(), "GET", "/Subscription/" + id, null, null).body())
+                    .path("status")
+                    .asText())
+        && System.currentTimeMillis() < until) {
+      Thread.sleep(100);
+    }
+    return id;
+  }
+
+  /** Observations of the patient written through node A and node B in turn; their ids. */
+  private List<String> writeObservationsThroughBothNodes(String patient, int count)
+      throws IOException {
+    List<String> written = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      String node = i % 2 == 0 ? base() : nodeB.base();
+      Observation observation = new Observation();
+      observation.setStatus(Observation.ObservationStatus.FINAL);
+      observation.getCode().addCoding().setSystem("http://loinc.org").setCode("8867-4");
+      observation.setSubject(new Reference("Patient/" + patient));
+      java.net.http.HttpResponse<String> stored =
+          sendAs(
+              ehrToken(),
+              "POST",
+              node + "/Observation",
+              "application/fhir+json",
+              FHIR.newJsonParser().encodeResourceToString(observation));
+      assertThat(stored.statusCode()).isEqualTo(201);
+      written.add(JSON.readTree(stored.body()).path("id").asText());
+    }
+    return written;
   }
 
   /**

@@ -66,6 +66,11 @@ final class OtherNode implements AutoCloseable {
     return "http://127.0.0.1:" + port + "/fhir";
   }
 
+  /** The Subscription websocket. */
+  URI socket() {
+    return URI.create("ws://127.0.0.1:" + port + "/websocket");
+  }
+
   private void awaitReady(Duration timeout) throws IOException, InterruptedException {
     HttpClient http = HttpClient.newHttpClient();
     long deadline = System.nanoTime() + timeout.toNanos();
