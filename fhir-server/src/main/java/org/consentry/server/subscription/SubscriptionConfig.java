@@ -70,8 +70,11 @@ class SubscriptionConfig {
 
   @Bean
   SubscriptionSockets subscriptionSockets(
-      AccessTokens tokens, SubscriptionRegistry registry, BoundSockets sockets) {
-    return new SubscriptionSockets(tokens, registry, sockets);
+      AccessTokens tokens,
+      SubscriptionRegistry registry,
+      BoundSockets sockets,
+      ObjectProvider<NodeSync> nodeSync) {
+    return new SubscriptionSockets(tokens, registry, sockets, nodeSync::getObject);
   }
 
   /** Every node knows every active Subscription before it matches a change against them. */

@@ -10,9 +10,11 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.consentry.consent.Requester;
+import org.consentry.server.cluster.NodeSync;
 import org.consentry.server.door.ApiSurface;
 import org.consentry.server.fhir.NotFound;
 import org.consentry.server.security.AccessTokens;
@@ -52,6 +54,7 @@ final class SubscriptionSockets extends TextWebSocketHandler implements AutoClos
   private final AccessTokens tokens;
   private final SubscriptionRegistry registry;
   private final BoundSockets sockets;
+  private final Supplier<NodeSync> nodeSync;
   private final ScheduledExecutorService timer =
       Executors.newSingleThreadScheduledExecutor(
           r -> {
@@ -60,10 +63,15 @@ final class SubscriptionSockets extends TextWebSocketHandler implements AutoClos
             return thread;
           });
 
-  SubscriptionSockets(AccessTokens tokens, SubscriptionRegistry registry, BoundSockets sockets) {
+  SubscriptionSockets(
+      AccessTokens tokens,
+      SubscriptionRegistry registry,
+      BoundSockets sockets,
+      Supplier<NodeSync> nodeSync) {
     this.tokens = tokens;
     this.registry = registry;
     this.sockets = sockets;
+    this.nodeSync = nodeSync;
   }
 
   @Override
@@ -110,6 +118,10 @@ final class SubscriptionSockets extends TextWebSocketHandler implements AutoClos
     }
     String id = bind.group(1);
     ActiveSubscription active = registry.get(id);
+    if (active == null) {
+      nodeSync.get().sync(); // made through another node a moment ago: this node learns of it now
+      active = registry.get(id);
+    }
     if (active == null || !isSubscriber(active, requester)) {
       // unknown, inactive and someone else's answer alike
       refuse(session, NotFound.message("Subscription", id));
