@@ -123,9 +123,41 @@ final class PatientScope {
     RuntimeSearchParam searched = active.apply(type, name);
     if (searched == null
         || searched.getParamType() != RestSearchParameterTypeEnum.REFERENCE
-        || !builtIn.getPath().equals(searched.getPath())) {
+        || !searchedAsBuiltIn(type, searched.getPath(), builtIn.getPath())) {
       return null;
     }
     return builtIn;
+  }
+
+  /**
+   * Whether the path this server indexes the parameter with finds, in resources of the type, only
+   * what the built-in compartment parameter's path finds. HAPI's shared parameters carry one path
+   * for many types ({@code clinical-patient}: {@code AllergyIntolerance.patient | ... |
+   * Observation.subject.where(resolve() is Patient) | ...}): the parts for other types do not
+   * apply; a part for any type (such as {@code Resource.}) or one the built-in path lacks does.
+   */
+  private boolean searchedAsBuiltIn(String type, String searched, String builtIn) {
+    if (searched == null || builtIn == null) {
+      return false;
+    }
+    Set<String> builtInParts = new TreeSet<>();
+    for (String part : builtIn.split("\\|")) {
+      builtInParts.add(part.trim());
+    }
+    boolean any = false;
+    for (String part : searched.split("\\|")) {
+      String trimmed = part.trim();
+      int dot = trimmed.indexOf('.');
+      String head = dot < 0 ? trimmed : trimmed.substring(0, dot);
+      if (head.equals(type)) {
+        if (!builtInParts.contains(trimmed)) {
+          return false;
+        }
+        any = true;
+      } else if (!fhir.getResourceTypes().contains(head)) {
+        return false; // Resource., DomainResource., a function: may apply to the type
+      }
+    }
+    return any;
   }
 }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.context.RuntimeSearchParam;
+import ca.uhn.fhir.jpa.searchparam.registry.ReadOnlySearchParamCache;
+import ca.uhn.fhir.jpa.searchparam.registry.SearchParameterCanonicalizer;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -15,8 +17,19 @@ class PatientScopeTest {
 
   private static final FhirContext FHIR = FhirContext.forR4Cached();
 
+  /** The parameters as HAPI's search parameter registry holds them (shared ones included). */
+  private static final ReadOnlySearchParamCache REGISTRY =
+      ReadOnlySearchParamCache.fromFhirContext(FHIR, new SearchParameterCanonicalizer(FHIR));
+
   private final PatientScope scope =
-      new PatientScope(FHIR, (type, name) -> FHIR.getResourceDefinition(type).getSearchParam(name));
+      new PatientScope(
+          FHIR,
+          (type, name) ->
+              REGISTRY
+                  .getSearchParamStream()
+                  .filter(p -> p.getName().equals(name) && p.getBase().contains(type))
+                  .findFirst()
+                  .orElse(null));
 
   private Optional<Set<String>> patients(String type, String... nameValues) {
     Map<String, String[]> parameters = new LinkedHashMap<>();
