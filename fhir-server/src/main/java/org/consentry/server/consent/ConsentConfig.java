@@ -4,10 +4,12 @@ import ca.uhn.fhir.batch2.api.IJobCoordinator;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.jpa.model.config.PartitionSettings;
 import ca.uhn.fhir.jpa.searchparam.MatchUrlService;
 import ca.uhn.fhir.jpa.searchparam.extractor.ISearchParamExtractor;
 import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
 import java.time.Clock;
+import javax.sql.DataSource;
 import org.consentry.consent.ConsentEngine;
 import org.consentry.server.cluster.Generations;
 import org.consentry.server.fhir.PatientCompartment;
@@ -104,7 +106,9 @@ class ConsentConfig {
       ISearchParamExtractor extractor,
       ConsentEnforcement enforcement,
       ConsentViews views,
-      ConsentCache cache) {
+      ConsentCache cache,
+      DataSource dataSource,
+      PartitionSettings partitions) {
     LinkedSearches linked =
         new LinkedSearches(
             fhir,
@@ -114,7 +118,16 @@ class ConsentConfig {
             enforcement,
             views,
             cache);
-    return new ConsentViewNarrowing(views, cache, linked);
+    return new ConsentViewNarrowing(
+        views,
+        cache,
+        linked,
+        new PatientScope(
+            fhir,
+            (type, name) ->
+                searchParams.getActiveSearchParam(
+                    type, name, ISearchParamRegistry.SearchParamLookupContextEnum.SEARCH)),
+        new CoOwners(dataSource, partitions));
   }
 
   @Bean

@@ -1,8 +1,11 @@
 package org.consentry.server.consent;
 
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import org.consentry.server.fhir.OwnerIndex;
 
 /**
@@ -21,26 +24,108 @@ import org.consentry.server.fhir.OwnerIndex;
  *     dates or data references), so the database may return some the requester cannot see; null
  *     when that can be any resource of the type (Bulk Data files)
  * @param validUntil epoch millis after which a Consent period starts or ends
+ * @param owners the same entries by owner (a bare patient id, or {@link OwnerIndex#NOBODY}), so
+ *     that the view can be restricted to a few owners ({@link #restrictedTo}) at a cost that does
+ *     not grow with the number of patients; null when it cannot be restricted
  */
 record ConsentView(
     List<String> hidden,
     List<String> hiddenLabels,
     List<String> admitted,
     List<String> perResource,
-    long validUntil) {
+    long validUntil,
+    Map<String, Owner> owners) {
+
+  /**
+   * One owner's part of a view: hidden entirely, admitted (default-deny purposes), decided per
+   * resource, and its hidden owner-label values.
+   */
+  record Owner(boolean hidden, boolean admitted, boolean perResource, List<String> labels) {
+    Owner {
+      labels = List.copyOf(labels);
+    }
+  }
 
   /** A value no owner has: nobody admitted. */
   static final String NO_OWNER = "~none";
 
   /** For types that never belong to a patient: nothing to add. */
   static final ConsentView OPEN =
-      new ConsentView(List.of(), List.of(), null, List.of(), Long.MAX_VALUE);
+      new ConsentView(List.of(), List.of(), null, List.of(), Long.MAX_VALUE, Map.of());
 
   ConsentView {
     hidden = List.copyOf(hidden);
     hiddenLabels = List.copyOf(hiddenLabels);
     admitted = admitted == null ? null : List.copyOf(admitted);
     perResource = perResource == null ? null : List.copyOf(perResource);
+    owners = owners == null ? null : Map.copyOf(owners);
+  }
+
+  /**
+   * Whether the view has entries for owners other than these (and {@link OwnerIndex#NOBODY}), so
+   * that restricting it to them would drop something.
+   */
+  boolean namesOthers(Collection<String> kept) {
+    if (owners == null) {
+      return false;
+    }
+    int named = owners.containsKey(OwnerIndex.NOBODY) ? 1 : 0;
+    for (String owner : new java.util.HashSet<>(kept)) {
+      if (!OwnerIndex.NOBODY.equals(owner) && owners.containsKey(owner)) {
+        named++;
+      }
+    }
+    return owners.size() > named;
+  }
+
+  /**
+   * The view with only the entries of these owners (and those of {@link OwnerIndex#NOBODY}): the
+   * same predicate as the whole view for every resource whose owners are all among them, whatever
+   * the number of patients the whole view names. The cost is that of the kept owners.
+   */
+  ConsentView restrictedTo(Collection<String> kept) {
+    if (owners == null) {
+      return this;
+    }
+    TreeSet<String> keep = new TreeSet<>(kept);
+    keep.add(OwnerIndex.NOBODY);
+    List<String> keptHidden = new ArrayList<>();
+    TreeSet<String> keptLabels = new TreeSet<>();
+    List<String> keptAdmitted = admitted == null ? null : new ArrayList<>();
+    List<String> keptPerResource = perResource == null ? null : new ArrayList<>();
+    Map<String, Owner> keptOwners = new LinkedHashMap<>();
+    for (String owner : keep) {
+      Owner entry = owners.get(owner);
+      if (entry == null) {
+        continue;
+      }
+      keptOwners.put(owner, entry);
+      String value = OwnerIndex.NOBODY.equals(owner) ? owner : escape(owner);
+      if (entry.hidden()) {
+        keptHidden.add(value);
+      }
+      if (entry.admitted() && keptAdmitted != null) {
+        keptAdmitted.add(value);
+      }
+      if (entry.perResource() && keptPerResource != null) {
+        keptPerResource.add(value);
+      }
+      keptLabels.addAll(entry.labels());
+    }
+    keptHidden.sort(null);
+    if (keptAdmitted != null) {
+      keptAdmitted.sort(null);
+    }
+    if (keptPerResource != null) {
+      keptPerResource.sort(null);
+    }
+    return new ConsentView(
+        keptHidden,
+        new ArrayList<>(keptLabels),
+        keptAdmitted,
+        keptPerResource,
+        validUntil,
+        keptOwners);
   }
 
   /** Whether the database's answer is exactly what the requester may see. */

@@ -8,6 +8,8 @@ import ca.uhn.fhir.rest.api.server.RequestDetails;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import org.consentry.consent.Requester;
 import org.consentry.server.fhir.ServerInterceptor;
 import org.consentry.server.security.Requesters;
@@ -20,6 +22,15 @@ import org.consentry.server.security.Subscribers;
  * type is added as parameters on the owner indexes. The database then pages and counts only what
  * the view admits, and requesters with the same view share cached searches. What the view cannot
  * express is still decided per resource ({@link ConsentHooks}).
+ *
+ * <p>A search its own parameters limit to a few patients ({@link PatientScope}: {@code
+ * Observation?patient=X}, {@code Patient?_id=X,Y}) gets the view restricted to those patients and
+ * to the other owners of their resources of the type ({@link CoOwners}): every match belongs only
+ * to them, so the restricted view admits exactly what the whole view would, while its size, and the
+ * cost of the query, no longer grow with the number of patients who have Consents. It is still the
+ * key of HAPI's search cache: it decides all that the query admits, so requesters whose whole views
+ * differ but whose restricted views are the same may share a cached search; and it changes with any
+ * Consent of those owners (a new generation recomputes the whole view it is taken from).
  */
 @Interceptor
 final class ConsentViewNarrowing implements ServerInterceptor {
@@ -27,11 +38,20 @@ final class ConsentViewNarrowing implements ServerInterceptor {
   private final ConsentViews views;
   private final ConsentCache cache;
   private final LinkedSearches linked;
+  private final PatientScope scope;
+  private final CoOwners coOwners;
 
-  ConsentViewNarrowing(ConsentViews views, ConsentCache cache, LinkedSearches linked) {
+  ConsentViewNarrowing(
+      ConsentViews views,
+      ConsentCache cache,
+      LinkedSearches linked,
+      PatientScope scope,
+      CoOwners coOwners) {
     this.views = views;
     this.cache = cache;
     this.linked = linked;
+    this.scope = scope;
+    this.coOwners = coOwners;
   }
 
   /**
@@ -56,7 +76,11 @@ final class ConsentViewNarrowing implements ServerInterceptor {
         new LinkedHashMap<>(request.getParameters() == null ? Map.of() : request.getParameters());
     linked.resolve(request, requester, request.getResourceName(), parameters);
     ConsentView view =
-        views.view(requester, request.getResourceName(), RequestState.generation(request, cache));
+        restricted(
+            views.view(
+                requester, request.getResourceName(), RequestState.generation(request, cache)),
+            request.getResourceName(),
+            parameters);
     view.parameters()
         .forEach(
             (name, value) ->
@@ -69,6 +93,24 @@ final class ConsentViewNarrowing implements ServerInterceptor {
     RequestState.view(request, view);
     RequestState.parameters(request, request.getParameters(), parameters);
     request.setParameters(parameters);
+  }
+
+  /**
+   * The view restricted to the patients the search is limited to and the other owners of their
+   * resources, when that drops anything; otherwise the whole view.
+   */
+  private ConsentView restricted(ConsentView view, String type, Map<String, String[]> parameters) {
+    Set<String> patients = scope.patients(type, parameters).orElse(null);
+    if (patients == null || !view.namesOthers(patients)) {
+      return view;
+    }
+    Set<String> others = coOwners.of(type, patients).orElse(null);
+    if (others == null) {
+      return view;
+    }
+    Set<String> owners = new TreeSet<>(patients);
+    owners.addAll(others);
+    return view.restrictedTo(owners);
   }
 
   /**

@@ -3,6 +3,7 @@ package org.consentry.server.consent;
 import ca.uhn.fhir.context.FhirContext;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -111,6 +112,7 @@ final class ConsentViews {
     Set<String> admitted = defaultDeny ? new TreeSet<>() : null;
     // Bulk Data files are bound to their requester per resource
     Set<String> perResource = "Binary".equals(type) ? null : new TreeSet<>();
+    Map<String, ConsentView.Owner> owners = new HashMap<>();
     long validUntil = Long.MAX_VALUE;
     // what belongs to nobody: for system clients, directory data, and Bulk Data files (bound per
     // resource)
@@ -121,12 +123,15 @@ final class ConsentViews {
     if (admitted != null) {
       if (requester.kind() == Requester.Kind.PATIENT && requester.patientId() != null) {
         admitted.add(ConsentView.escape(requester.patientId()));
+        owners.put(requester.patientId(), new ConsentView.Owner(false, true, false, List.of()));
       }
       if (nobodysVisible) {
         admitted.add(OwnerIndex.NOBODY);
+        owners.put(OwnerIndex.NOBODY, new ConsentView.Owner(false, true, false, List.of()));
       }
     } else if (!nobodysVisible) {
       hidden.add(OwnerIndex.NOBODY);
+      owners.put(OwnerIndex.NOBODY, new ConsentView.Owner(true, false, false, List.of()));
     }
     for (Map.Entry<String, PatientConsents> entry : byPatient.entrySet()) {
       String patient = entry.getKey();
@@ -136,30 +141,29 @@ final class ConsentViews {
       ContentDependence dependence = engine.dependence(requester, entry.getValue());
       validUntil = Math.min(validUntil, dependence.validUntil());
       String owner = ConsentView.escape(patient);
+      Set<String> labels = new TreeSet<>();
       Outcome outcome =
           dependence.otherContent() || dependence.labels().size() > MAX_LABELS
               ? Outcome.PER_RESOURCE
               : probeLabels(
-                  requester, type, entry.getValue(), dependence.labels(), patient, hiddenLabels);
-      switch (outcome) {
-        case HIDDEN -> {
-          if (admitted == null) {
-            hidden.add(owner);
-          }
-        }
-        case VISIBLE -> {
-          if (admitted != null) {
-            admitted.add(owner);
-          }
-        }
-        case PER_RESOURCE -> {
-          if (perResource != null) {
-            perResource.add(owner);
-          }
-          if (admitted != null) {
-            admitted.add(owner);
-          }
-        }
+                  requester, type, entry.getValue(), dependence.labels(), patient, labels);
+      boolean isHidden = outcome == Outcome.HIDDEN && admitted == null;
+      boolean isAdmitted = outcome != Outcome.HIDDEN && admitted != null;
+      boolean isPerResource = outcome == Outcome.PER_RESOURCE && perResource != null;
+      if (isHidden) {
+        hidden.add(owner);
+      }
+      if (isAdmitted) {
+        admitted.add(owner);
+      }
+      if (isPerResource) {
+        perResource.add(owner);
+      }
+      hiddenLabels.addAll(labels);
+      if (isHidden || isAdmitted || isPerResource || !labels.isEmpty()) {
+        owners.put(
+            patient,
+            new ConsentView.Owner(isHidden, isAdmitted, isPerResource, new ArrayList<>(labels)));
       }
     }
     return new ConsentView(
@@ -167,7 +171,8 @@ final class ConsentViews {
         new ArrayList<>(hiddenLabels),
         admitted == null ? null : new ArrayList<>(admitted),
         perResource == null ? null : new ArrayList<>(perResource),
-        validUntil);
+        validUntil,
+        owners);
   }
 
   private enum Outcome {

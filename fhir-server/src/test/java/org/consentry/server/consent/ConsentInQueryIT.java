@@ -52,6 +52,7 @@ class ConsentInQueryIT extends ServerIT {
   private String drB2;
   private String drPsy;
   private String rita;
+  private String psyDoctor;
   private final List<String> p1Observations = new ArrayList<>();
   private final List<String> p2Psy = new ArrayList<>();
   private String p4Secret;
@@ -64,7 +65,7 @@ class ConsentInQueryIT extends ServerIT {
     orgB = "Organization/org-qb-" + s;
     client().update().resource(new Organization().setName("A").setId(orgA)).execute();
     client().update().resource(new Organization().setName("B").setId(orgB)).execute();
-    String psyDoctor = "Practitioner/dr-qpsy-" + s;
+    psyDoctor = "Practitioner/dr-qpsy-" + s;
     for (String practitioner :
         List.of(
             "Practitioner/dr-qa-" + s,
@@ -235,6 +236,112 @@ class ConsentInQueryIT extends ServerIT {
     assertThat(pageThrough(drB, query)).hasSize(17).containsAll(p5Observations);
   }
 
+  /**
+   * A search its own parameters limit to a few patients carries only their part of the view (and
+   * that of the other owners of their resources): the same answers as the whole view.
+   */
+  @Test
+  void patientScoped_hiddenPatient_answersExactlyAsAnUnknownOne() {
+    String unknown = "unknown-" + run;
+    for (String form : List.of("/Observation?patient=%s", "/Observation?subject=Patient/%s")) {
+      String hidden = form.formatted(p1);
+      String absent = form.formatted(unknown);
+      assertThat(withoutIdentity(sendAs(drA, "GET", hidden, null, null)))
+          .isEqualTo(withoutIdentity(sendAs(drA, "GET", absent, null, null)));
+      assertThat(count(drA, hidden)).isZero();
+      assertThat(count(drA, absent)).isZero();
+      assertThat(total(drA, hidden + "&_total=accurate&_count=1")).isZero();
+      assertThat(count(drB, hidden)).isEqualTo(3);
+    }
+    assertThat(withoutIdentity(sendAs(drA, "GET", "/Patient?_id=" + p1, null, null)))
+        .isEqualTo(withoutIdentity(sendAs(drA, "GET", "/Patient?_id=" + unknown, null, null)));
+    assertThat(count(drA, "/Patient?_id=" + p1)).isZero();
+    HttpResponse<String> compartment =
+        sendAs(drA, "GET", "/Patient/" + p1 + "/Observation", null, null);
+    HttpResponse<String> unknownCompartment =
+        sendAs(drA, "GET", "/Patient/" + unknown + "/Observation", null, null);
+    assertThat(compartment.statusCode())
+        .as("HAPI does not offer compartment searches: refused alike")
+        .isEqualTo(unknownCompartment.statusCode())
+        .isEqualTo(400);
+    assertThat(compartment.body()).doesNotContain(p1Observations.get(0));
+    assertThat(
+            ids(
+                drA,
+                "/Observation?patient=" + p1 + "," + p3 + "&code=" + encode(SYSTEM + "|" + run)))
+        .as("p3's only")
+        .hasSize(2)
+        .doesNotContainAnyElementsOf(p1Observations);
+  }
+
+  @Test
+  void patientScoped_psyException_hidesExactlyTheLabelledResources() {
+    String ofP2 = "/Observation?patient=" + p2;
+    assertThat(ids(drB, ofP2 + "&_count=1")).hasSize(2).doesNotContainAnyElementsOf(p2Psy);
+    assertThat(count(drB, ofP2)).isEqualTo(2);
+    assertThat(total(drB, ofP2 + "&_total=accurate&_count=1")).isEqualTo(2);
+    assertThat(ids(drPsy, ofP2 + "&_count=1")).hasSize(4).containsAll(p2Psy);
+    assertThat(count(drPsy, ofP2)).isEqualTo(4);
+    assertThat(count(drA, ofP2)).as("organization A is not denied by p2").isEqualTo(2);
+    String ofP4 = "/Observation?patient=" + p4;
+    assertThat(ids(drB, ofP4)).as("p4's code, decided per resource").doesNotContain(p4Secret);
+    assertThat(count(drB, ofP4)).isEqualTo(1);
+  }
+
+  /**
+   * A resource of several owners is shown only if each allows it: restricted to the patient
+   * searched, the view keeps the entries of the other owners of that patient's resources.
+   */
+  @Test
+  void patientScoped_keepsTheConsentsOfOtherOwners() {
+    String p7 = patient();
+    String p8 = patient();
+    String plain = observationWithCode(p7, run + "-shared");
+    String withP1 = observationWithPerformer(p7, p1, null);
+    String withP8Psy = observationWithPerformer(p7, p8, "PSY");
+    consent(ConsentJson.mentalHealthOnlyFor(p8, psyDoctor));
+    String ofP7 = "/Observation?patient=" + p7;
+    assertThat(ids(drA, ofP7 + "&_count=1"))
+        .as("p1 denies organization A, p8 keeps PSY data from it")
+        .containsExactly(plain);
+    assertThat(count(drA, ofP7)).isEqualTo(1);
+    assertThat(ids(drB, ofP7 + "&_count=1"))
+        .as("p8 keeps PSY data for its practitioner")
+        .containsExactlyInAnyOrder(plain, withP1);
+    assertThat(count(drB, ofP7)).isEqualTo(2);
+    assertThat(total(drB, ofP7 + "&_total=accurate&_count=1")).isEqualTo(2);
+    assertThat(ids(drPsy, ofP7)).containsExactlyInAnyOrder(plain, withP1, withP8Psy);
+    assertThat(count(drPsy, ofP7)).isEqualTo(3);
+  }
+
+  @Test
+  void requestersSharingARestrictedView_shareItsSearch_andNothingElse() {
+    String p6 = patient();
+    List<String> p6Observations =
+        List.of(observationWithCode(p6, run + "-p6"), observationWithCode(p6, run + "-p6"));
+    String ofP6 = "/Observation?patient=" + p6 + "&_count=1&_sort=_id";
+    HttpResponse<String> byB = sendAs(drB, "GET", ofP6, null, null);
+    HttpResponse<String> byA = sendAs(drA, "GET", ofP6, null, null);
+    assertThat(byA.headers().firstValue("X-Cache"))
+        .as("their whole views differ (p1), not as restricted to p6")
+        .isPresent();
+    assertThat(read(byA.body()).path("id").asText())
+        .isEqualTo(read(byB.body()).path("id").asText());
+    assertThat(pageThrough(drA, ofP6)).containsExactlyInAnyOrderElementsOf(p6Observations);
+
+    String ofP1 = "/Observation?patient=" + p1 + "&_count=1&_sort=_id";
+    assertThat(pageThrough(drB, ofP1)).hasSize(3);
+    HttpResponse<String> hidden = sendAs(drA, "GET", ofP1, null, null);
+    assertThat(hidden.headers().firstValue("X-Cache")).as("p1 is hidden from A").isEmpty();
+    assertThat(read(hidden.body()).path("entry").size()).isZero();
+
+    String ofP2 = "/Observation?patient=" + p2 + "&_count=1&_sort=_id";
+    assertThat(pageThrough(drPsy, ofP2)).hasSize(4);
+    HttpResponse<String> labelled = sendAs(drB, "GET", ofP2, null, null);
+    assertThat(labelled.headers().firstValue("X-Cache")).as("p2's PSY data is not B's").isEmpty();
+    assertThat(pageThrough(drB, ofP2)).hasSize(2).doesNotContainAnyElementsOf(p2Psy);
+  }
+
   @Test
   void links_showTheClientsOwnSearch_neverTheView() {
     String query =
@@ -300,6 +407,27 @@ class ConsentInQueryIT extends ServerIT {
     }
     observation.setSubject(new Reference("Patient/" + patient));
     return client().create().resource(observation).execute().getId().getIdPart();
+  }
+
+  private String observationWithPerformer(String patient, String performer, String label) {
+    Observation observation = new Observation();
+    observation.setStatus(Observation.ObservationStatus.FINAL);
+    observation.getCode().addCoding().setSystem(SYSTEM).setCode(run + "-shared");
+    if (label != null) {
+      observation.getMeta().addSecurity(new Coding(ACT_CODE, label, null));
+    }
+    observation.setSubject(new Reference("Patient/" + patient));
+    observation.addPerformer(new Reference("Patient/" + performer));
+    return client().create().resource(observation).execute().getId().getIdPart();
+  }
+
+  /** The answer without what differs between any two answers: its id, meta and links. */
+  private static JsonNode withoutIdentity(HttpResponse<String> response) {
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    com.fasterxml.jackson.databind.node.ObjectNode bundle =
+        (com.fasterxml.jackson.databind.node.ObjectNode) read(response.body());
+    bundle.remove(List.of("id", "meta", "link"));
+    return bundle;
   }
 
   private String observationWithCode(String patient, String code) {

@@ -187,6 +187,75 @@ class ConsentViewsTest {
   }
 
   @Test
+  void restrictedToSomePatients_keepsTheirEntriesAndNobodys_only() {
+    consent("p1", "{\"type\":\"deny\",\"actor\":[" + ACTOR.formatted("Organization/A") + "]}");
+    consent("p7", "{\"type\":\"deny\",\"actor\":[" + ACTOR.formatted("Organization/A") + "]}");
+    consent(
+        "p2",
+        """
+				{"type":"permit","provision":[{"type":"deny",
+				  "securityLabel":[{"system":"http://terminology.hl7.org/CodeSystem/v3-ActCode","code":"PSY"}]}]}""");
+    consent(
+        "p4",
+        """
+				{"type":"permit","provision":[{"type":"deny","code":[{"coding":[{"system":"http://loinc.org","code":"1-8"}]}]}]}""");
+    ConsentView whole = views.view(DR_A, "Observation", 1);
+    assertThat(whole.hidden()).containsExactly("p1", "p7", OwnerIndex.NOBODY);
+    assertThat(whole.namesOthers(List.of("p1"))).isTrue();
+    assertThat(whole.namesOthers(List.of("p1", "p2", "p4", "p7"))).isFalse();
+
+    ConsentView hidden = whole.restrictedTo(List.of("p1", "p3"));
+    assertThat(hidden.hidden()).containsExactly("p1", OwnerIndex.NOBODY);
+    assertThat(hidden.hiddenLabels()).isEmpty();
+    assertThat(hidden.exact()).as("p4 is not among them").isTrue();
+    assertThat(hidden.parameters())
+        .containsExactly(Map.entry(OwnerIndex.OWNER + ":not", "p1," + OwnerIndex.NOBODY));
+
+    ConsentView labelled = whole.restrictedTo(Set.of("p2"));
+    assertThat(labelled.hidden()).containsExactly(OwnerIndex.NOBODY);
+    assertThat(labelled.hiddenLabels())
+        .containsExactly(
+            "http://terminology.hl7.org/CodeSystem/v3-ActCode|"
+                + OwnerIndex.ownerLabel("p2", "PSY"));
+
+    ConsentView perResource = whole.restrictedTo(Set.of("p4", "p2"));
+    assertThat(perResource.perResource()).containsExactly("p4");
+    assertThat(perResource.exact()).isFalse();
+
+    assertThat(whole.restrictedTo(whole.owners().keySet()).parameters())
+        .as("restricted to every owner it names, it is the whole view")
+        .isEqualTo(whole.parameters());
+    assertThat(whole.restrictedTo(Set.of("p3")))
+        .as("the same for every requester who sees p3 entirely")
+        .isEqualTo(views.view(DR_B, "Observation", 1).restrictedTo(Set.of("p3")));
+  }
+
+  @Test
+  void restrictedResearchView_admitsOnlyThoseWhoOptedIn_amongThem() {
+    consent(
+        "p5",
+        """
+				{"type":"permit","purpose":[{"system":"http://terminology.hl7.org/CodeSystem/v3-ActReason","code":"HRESCH"}]}""");
+    consent(
+        "p8",
+        """
+				{"type":"permit","purpose":[{"system":"http://terminology.hl7.org/CodeSystem/v3-ActReason","code":"HRESCH"}]}""");
+    ConsentView whole = views.view(RESEARCHER, "Observation", 1);
+    assertThat(whole.admitted()).containsExactly("p5", "p8");
+    assertThat(whole.restrictedTo(Set.of("p5", "p1")).parameters())
+        .containsExactly(Map.entry(OwnerIndex.OWNER, "p5"));
+    assertThat(whole.restrictedTo(Set.of("p1")).parameters())
+        .as("nobody among them opted in")
+        .containsExactly(Map.entry(OwnerIndex.OWNER, ConsentView.NO_OWNER));
+  }
+
+  @Test
+  void theOpenView_isNeverRestricted() {
+    assertThat(ConsentView.OPEN.namesOthers(Set.of("p1"))).isFalse();
+    assertThat(ConsentView.OPEN.restrictedTo(Set.of("p1")).parameters()).isEmpty();
+  }
+
+  @Test
   void tokenValues_areEscaped() {
     assertThat(ConsentView.escape("a,b|c$d\\e")).isEqualTo("a\\,b\\|c\\$d\\\\e");
   }
