@@ -6,6 +6,7 @@ import java.util.Map;
 import javax.sql.DataSource;
 import org.consentry.server.cluster.Generations.Topic;
 import org.consentry.server.fhir.Pipeline;
+import org.consentry.server.storage.TypeWrites;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -26,10 +27,12 @@ class ClusterConfig {
    * Flags.
    */
   @Bean
-  WriteBumps writeBumps(Generations generations, IInterceptorService storage) {
-    WriteBumps bumps =
-        new WriteBumps(
-            generations, Map.of("Subscription", Topic.SUBSCRIPTIONS, "Flag", Topic.FLAGS));
+  TypeWrites writeBumps(Generations generations, IInterceptorService storage) {
+    TypeWrites bumps =
+        new TypeWrites(
+            Map.of(
+                "Subscription", () -> generations.bump(Topic.SUBSCRIPTIONS),
+                "Flag", () -> generations.bump(Topic.FLAGS)));
     storage.registerInterceptor(bumps);
     return bumps;
   }

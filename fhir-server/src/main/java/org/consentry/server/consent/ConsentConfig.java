@@ -9,6 +9,7 @@ import ca.uhn.fhir.jpa.searchparam.MatchUrlService;
 import ca.uhn.fhir.jpa.searchparam.extractor.ISearchParamExtractor;
 import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
 import java.time.Clock;
+import java.util.Map;
 import javax.sql.DataSource;
 import org.consentry.consent.ConsentEngine;
 import org.consentry.server.cluster.Generations;
@@ -16,6 +17,7 @@ import org.consentry.server.fhir.PatientCompartment;
 import org.consentry.server.fhir.Pipeline;
 import org.consentry.server.fhir.ServerReader;
 import org.consentry.server.security.ReadAccess;
+import org.consentry.server.storage.TypeWrites;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -28,7 +30,7 @@ import org.springframework.core.annotation.Order;
  * rules of {@link ConsentRules}, references in writes ({@link WriteReferenceRules}), Bulk Data
  * exports ({@link ExportConsent}; kick-off rules in {@link ExportKickOff}, jobs and files for their
  * requester only in {@link ExportJobAccess} and {@link ExportOutputAccess}), cache invalidation
- * ({@link ConsentWatcher}) and {@code $consent-decision}.
+ * ({@link TypeWrites} on Consent) and {@code $consent-decision}.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(ConsentProperties.class)
@@ -49,7 +51,7 @@ class ConsentConfig {
       Generations generations,
       IInterceptorService storage) {
     ConsentCache cache = new ConsentCache(engine, daos, new ConsentGeneration(generations));
-    storage.registerInterceptor(new ConsentWatcher(cache));
+    storage.registerInterceptor(new TypeWrites(Map.of("Consent", cache::invalidate)));
     return cache;
   }
 

@@ -12,7 +12,7 @@ import org.consentry.server.cluster.NodeSync;
  * Subscriptions on several nodes. Every node takes stored changes from the shared table HAPI keeps
  * them in (the one that gets to a change first matches it), so every node must know every active
  * Subscription by the time it matches: a Subscription created, changed or deleted through any node
- * bumps {@link Topic#SUBSCRIPTIONS} once it committed ({@code WriteBumps}), and a node brings its
+ * bumps {@link Topic#SUBSCRIPTIONS} once it committed ({@code TypeWrites}), and a node brings its
  * registry of active Subscriptions up to date with the database before it checks a change against
  * them. (HAPI alone would reload the registry about once a minute, and until then a change matched
  * on another node would miss a new Subscription.)

@@ -19,11 +19,10 @@ import org.consentry.server.cluster.Generations;
 import org.consentry.server.cluster.Generations.Topic;
 import org.consentry.server.cluster.NodeSync;
 import org.consentry.server.fhir.ServerInterceptor;
-import org.consentry.server.storage.AfterCommit;
+import org.consentry.server.storage.TypeWrites;
 import org.hibernate.search.engine.search.common.ValueModel;
 import org.hibernate.search.mapper.orm.Search;
 import org.hibernate.search.mapper.orm.session.SearchSession;
-import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -141,43 +140,15 @@ public final class CodeSystemIndexSync implements ServerInterceptor, NodeSync.Fo
   }
 
   /**
-   * The storage hooks that see terminology written on this node by any path (registered with HAPI's
-   * storage interceptors, not only the REST server's).
+   * Terminology written on this node by any path (a storage interceptor, not only the REST
+   * server's): announced once committed and its concepts are stored.
    */
   Object writes() {
-    return new Writes();
+    Runnable announce = this::announceWhenStored;
+    return new TypeWrites(
+        TYPES.stream().collect(java.util.stream.Collectors.toMap(type -> type, type -> announce)));
   }
 
-  @Interceptor
-  private final class Writes {
-    @Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_CREATED)
-    public void created(IBaseResource resource) {
-      written(resource);
-    }
-
-    @Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_UPDATED)
-    public void updated(IBaseResource previous, IBaseResource updated) {
-      written(updated);
-    }
-
-    @Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_DELETED)
-    public void deleted(IBaseResource resource) {
-      written(resource);
-    }
-  }
-
-  /** Terminology written here: announce it once committed and its concepts are stored. */
-  private void written(IBaseResource resource) {
-    if (!TYPES.contains(resource.fhirType())) {
-      return;
-    }
-    AfterCommit.run(this::announceWhenStored);
-  }
-
-  /**
-   * Small code systems are stored with their write, so the change is announced before the answer; a
-   * large one's concepts are stored in the background, and announced when they all are.
-   */
   private void announceWhenStored() {
     if (deferredStorage.isStorageQueueEmpty(true)) {
       announce();
