@@ -103,9 +103,13 @@ final class DecryptionInterceptor implements ServerInterceptor {
    * downloaded; the stored file keeps the ciphertext.
    */
   private void showExportFile(Binary binary) {
+    String text = new String(binary.getData(), StandardCharsets.UTF_8);
+    if (!text.contains(FieldEncryptor.ENCRYPTED) && !text.contains(BlindIndexTokens.PREFIX)) {
+      return; // nothing encrypted, no index entries (a de-identified file): shown as stored
+    }
     IParser parser = fhir.newJsonParser().setPrettyPrint(false);
     StringBuilder out = new StringBuilder();
-    for (String line : new String(binary.getData(), StandardCharsets.UTF_8).split("\n")) {
+    for (String line : text.split("\n")) {
       if (line.isBlank()) {
         continue;
       }

@@ -3,6 +3,7 @@ package org.consentry.server.fhir;
 import ca.uhn.fhir.batch2.jobs.config.Batch2JobsConfig;
 import ca.uhn.fhir.batch2.maintenance.JobMaintenanceServiceImpl;
 import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.jpa.api.config.JpaStorageSettings;
 import ca.uhn.fhir.jpa.api.config.ThreadPoolFactoryConfig;
 import ca.uhn.fhir.jpa.batch2.JpaBatch2Config;
@@ -21,6 +22,7 @@ import jakarta.persistence.EntityManagerFactory;
 import java.time.Duration;
 import java.util.Map;
 import javax.sql.DataSource;
+import org.consentry.server.storage.BinaryContentStore;
 import org.consentry.server.subscription.SubscriptionProperties;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
@@ -53,6 +55,8 @@ import org.springframework.transaction.annotation.EnableTransactionManagement;
   ThreadPoolFactoryConfig.class
 })
 class FhirJpaConfig {
+
+  private static final int STORED_APART_BYTES = 64 * 1024;
 
   @Bean
   JpaStorageSettings storageSettings(FhirProperties properties) {
@@ -106,11 +110,26 @@ class FhirJpaConfig {
     return settings;
   }
 
-  /** Binary content (bulk export files among it) is kept in the database. */
+  /**
+   * Binary content (bulk export files among it) is kept in the database: a Binary's content of at
+   * least {@value #STORED_APART_BYTES} bytes as raw bytes in HAPI's binary storage table, apart
+   * from the resource ({@link BinaryContentStore}).
+   */
   @Lazy
   @Bean
   IBinaryStorageSvc binaryStorageSvc() {
-    return new DatabaseBinaryContentStorageSvcImpl();
+    DatabaseBinaryContentStorageSvcImpl storage = new DatabaseBinaryContentStorageSvcImpl();
+    storage.setMinimumBinarySize(STORED_APART_BYTES);
+    return storage;
+  }
+
+  @Bean
+  BinaryContentStore binaryContentStore(FhirContext fhir, IInterceptorService interceptors) {
+    BinaryContentStore store = new BinaryContentStore(fhir);
+    // a Binary shown is shown whole, as it was when its content was kept inside the resource
+    store.setAutoInflateBinariesMaximumSize(Long.MAX_VALUE);
+    interceptors.registerInterceptor(store);
+    return store;
   }
 
   @Primary

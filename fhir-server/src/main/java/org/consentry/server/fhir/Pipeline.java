@@ -17,7 +17,8 @@ package org.consentry.server.fhir;
  *   <li>{@link #CONSENT_VIEW}: chains and {@code _has} resolved through what the requester may see,
  *       and the requester's consent view of the searched type added to the search, so that the
  *       database pages and counts only what consent lets through;
- *   <li>HAPI runs the interaction; writes pass labelling, then encryption (storage hooks); an
+ *   <li>HAPI runs the interaction; writes pass labelling, then encryption (storage hooks), then
+ *       {@link #BINARY_STORE}: a large Binary's content goes to the binary storage table; an
  *       update, patch or delete without {@code If-Match} that lost a race with another write of the
  *       same resource runs again ({@link ConcurrentWriteRetry}, on {@link #ANSWERS});
  *   <li>{@link #CONSENT}: the decision step for every resource that would leave the server (HAPI's
@@ -30,6 +31,8 @@ package org.consentry.server.fhir;
  *   <li>{@link #EXPORT_FILES}: export files for their requester only;
  *   <li>{@link #AUDIT}: what is shown or written is recorded (BALP events), with the consent
  *       decisions made by patients' Consents and emergency accesses at the end of the request;
+ *   <li>{@link #BINARY_SHOW}: the content of a Binary that is shown is read back from the binary
+ *       storage table;
  *   <li>{@link #DECRYPTION}: decryption of what will be shown, after consent;
  *   <li>{@link #ANSWERS}: errors and batch entries answered so that hidden looks absent, and no
  *       internal text leaves the server.
@@ -50,7 +53,9 @@ public final class Pipeline {
   public static final int EXPORT_JOBS = 42;
   public static final int WRITE_REFERENCES = 45;
   public static final int EXPORT_FILES = 50;
+  public static final int BINARY_STORE = 200;
   public static final int AUDIT = 900;
+  public static final int BINARY_SHOW = 950;
   public static final int DECRYPTION = 1000;
   public static final int ANSWERS = 2000;
 
