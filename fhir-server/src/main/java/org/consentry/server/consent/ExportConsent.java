@@ -89,20 +89,40 @@ public final class ExportConsent {
     }
   }
 
+  /**
+   * The work chunk this worker thread is deciding: HAPI calls the hook once per resource with the
+   * chunk's own parameters instance, so the requester is read, and the consent generation fixed,
+   * once per chunk (as once per request for a search), not once per resource.
+   */
+  private record Chunk(
+      BulkExportJobParameters parameters, Requester requester, SystemRequestDetails request) {}
+
+  private final ThreadLocal<Chunk> chunks = new ThreadLocal<>();
+
   @Hook(Pointcut.STORAGE_BULK_EXPORT_RESOURCE_INCLUSION)
   public boolean include(BulkExportJobParameters parameters, IBaseResource resource) {
     Object stored = parameters.getUserData() == null ? null : parameters.getUserData().get(KEY);
     if (stored == null) {
       return true;
     }
-    Requester requester;
-    try {
-      requester = JSON.readValue(stored.toString(), StoredRequester.class).toRequester();
-    } catch (JsonProcessingException e) {
-      return false; // fail closed: an unreadable requester sees nothing
+    Chunk chunk = chunks.get();
+    if (chunk == null || chunk.parameters() != parameters) {
+      Requester requester;
+      try {
+        requester = JSON.readValue(stored.toString(), StoredRequester.class).toRequester();
+      } catch (JsonProcessingException e) {
+        chunks.remove();
+        return false; // fail closed: an unreadable requester sees nothing
+      }
+      SystemRequestDetails request = new SystemRequestDetails();
+      Requesters.setOnInternalRequest(request, requester);
+      chunk = new Chunk(parameters, requester, request);
+      chunks.set(chunk);
     }
-    SystemRequestDetails request = new SystemRequestDetails();
-    Requesters.setOnInternalRequest(request, requester);
-    return enforcement.decide(request, requester, resource);
+    try {
+      return enforcement.decide(chunk.request(), chunk.requester(), resource);
+    } finally {
+      RequestState.forgetOwners(chunk.request()); // the chunk's resources are not kept by it
+    }
   }
 }

@@ -55,6 +55,13 @@ final class RequestState {
     return known.computeIfAbsent(resource, compartment::owners);
   }
 
+  /**
+   * Forgets the owners computed so far in the request (for a request that outlives its resources).
+   */
+  static void forgetOwners(RequestDetails request) {
+    request.getUserData().remove(OWNERS);
+  }
+
   /** The owners computed for this resource instance during the request, or null. */
   @SuppressWarnings("unchecked")
   static Set<String> knownOwners(RequestDetails request, IBaseResource resource) {

@@ -184,7 +184,7 @@ class FhirJpaConfig {
     long millis =
         Binder.get(environment)
             .bind("consentry.fhir.job-maintenance-interval", Duration.class)
-            .orElse(Duration.ofSeconds(1))
+            .orElse(Duration.ofMillis(250))
             .toMillis();
     return new BeanPostProcessor() {
       @Override

@@ -27,6 +27,6 @@ public record FhirProperties(
     @DefaultValue("32MB") DataSize maxRequestSize,
     @DefaultValue("20") int defaultPageSize,
     @DefaultValue("500") int maxPageSize,
-    @DefaultValue("1s") Duration jobMaintenanceInterval,
+    @DefaultValue("250ms") Duration jobMaintenanceInterval,
     Path terminologyIndexDir,
     @DefaultValue("1000") int exportFileResources) {}
