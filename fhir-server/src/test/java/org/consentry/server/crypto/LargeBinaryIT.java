@@ -78,6 +78,7 @@ class LargeBinaryIT extends ServerIT {
     String id = createdId(postJson("/Binary", binaryOf("Patient/" + patient, null, content, null)));
 
     assertThat(DatabaseDump.find(List.of(secret))).as("plaintext in the database").isEmpty();
+    assertThat(storedApart(id)).as("encrypted content stays in its resource").isEmpty();
     assertThat(dataOf(get("/Binary/" + id))).isEqualTo(content);
   }
 
