@@ -37,7 +37,9 @@ class LargeBinaryIT extends ServerIT {
       throws Exception {
     String first = text("first", LARGE);
     String second = text("second", LARGE + 17);
-    String id = createdId(postJson("/Binary", binary(null, first)));
+    HttpResponse<String> created = postJson("/Binary", binary(null, first));
+    String id = createdId(created);
+    assertThat(dataIn(created)).as("the create answer shows the content").isEqualTo(first);
 
     assertThat(DatabaseDump.storedText("Binary", id))
         .as("the resource row holds a reference to the content, not the content")
@@ -49,6 +51,7 @@ class LargeBinaryIT extends ServerIT {
 
     HttpResponse<String> updated = send("PUT", "/Binary/" + id, FHIR_JSON, binary(id, second));
     assertThat(updated.statusCode()).as(updated.body()).isEqualTo(200);
+    assertThat(dataOf(updated)).as("the update answer shows the content").isEqualTo(second);
     assertThat(raw("/Binary/" + id)).isEqualTo(second);
     assertThat(dataOf(get("/Binary/" + id + "/_history/1"))).isEqualTo(first);
     assertThat(storedApart(id))
@@ -172,6 +175,11 @@ class LargeBinaryIT extends ServerIT {
       }
       return values;
     }
+  }
+
+  private static String dataIn(HttpResponse<String> answer) throws Exception {
+    JsonNode data = JSON.readTree(answer.body()).path("data");
+    return new String(Base64.getDecoder().decode(data.asText()), StandardCharsets.UTF_8);
   }
 
   private static String dataOf(HttpResponse<String> response) throws Exception {
