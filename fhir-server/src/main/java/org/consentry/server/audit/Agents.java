@@ -135,4 +135,28 @@ final class Agents {
         .setDisplay(Balp.SERVER)
         .setIdentifier(new Identifier().setValue(SERVER_ID));
   }
+
+  /** The recipient agent (Destination Role ID, the requestor) at the client's network address. */
+  static AuditEventAgentComponent recipient(AuditEvent event, AuditRequest request) {
+    AuditEventAgentComponent recipient = event.addAgent().setRequestor(true);
+    recipient.getType().addCoding(Balp.destinationRole());
+    Balp.network(recipient, request);
+    return recipient;
+  }
+
+  /** The server as the authorization server; its who is the observer (BALP's val-audit-source). */
+  static void authorizer(AuditEvent event, String base) {
+    AuditEventAgentComponent authorizer = event.addAgent().setRequestor(false);
+    authorizer
+        .getType()
+        .addCoding(Balp.coding(Balp.SECURITY_ROLE, "authserver", "authorization server"));
+    authorizer.setWho(Balp.server(base));
+  }
+
+  /** The requester's purpose of use as the event's purpose (none for the server's own events). */
+  static void purposeOfEvent(AuditEvent event, Requester requester) {
+    if (requester != null) {
+      event.addPurposeOfEvent().addCoding(Balp.purpose(requester.purposeOfUse()));
+    }
+  }
 }

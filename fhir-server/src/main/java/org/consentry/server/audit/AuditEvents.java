@@ -2,7 +2,6 @@ package org.consentry.server.audit;
 
 import ca.uhn.fhir.storage.interceptor.balp.BalpConstants;
 import ca.uhn.fhir.storage.interceptor.balp.BalpProfileEnum;
-import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
@@ -11,7 +10,6 @@ import org.consentry.consent.Requester;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.AuditEvent.AuditEventAction;
 import org.hl7.fhir.r4.model.AuditEvent.AuditEventAgentComponent;
-import org.hl7.fhir.r4.model.AuditEvent.AuditEventEntityComponent;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Reference;
@@ -109,7 +107,7 @@ public final class AuditEvents {
     event.addSubtype(Balp.coding(SUBTYPES, operation, "operation " + operation));
     restAgents(event, request, Balp.sourceRole(), Balp.destinationRole(), base);
     Balp.addRequestId(event, request.requestId());
-    addQuery(event, method, url);
+    Balp.addQuery(event, method, url);
     Balp.addPatient(event, patientId);
     return event;
   }
@@ -167,7 +165,7 @@ public final class AuditEvents {
     event.addSubtype(Balp.coding(BalpConstants.CS_RESTFUL_INTERACTION, interaction, interaction));
     restAgents(event, request, Balp.sourceRole(), Balp.destinationRole(), base);
     Balp.addRequestId(event, request.requestId());
-    addQuery(event, method, url);
+    Balp.addQuery(event, method, url);
     if (patientId != null) {
       Balp.addPatient(event, patientId);
     }
@@ -184,7 +182,7 @@ public final class AuditEvents {
     Requester requester = request.requester();
     String purpose = requester == null ? null : requester.purposeOfUse();
     AuditEvent event = disclosure(request, patientId, exportJob, purpose, "bulk export");
-    AuditEventAgentComponent recipient = recipient(event, request);
+    AuditEventAgentComponent recipient = Agents.recipient(event, request);
     recipient.setWho(Agents.user(requester, issuer));
     Agents.describeUser(recipient, requester);
     Balp.addClient(event, Balp.application(), request);
@@ -202,7 +200,7 @@ public final class AuditEvents {
     Objects.requireNonNull(studyReference, "studyReference");
     AuditEvent event =
         disclosure(request, patientId, exportJob, "HRESCH", "de-identified research export");
-    AuditEventAgentComponent recipient = recipient(event, request);
+    AuditEventAgentComponent recipient = Agents.recipient(event, request);
     recipient.setWho(new Reference(studyReference).setDisplay("research study " + studyReference));
     recipient.addPurposeOfUse().addCoding(Balp.purpose("HRESCH"));
     return event;
@@ -239,11 +237,11 @@ public final class AuditEvents {
       event.setOutcome(AuditEvent.AuditEventOutcome._8);
     }
     event.setOutcomeDesc(decision.reason());
-    purposeOfEvent(event, request.requester());
+    Agents.purposeOfEvent(event, request.requester());
     Balp.addClient(event, Balp.application(), request);
     Balp.addUser(event, Balp.informationRecipient(), request, issuer);
     Agents.addOrganization(event, request.requester());
-    authorizer(event, base);
+    Agents.authorizer(event, base);
     Balp.addPatient(event, patientId);
     if (byConsent) {
       AuditEnrichment.consentEntity(event, decision);
@@ -272,7 +270,7 @@ public final class AuditEvents {
       user.addPurposeOfUse().addCoding(Balp.purpose("ETREAT"));
     }
     Agents.addOrganization(event, request.requester());
-    authorizer(event, base);
+    Agents.authorizer(event, base);
     Balp.addRequestId(event, request.requestId());
     Balp.addPatient(event, patientId);
     if (decision != null && decision.consentId() != null) {
@@ -300,7 +298,7 @@ public final class AuditEvents {
     custodyAgents(event, request, base);
     Balp.addRequestId(event, request.requestId());
     Balp.addPatient(event, patientId);
-    key(event, null, "data key of " + Balp.patientReference(patientId), "destroyed");
+    Balp.addKey(event, null, "data key of " + Balp.patientReference(patientId), "destroyed");
     return event;
   }
 
@@ -330,7 +328,7 @@ public final class AuditEvents {
     if (patientId != null) {
       Balp.addPatient(event, patientId);
     }
-    key(event, keyId, operation.display, description);
+    Balp.addKey(event, keyId, operation.display, description);
     return event;
   }
 
@@ -343,22 +341,9 @@ public final class AuditEvents {
     return Balp.event(profile, rest, action, base);
   }
 
-  /** The query entity: {@code method url} as description, the URL as query (BALP's Query). */
-  private static void addQuery(AuditEvent event, String method, String url) {
-    AuditEventEntityComponent query = event.addEntity();
-    query.setType(
-        Balp.coding(
-            BalpConstants.CS_AUDIT_ENTITY_TYPE,
-            BalpConstants.CS_AUDIT_ENTITY_TYPE_2_SYSTEM_OBJECT,
-            BalpConstants.CS_AUDIT_ENTITY_TYPE_2_SYSTEM_OBJECT_DISPLAY));
-    query.setRole(Balp.coding(BalpConstants.CS_OBJECT_ROLE, "24", "Query"));
-    query.setDescription((method == null ? "GET" : method) + " " + url);
-    query.setQuery(url.getBytes(StandardCharsets.UTF_8));
-  }
-
   private void restAgents(
       AuditEvent event, AuditRequest request, Coding clientType, Coding serverType, String base) {
-    purposeOfEvent(event, request.requester());
+    Agents.purposeOfEvent(event, request.requester());
     Balp.addClient(event, clientType, request);
     Balp.addServer(event, serverType, base);
     Balp.addUser(event, Balp.informationRecipient(), request, issuer);
@@ -367,7 +352,7 @@ public final class AuditEvents {
 
   /** Client (Application), server (custodian) and user (author), as BALP's Delete. */
   private void custodyAgents(AuditEvent event, AuditRequest request, String base) {
-    purposeOfEvent(event, request.requester());
+    Agents.purposeOfEvent(event, request.requester());
     Balp.addClient(event, Balp.application(), request);
     Balp.addServer(
         event,
@@ -406,37 +391,5 @@ public final class AuditEvents {
         .getWhat()
         .setIdentifier(new Identifier().setValue(job));
     return event;
-  }
-
-  /** The recipient agent (Destination Role ID, the requestor) at the client's network address. */
-  private static AuditEventAgentComponent recipient(AuditEvent event, AuditRequest request) {
-    AuditEventAgentComponent recipient = event.addAgent().setRequestor(true);
-    recipient.getType().addCoding(Balp.destinationRole());
-    Balp.network(recipient, request);
-    return recipient;
-  }
-
-  /** The server as the authorization server; its who is the observer (BALP's val-audit-source). */
-  private static void authorizer(AuditEvent event, String base) {
-    AuditEventAgentComponent authorizer = event.addAgent().setRequestor(false);
-    authorizer
-        .getType()
-        .addCoding(Balp.coding(Balp.SECURITY_ROLE, "authserver", "authorization server"));
-    authorizer.setWho(Balp.server(base));
-  }
-
-  private static void purposeOfEvent(AuditEvent event, Requester requester) {
-    if (requester != null) {
-      event.addPurposeOfEvent().addCoding(Balp.purpose(requester.purposeOfUse()));
-    }
-  }
-
-  private static void key(AuditEvent event, String keyId, String what, String description) {
-    Reference key = new Reference().setDisplay(what);
-    if (keyId != null) {
-      key.setIdentifier(new Identifier().setValue(keyId));
-    }
-    Balp.addData(event, Balp.OBJECT_ROLE_SECURITY_RESOURCE, "Security Resource", key)
-        .setDescription(description);
   }
 }

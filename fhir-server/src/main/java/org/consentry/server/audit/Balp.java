@@ -1,11 +1,13 @@
 package org.consentry.server.audit;
 
 import ca.uhn.fhir.storage.interceptor.balp.BalpConstants;
+import java.nio.charset.StandardCharsets;
 import java.util.Date;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.AuditEvent.AuditEventAgentComponent;
 import org.hl7.fhir.r4.model.AuditEvent.AuditEventEntityComponent;
 import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Reference;
 
 /**
@@ -176,5 +178,28 @@ final class Balp {
       throw new IllegalArgumentException("a patient id is required");
     }
     return patientId.startsWith("Patient/") ? patientId : "Patient/" + patientId;
+  }
+
+  /** The query entity: {@code method url} as description, the URL as query (BALP's Query). */
+  static void addQuery(AuditEvent event, String method, String url) {
+    AuditEventEntityComponent query = event.addEntity();
+    query.setType(
+        Balp.coding(
+            BalpConstants.CS_AUDIT_ENTITY_TYPE,
+            BalpConstants.CS_AUDIT_ENTITY_TYPE_2_SYSTEM_OBJECT,
+            BalpConstants.CS_AUDIT_ENTITY_TYPE_2_SYSTEM_OBJECT_DISPLAY));
+    query.setRole(Balp.coding(BalpConstants.CS_OBJECT_ROLE, "24", "Query"));
+    query.setDescription((method == null ? "GET" : method) + " " + url);
+    query.setQuery(url.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** A key the event is about (BALP's Security Resource entity). */
+  static void addKey(AuditEvent event, String keyId, String what, String description) {
+    Reference key = new Reference().setDisplay(what);
+    if (keyId != null) {
+      key.setIdentifier(new Identifier().setValue(keyId));
+    }
+    Balp.addData(event, Balp.OBJECT_ROLE_SECURITY_RESOURCE, "Security Resource", key)
+        .setDescription(description);
   }
 }
