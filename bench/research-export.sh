@@ -23,8 +23,8 @@
 # Settings (environment): RESEARCH_HOME (data folder, default .consentry-research; wiped at start
 # except the unpacked Keycloak), RESEARCH_PORT (8680), RESEARCH_KEYCLOAK_PORT (8780), RESEARCH_RESULTS
 # (bench/results), RESEARCH_SERVER_ARGS (extra server settings, also in the label, e.g.
-# "--consentry.fhir.job-maintenance-interval=500ms": the export job moves from step to step on
-# Batch2's maintenance pass, every 2 s by default). The server log stays in
+# "--consentry.fhir.job-maintenance-interval=1s": the export job moves from step to step on
+# Batch2's maintenance pass, every 250 ms by default). The server log stays in
 # $RESEARCH_HOME/logs/server.log until the next run.
 set -euo pipefail
 
