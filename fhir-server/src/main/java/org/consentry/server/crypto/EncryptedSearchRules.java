@@ -73,6 +73,12 @@ final class EncryptedSearchRules {
   @Hook(Pointcut.STORAGE_PRESEARCH_REGISTERED)
   public void rewrite(
       ICachedSearchDetails search, SearchParameterMap map, RequestPartitionId partition) {
+    if (!rewrites(search.getResourceType(), map)) {
+      // only the checks: nothing in it is rewritten, so its query string (which a consent view
+      // with many values makes long) need not be built twice to tell
+      rewrite(search.getResourceType(), map);
+      return;
+    }
     String before = map.toNormalizedQueryString(fhir);
     rewrite(search.getResourceType(), map);
     String after = map.toNormalizedQueryString(fhir);
@@ -82,6 +88,29 @@ final class EncryptedSearchRules {
       stored.setSearchQueryString(after, partition);
       search.setCannotBeReused();
     }
+  }
+
+  /**
+   * Whether {@link #rewrite(String, SearchParameterMap)} can change the search: a Patient search by
+   * identifier or name, or a chained reference (a chain on an encrypted Patient field).
+   */
+  static boolean rewrites(String type, SearchParameterMap map) {
+    if ("Patient".equals(type)
+        && (map.containsKey("identifier")
+            || NAME_TOKENS.keySet().stream().anyMatch(map::containsKey))) {
+      return true;
+    }
+    for (List<List<IQueryParameterType>> and : map.values()) {
+      for (List<IQueryParameterType> or :
+          and == null ? List.<List<IQueryParameterType>>of() : and) {
+        for (IQueryParameterType value : or) {
+          if (value instanceof ReferenceParam reference && reference.hasChain()) {
+            return true;
+          }
+        }
+      }
+    }
+    return false;
   }
 
   private void rewrite(String type, SearchParameterMap map) {
