@@ -27,6 +27,7 @@ import org.consentry.server.subscription.SubscriptionProperties;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.convert.DurationStyle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
@@ -184,7 +185,7 @@ class FhirJpaConfig {
     long millis =
         Binder.get(environment)
             .bind("consentry.fhir.job-maintenance-interval", Duration.class)
-            .orElse(Duration.ofMillis(250))
+            .orElseGet(() -> DurationStyle.detectAndParse(FhirProperties.JOB_MAINTENANCE_INTERVAL))
             .toMillis();
     return new BeanPostProcessor() {
       @Override

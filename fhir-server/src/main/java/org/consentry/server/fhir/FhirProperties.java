@@ -27,6 +27,10 @@ public record FhirProperties(
     @DefaultValue("32MB") DataSize maxRequestSize,
     @DefaultValue("20") int defaultPageSize,
     @DefaultValue("500") int maxPageSize,
-    @DefaultValue("250ms") Duration jobMaintenanceInterval,
+    @DefaultValue(FhirProperties.JOB_MAINTENANCE_INTERVAL) Duration jobMaintenanceInterval,
     Path terminologyIndexDir,
-    @DefaultValue("1000") int exportFileResources) {}
+    @DefaultValue("1000") int exportFileResources) {
+
+  /** Batch2's maintenance interval when none is set (also read before these properties exist). */
+  static final String JOB_MAINTENANCE_INTERVAL = "250ms";
+}
