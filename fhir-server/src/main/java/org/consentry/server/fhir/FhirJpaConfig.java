@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.util.Map;
 import javax.sql.DataSource;
 import org.consentry.server.storage.BinaryContentStore;
+import org.consentry.server.storage.SchemaStamp;
 import org.consentry.server.subscription.SubscriptionProperties;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
@@ -133,10 +134,16 @@ class FhirJpaConfig {
     return store;
   }
 
+  @Bean
+  SchemaStamp schemaStamp(DataSource dataSource) {
+    return SchemaStamp.forDialect(dataSource, HapiFhirPostgresDialect.class);
+  }
+
   @Primary
   @Bean
   LocalContainerEntityManagerFactoryBean entityManagerFactory(
       DataSource dataSource,
+      SchemaStamp schemaStamp,
       ConfigurableListableBeanFactory beanFactory,
       FhirContext fhirContext,
       JpaStorageSettings storageSettings,
@@ -149,7 +156,7 @@ class FhirJpaConfig {
     factory.setJpaPropertyMap(
         Map.ofEntries(
             Map.entry("hibernate.dialect", HapiFhirPostgresDialect.class.getName()),
-            Map.entry("hibernate.hbm2ddl.auto", "update"),
+            Map.entry("hibernate.hbm2ddl.auto", schemaStamp.schemaAction()),
             Map.entry("hibernate.search.enabled", "true"),
             Map.entry("hibernate.search.backend.type", "lucene"),
             Map.entry(
