@@ -16,8 +16,10 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * update runs only when they may not be. The update reads every table's columns, indexes and
  * foreign keys from the database's catalogue, which was about 9 s of every start.
  *
- * <p>The stamp names all that decides the tables: HAPI FHIR's version (its entities; Consentry has
- * none of its own), Hibernate's (how it maps them) and the SQL dialect. It is kept in {@value
+ * <p>The stamp names what decides the tables: HAPI FHIR's version (its entities; Consentry has none
+ * of its own), Hibernate's (how it maps them) and the SQL dialect. It does not name Hibernate
+ * settings: a change to one that alters the tables (none of {@code FhirJpaConfig}'s does) must
+ * change the stamp too, or delete its row so that the next start updates. It is kept in {@value
  * #TABLE} and written only once a start whose update ran is ready: a start that failed before that
  * leaves the previous stamp, and the next start updates again. A database restored from an older
  * version carries that version's stamp, so it is updated too.
