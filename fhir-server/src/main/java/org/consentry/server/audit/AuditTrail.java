@@ -5,6 +5,7 @@ import ca.uhn.fhir.parser.IParser;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.UnclassifiedServerFailureException;
 import ca.uhn.fhir.storage.interceptor.balp.IBalpAuditEventSink;
+import ca.uhn.fhir.util.UrlUtil;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -94,8 +95,7 @@ public final class AuditTrail implements IBalpAuditEventSink, KeyAudit {
   void query(RequestDetails request, String interaction, String patientId) {
     String method = request.getRequestType() == null ? "GET" : request.getRequestType().name();
     AuditEvent event =
-        events.query(
-            AuditRequest.of(request), interaction, patientId, method, request.getCompleteUrl());
+        events.query(AuditRequest.of(request), interaction, patientId, method, url(request));
     withDecision(event, request, patientId);
     append(event, QUERY);
   }
@@ -105,11 +105,35 @@ public final class AuditTrail implements IBalpAuditEventSink, KeyAudit {
     AuditRequest who = AuditRequest.of(request);
     String method = request.getRequestType() == null ? "GET" : request.getRequestType().name();
     for (String patient : patients) {
-      AuditEvent event =
-          events.patientOperation(who, patient, operation, method, request.getCompleteUrl());
+      AuditEvent event = events.patientOperation(who, patient, operation, method, url(request));
       withDecision(event, request, patient);
       append(event, OPERATION);
     }
+  }
+
+  /**
+   * The URL the event names: the request's complete URL, or for an entry of a batch or transaction
+   * (which has none) the entry's path and parameters.
+   */
+  static String url(RequestDetails request) {
+    String complete = request.getCompleteUrl();
+    if (complete != null) {
+      return complete;
+    }
+    StringBuilder url = new StringBuilder(String.valueOf(request.getRequestPath()));
+    char separator = '?';
+    Map<String, String[]> parameters =
+        request.getParameters() == null ? Map.of() : request.getParameters();
+    for (Map.Entry<String, String[]> parameter : parameters.entrySet()) {
+      for (String value : parameter.getValue()) {
+        url.append(separator)
+            .append(UrlUtil.escapeUrlParam(parameter.getKey()))
+            .append('=')
+            .append(UrlUtil.escapeUrlParam(value));
+        separator = '&';
+      }
+    }
+    return url.toString();
   }
 
   /** The Consent that permitted what the event records, if a patient's Consent decided. */

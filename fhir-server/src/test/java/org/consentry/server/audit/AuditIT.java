@@ -102,6 +102,33 @@ class AuditIT extends ServerIT {
   }
 
   @Test
+  void aSearchInsideABatch_isServed_andRecordedWithTheEntrysUrl() throws Exception {
+    long before = count(alice, "query");
+    String batch =
+        "{\"resourceType\":\"Bundle\",\"type\":\"batch\",\"entry\":[{\"request\":"
+            + "{\"method\":\"GET\",\"url\":\"Observation?patient=Patient/"
+            + alice
+            + "\"}}]}";
+
+    HttpResponse<String> response =
+        sendAs(drSmithToken, "POST", "", "application/fhir+json", batch);
+
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    JsonNode entry = JSON.readTree(response.body()).path("entry").path(0);
+    assertThat(entry.path("response").path("status").asText()).startsWith("200");
+    JsonNode found = entry.path("resource").path("entry");
+    assertThat(found.size()).isGreaterThanOrEqualTo(aliceObservations.size());
+    found.forEach(
+        each ->
+            assertThat(each.path("resource").path("subject").path("reference").asText())
+                .isEqualTo("Patient/" + alice));
+    assertThat(count(alice, "query") - before).isEqualTo(1);
+    assertThat(json(aliceToken, "/AuditEvent").toString())
+        .as("alice's trail names the entry's search")
+        .contains("GET Observation?patient=Patient%2F" + alice);
+  }
+
+  @Test
   void eachAccessIsOneEvent() throws Exception {
     String observation = aliceObservations.get(0);
     long before = count(alice, "read");
