@@ -27,13 +27,15 @@ import org.consentry.server.security.Requesters;
 final class ApiDoor implements ServerInterceptor {
 
   private final SearchParameters parameters;
+  private final PatchBodies patches;
   private final Instances instances;
   private final PageOwners pages;
 
-  ApiDoor(SearchParameters parameters, Instances instances, PageOwners pages) {
+  ApiDoor(SearchParameters parameters, Instances instances, PageOwners pages, PatchBodies patches) {
     this.parameters = parameters;
     this.instances = instances;
     this.pages = pages;
+    this.patches = patches;
   }
 
   /**
@@ -128,6 +130,10 @@ final class ApiDoor implements ServerInterceptor {
       case UPDATE, PATCH, DELETE -> {
         requireListed(requester, operation, type);
         parameters.checkOnly(SearchParameters.FORMAT, query, operation.getCode());
+        Instances.requireValidForWrite(type, request.getId());
+        if (operation == RestOperationTypeEnum.PATCH) {
+          patches.check(request);
+        }
         if (requester.kind() != Requester.Kind.SYSTEM
             && request.getId() != null
             && request.getId().hasIdPart()) {
@@ -140,10 +146,47 @@ final class ApiDoor implements ServerInterceptor {
         requireListed(requester, operation, type);
         parameters.checkOnly(SearchParameters.FORMAT, query, operation.getCode());
         WriteTargets.requireRequests(request.getResource());
+        checkEntrySearchValues(request.getResource());
       }
       default -> {
         requireListed(requester, operation, type);
         parameters.checkOnly(SearchParameters.FORMAT, query, operation.getCode());
+      }
+    }
+  }
+
+  /**
+   * The values of the searches a batch or transaction holds, before HAPI reads them: HAPI reads an
+   * entry's parameters before any hook sees the entry, and answers a value it cannot read (a
+   * malformed date, number or quantity, a parameter without a value) as that entry's 500. One such
+   * value refuses the whole Bundle with a 400 that names the entry.
+   */
+  private void checkEntrySearchValues(org.hl7.fhir.instance.model.api.IBaseResource sent) {
+    if (!(sent instanceof org.hl7.fhir.r4.model.Bundle bundle)) {
+      return;
+    }
+    for (int i = 0; i < bundle.getEntry().size(); i++) {
+      org.hl7.fhir.r4.model.Bundle.BundleEntryRequestComponent entry =
+          bundle.getEntry().get(i).getRequest();
+      String url = entry.getUrl();
+      int question = url == null ? -1 : url.indexOf('?');
+      if (entry.getMethod() != org.hl7.fhir.r4.model.Bundle.HTTPVerb.GET || question < 0) {
+        continue;
+      }
+      String type = url.substring(0, question);
+      Map<String, String[]> query =
+          ca.uhn.fhir.util.UrlUtil.parseQueryString(url.substring(question + 1));
+      try {
+        for (String segment : url.substring(question + 1).split("&")) {
+          if (!segment.isEmpty() && !segment.contains("=")) {
+            throw new ca.uhn.fhir.rest.server.exceptions.InvalidRequestException(
+                "a parameter has no value: write name=value");
+          }
+        }
+        parameters.checkValuesOf(type.contains("/") ? null : type, query);
+      } catch (ca.uhn.fhir.rest.server.exceptions.InvalidRequestException refused) {
+        throw new ca.uhn.fhir.rest.server.exceptions.InvalidRequestException(
+            "Bundle entry " + i + " (GET " + type + "?...): " + refused.getMessage());
       }
     }
   }

@@ -1,5 +1,6 @@
 package org.consentry.server.door;
 
+import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
 import javax.sql.DataSource;
@@ -29,8 +30,9 @@ class DoorConfig {
 
   @Bean
   @Order(Pipeline.DOOR)
-  ApiDoor apiDoor(ISearchParamRegistry registry, Instances instances, PageOwners pages) {
-    return new ApiDoor(new SearchParameters(registry), instances, pages);
+  ApiDoor apiDoor(
+      ISearchParamRegistry registry, Instances instances, PageOwners pages, FhirContext fhir) {
+    return new ApiDoor(new SearchParameters(registry), instances, pages, new PatchBodies(fhir));
   }
 
   @Bean

@@ -162,7 +162,8 @@ final class HiddenAsAbsent implements ServerInterceptor {
       root = t;
     }
     StackTraceElement[] frames = root.getStackTrace();
-    for (int i = 0; i < Math.min(frames.length, 3); i++) {
+    // a parser's own checks (Validate.notNull inside FhirContext) sit a few frames above it
+    for (int i = 0; i < Math.min(frames.length, 5); i++) {
       String where = frames[i].getClassName();
       if (READING.stream().anyMatch(where::startsWith)) {
         return true;

@@ -53,6 +53,26 @@ final class Instances {
     }
   }
 
+  /**
+   * A write (update, patch, delete) names an id no resource can have: refused with a 400 before
+   * HAPI looks it up (a NUL or other byte PostgreSQL refuses would end in a 500). The answer
+   * depends on the id's form only, never on what is stored.
+   */
+  static void requireValidForWrite(String type, IIdType id) {
+    if (type == null || id == null || !id.hasIdPart()) {
+      return;
+    }
+    if (!ID.matcher(id.getIdPart()).matches()
+        || id.hasVersionIdPart() && !ID.matcher(id.getVersionIdPart()).matches()) {
+      throw new ca.uhn.fhir.rest.server.exceptions.InvalidRequestException(
+          "'"
+              + id.getIdPart().replaceAll("[^A-Za-z0-9\\-.]", "?")
+              + "' is not a valid id for "
+              + type
+              + ": an id is 1 to 64 letters, digits, '-' and '.'");
+    }
+  }
+
   /** The current version as stored, or null if it is missing or deleted. */
   IBaseResource readAsServer(String type, IIdType id) {
     if (!daos.isResourceTypeSupported(type)) {

@@ -84,6 +84,7 @@ final class SearchParameters {
 
   private static final Pattern TYPE = Pattern.compile("[A-Z][A-Za-z]{1,63}");
   private static final int MAX_LINKS = 3;
+  private static final int MAX_REPEATS = 10;
   private static final Pattern PAGE_ID = Pattern.compile("[A-Za-z0-9\\-]{1,64}");
   private static final Pattern INCLUDE =
       Pattern.compile("\\*|[A-Z][A-Za-z]+:[a-z][A-Za-z0-9\\-]*(:[A-Z][A-Za-z]+)?");
@@ -114,7 +115,39 @@ final class SearchParameters {
         checkResult(name, parameter.getValue());
         continue;
       }
+      if (parameter.getValue().length > MAX_REPEATS) {
+        // each repetition is one more join of an index table: dozens make a query the database
+        // cannot plan in time
+        throw refused(
+            name, "a search may repeat a parameter at most " + MAX_REPEATS + " times (AND)");
+      }
       checkParameter(resourceType, name, linkedType, 0);
+      checkOwnValues(resourceType, name, parameter.getValue());
+    }
+  }
+
+  /**
+   * The values alone of a search (control characters, and what {@link SearchValues} refuses), for a
+   * search inside a batch or transaction, whose names are checked as HAPI runs the entry.
+   */
+  void checkValuesOf(String resourceType, Map<String, String[]> parameters) {
+    for (Map.Entry<String, String[]> parameter : parameters.entrySet()) {
+      checkText(parameter.getKey(), parameter.getValue());
+      checkOwnValues(resourceType, parameter.getKey(), parameter.getValue());
+    }
+  }
+
+  /** The values of one of the searched type's own parameters ({@link SearchValues}). */
+  private void checkOwnValues(String resourceType, String name, String[] values) {
+    if (resourceType == null || name.contains(".")) {
+      return;
+    }
+    String base = name.contains(":") ? name.substring(0, name.indexOf(':')) : name;
+    RuntimeSearchParam known =
+        registry.getActiveSearchParam(
+            resourceType, base, ISearchParamRegistry.SearchParamLookupContextEnum.SEARCH);
+    if (known != null) {
+      SearchValues.check(known, name, values);
     }
   }
 

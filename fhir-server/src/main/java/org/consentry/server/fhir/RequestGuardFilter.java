@@ -124,6 +124,18 @@ final class RequestGuardFilter extends OncePerRequestFilter {
           "The body contains a NUL character (\\u0000 or a zero byte): FHIR strings never hold one; remove it");
       return;
     }
+    if (BodyDepth.exceeds(body, looksLikeXml(request, body))) {
+      OutcomeResponses.write(
+          response,
+          fhir,
+          400,
+          IssueType.TOOCOSTLY,
+          "The body nests more than "
+              + BodyDepth.MAX
+              + " levels deep (JSON objects and arrays, or XML elements): no FHIR resource needs"
+              + " that many");
+      return;
+    }
     if (looksLikeXml(request, body)
         && XML_DECLARATIONS.matcher(new String(body, charset(request))).find()) {
       OutcomeResponses.write(

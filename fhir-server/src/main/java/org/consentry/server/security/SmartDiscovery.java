@@ -101,6 +101,18 @@ final class SmartDiscovery extends HttpServlet implements ServerInterceptor {
     return c;
   }
 
+  /** The discovery document is only read: any method but GET, HEAD and OPTIONS gets 405. */
+  @Override
+  protected void service(HttpServletRequest request, HttpServletResponse response)
+      throws jakarta.servlet.ServletException, IOException {
+    if (java.util.Set.of("GET", "HEAD", "OPTIONS").contains(request.getMethod())) {
+      super.service(request, response);
+      return;
+    }
+    response.setHeader("Allow", "GET, HEAD, OPTIONS");
+    response.sendError(HttpServletResponse.SC_METHOD_NOT_ALLOWED);
+  }
+
   @Override
   protected void doGet(HttpServletRequest request, HttpServletResponse response)
       throws IOException {

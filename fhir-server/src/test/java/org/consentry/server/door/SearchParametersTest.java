@@ -76,6 +76,21 @@ class SearchParametersTest {
         "Observation ; subject:above ; Patient/1 ; false",
         "Observation ; date:exact ; 2020 ; false",
         "Patient ; name:nonsense ; x ; false",
+        "Location ; near ; 42.1|-71.8 ; true",
+        "Location ; near ; 42.1|-71.8|10|km ; true",
+        "Location ; near ; Smith ; false",
+        "Location ; near ; 1|x ; false",
+        "Observation ; value-quantity ; 5.4|http://unitsofmeasure.org|mg ; true",
+        "Observation ; value-quantity ; gt1e300 ; true",
+        "Observation ; value-quantity ; 1e309 ; false",
+        "Observation ; value-quantity ; lt-1e301|http://unitsofmeasure.org|mg ; false",
+        "Observation ; value-quantity ; 1,1e309 ; false",
+        "Observation ; value-quantity:missing ; true ; true",
+        "RiskAssessment ; probability ; 1e400 ; false",
+        "Observation ; date ; 2020-02-30 ; false",
+        "Observation ; date ; GE2020 ; false",
+        "Observation ; date ; ge2020-01-01T10:00:00Z ; true",
+        "Observation ; value-quantity ; xx5 ; false",
       })
   void search(String type, String name, String value, boolean admitted) {
     Map<String, String[]> query = Map.of(name, new String[] {value});
@@ -86,6 +101,22 @@ class SearchParametersTest {
           .isInstanceOf(InvalidRequestException.class)
           .hasMessageContaining("'" + name.split("[.:]")[0]);
     }
+  }
+
+  @org.junit.jupiter.api.Test
+  void aParameterRepeatedMoreThanTenTimes_isRefused_resultParametersAreNot() {
+    String[] ten = java.util.Collections.nCopies(10, "x").toArray(String[]::new);
+    String[] eleven = java.util.Collections.nCopies(11, "x").toArray(String[]::new);
+    String[] includes =
+        java.util.Collections.nCopies(11, "Observation:subject").toArray(String[]::new);
+
+    assertThatCode(() -> parameters.checkSearch("Observation", Map.of("code", ten)))
+        .doesNotThrowAnyException();
+    assertThatThrownBy(() -> parameters.checkSearch("Observation", Map.of("code", eleven)))
+        .isInstanceOf(InvalidRequestException.class)
+        .hasMessageContaining("at most 10 times");
+    assertThatCode(() -> parameters.checkSearch("Observation", Map.of("_include", includes)))
+        .doesNotThrowAnyException();
   }
 
   @ParameterizedTest(name = "control character in {0}")

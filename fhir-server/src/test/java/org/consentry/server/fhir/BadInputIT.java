@@ -128,6 +128,102 @@ class BadInputIT extends ServerIT {
             400,
             "DOCTYPE"),
         Arguments.of(
+            "FHIRPath Patch whose body is not a Parameters resource",
+            "PATCH",
+            "/Patient/abc",
+            "application/fhir+json",
+            "{\"resourceType\":\"Patient\",\"active\":true}",
+            400,
+            "FHIRPath Patch"),
+        Arguments.of(
+            "FHIRPath Patch operation without a path",
+            "PATCH",
+            "/Patient/abc",
+            "application/fhir+json",
+            "{\"resourceType\":\"Parameters\",\"parameter\":[{\"name\":\"operation\","
+                + "\"part\":[{\"name\":\"type\",\"valueCode\":\"delete\"},"
+                + "{\"name\":\"path\",\"valueString\":\"\"}]}]}",
+            400,
+            "non-empty 'path'"),
+        Arguments.of(
+            "XML Patch",
+            "PATCH",
+            "/Patient/abc",
+            "application/xml-patch+xml",
+            "not xml at all",
+            400,
+            "XML Patch is not offered"),
+        Arguments.of(
+            "a write to an id with a NUL character",
+            "PATCH",
+            "/Condition/%2500",
+            "application/json-patch+json",
+            "[]",
+            400,
+            "not a valid id"),
+        Arguments.of(
+            "near that is not a position",
+            "GET",
+            "/Location?near=Smith",
+            null,
+            null,
+            400,
+            "latitude|longitude"),
+        Arguments.of(
+            "a quantity beyond what the index compares",
+            "GET",
+            "/Observation?value-quantity=1e309",
+            null,
+            null,
+            400,
+            "value-quantity"),
+        Arguments.of(
+            "one parameter repeated eleven times",
+            "GET",
+            "/Observation?" + "code=x&".repeat(11) + "_count=1",
+            null,
+            null,
+            400,
+            "at most 10 times"),
+        Arguments.of(
+            "a body nested deeper than any resource",
+            "POST",
+            "/Patient",
+            "application/fhir+json",
+            "{\"resourceType\":\"Patient\",\"extension\":"
+                + "[{\"url\":\"x\",\"extension\":".repeat(100)
+                + "[]"
+                + "}]".repeat(100)
+                + "}",
+            400,
+            "nests more than 128"),
+        Arguments.of(
+            "a batch search with a date HAPI cannot read",
+            "POST",
+            "",
+            "application/fhir+json",
+            "{\"resourceType\":\"Bundle\",\"type\":\"batch\",\"entry\":[{\"request\":"
+                + "{\"method\":\"GET\",\"url\":\"Observation?date=2020-02-30\"}}]}",
+            400,
+            "Bundle entry 0"),
+        Arguments.of(
+            "a batch search with a parameter without a value",
+            "POST",
+            "",
+            "application/fhir+json",
+            "{\"resourceType\":\"Bundle\",\"type\":\"batch\",\"entry\":[{\"request\":"
+                + "{\"method\":\"GET\",\"url\":\"Observation?date\"}}]}",
+            400,
+            "has no value"),
+        Arguments.of(
+            "a form body sent with PATCH",
+            "PATCH",
+            "/Patient/abc",
+            "application/x-www-form-urlencoded",
+            "a=%",
+            400,
+            "Content-Type"),
+        Arguments.of(
             "expansion of a value set naming an unknown code system",
             "POST",
             "/ValueSet/$expand",
@@ -156,6 +252,28 @@ class BadInputIT extends ServerIT {
         .as(scenario)
         .contains("OperationOutcome")
         .containsIgnoringCase(says);
+  }
+
+  @Test
+  void fhirPathPatchWithAPathThatIsNotFhirPath_is400_andChangesNothing() {
+    String id =
+        client().create().resource(new Patient().setActive(true)).execute().getId().getIdPart();
+
+    HttpResponse<String> response =
+        send(
+            "PATCH",
+            "/Patient/" + id,
+            "application/fhir+json",
+            "{\"resourceType\":\"Parameters\",\"parameter\":[{\"name\":\"operation\","
+                + "\"part\":[{\"name\":\"type\",\"valueCode\":\"replace\"},"
+                + "{\"name\":\"path\",\"valueString\":\"Patient..active\"},"
+                + "{\"name\":\"value\",\"valueBoolean\":false}]}]}");
+
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
+    assertThat(response.body()).contains("OperationOutcome").contains("not a valid fhir path");
+    Patient stored = client().read().resource(Patient.class).withId(id).execute();
+    assertThat(stored.getActive()).isTrue();
+    assertThat(stored.getIdElement().getVersionIdPart()).isEqualTo("1");
   }
 
   @Test

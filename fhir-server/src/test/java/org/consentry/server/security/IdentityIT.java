@@ -120,6 +120,12 @@ class IdentityIT extends ServerIT {
         .contains("user/*.cruds")
         .contains("system/*.*");
     assertThat(config.get("code_challenge_methods_supported").toString()).contains("S256");
+    for (String method : new String[] {"PATCH", "POST", "DELETE"}) {
+      HttpResponse<String> changed =
+          sendAs(ehrToken(), method, "/.well-known/smart-configuration", "application/json", "{}");
+      assertThat(changed.statusCode()).as(method).isEqualTo(405);
+      assertThat(changed.headers().firstValue("Allow")).hasValue("GET, HEAD, OPTIONS");
+    }
   }
 
   @Test

@@ -1,0 +1,126 @@
+package org.consentry.server.door;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.context.RuntimeSearchParam;
+import ca.uhn.fhir.rest.api.RestSearchParameterTypeEnum;
+import ca.uhn.fhir.rest.param.DateParam;
+import ca.uhn.fhir.rest.param.NumberParam;
+import ca.uhn.fhir.rest.param.QuantityParam;
+import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import java.math.BigDecimal;
+import java.util.regex.Pattern;
+
+/**
+ * Values of a type's own search parameters that would fail later with a 500: a {@code near}
+ * position that is not numbers; a number or quantity beyond what the database's floating-point
+ * index can compare (HAPI widens the value by its precision and PostgreSQL refuses the result); a
+ * date, number or quantity HAPI cannot read (which HAPI answers as a 500 inside a batch or
+ * transaction entry). Each is refused with a 400 that names the parameter.
+ */
+final class SearchValues {
+
+  /** The largest magnitude compared: far beyond any measurement, well inside a double. */
+  private static final BigDecimal LIMIT = new BigDecimal("1e300");
+
+  private static final FhirContext FHIR = FhirContext.forR4Cached();
+  private static final Pattern PREFIX = Pattern.compile("^(eq|ne|gt|lt|ge|le|sa|eb|ap)");
+  private static final Pattern DECIMAL =
+      Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
+  private static final String DATE =
+      "it must be a date (yyyy, yyyy-mm, yyyy-mm-dd or a dateTime), with an optional prefix in"
+          + " lower case (eq, ne, gt, lt, ge, le, sa, eb, ap)";
+  private static final String NUMBER =
+      "it must be a number no larger than 1e300, with an optional prefix in lower case (eq, ne,"
+          + " gt, lt, ge, le, sa, eb, ap), and for a quantity an optional |system|code";
+
+  private SearchValues() {}
+
+  /**
+   * Refuses, with a 400 that names the parameter, a value of this parameter that would fail inside
+   * HAPI or the database.
+   */
+  static void check(RuntimeSearchParam parameter, String name, String[] values) {
+    RestSearchParameterTypeEnum type = parameter.getParamType();
+    boolean near =
+        type == RestSearchParameterTypeEnum.SPECIAL && "near".equals(parameter.getName());
+    boolean numeric =
+        type == RestSearchParameterTypeEnum.NUMBER || type == RestSearchParameterTypeEnum.QUANTITY;
+    boolean date = type == RestSearchParameterTypeEnum.DATE;
+    if ((!near && !numeric && !date) || name.contains(":")) {
+      return; // other types, and :missing (true or false), are HAPI's to judge
+    }
+    for (String value : values) {
+      for (String each : value == null ? new String[0] : value.split(",", -1)) {
+        if (each.isEmpty()) {
+          continue; // an empty value is no criterion
+        }
+        if (near) {
+          checkNear(name, each);
+        } else if (date) {
+          read(
+              name, each, DATE, () -> new DateParam().setValueAsQueryToken(FHIR, name, null, each));
+        } else {
+          checkNumber(name, PREFIX.matcher(each).replaceFirst("").split("\\|", 2)[0]);
+          read(
+              name,
+              each,
+              NUMBER,
+              () ->
+                  (type == RestSearchParameterTypeEnum.NUMBER
+                          ? new NumberParam()
+                          : new QuantityParam())
+                      .setValueAsQueryToken(FHIR, name, null, each));
+        }
+      }
+    }
+  }
+
+  /**
+   * HAPI's own reading of the value, as the search will read it: inside a batch or transaction
+   * entry HAPI answers its failure as a 500.
+   */
+  private static void read(String name, String value, String why, Runnable reading) {
+    try {
+      reading.run();
+    } catch (RuntimeException e) {
+      throw refused(name, value, why);
+    }
+  }
+
+  private static void checkNear(String name, String value) {
+    String[] parts = value.split("\\|", -1);
+    if (parts.length < 2 || parts.length > 4) {
+      throw refused(name, value, "it must be latitude|longitude[|distance[|units]]");
+    }
+    for (int i = 0; i < Math.min(parts.length, 3); i++) {
+      if (!(i == 2 && parts[i].isEmpty())) {
+        number(name, value, parts[i], "latitude, longitude and distance must be decimal numbers");
+      }
+    }
+  }
+
+  private static void checkNumber(String name, String number) {
+    if (!DECIMAL.matcher(number.trim()).matches()) {
+      return; // not a number at all: HAPI's reading refuses it
+    }
+    number(name, number, number, NUMBER);
+  }
+
+  private static void number(String name, String value, String number, String why) {
+    BigDecimal parsed;
+    try {
+      parsed = new BigDecimal(number.trim());
+    } catch (NumberFormatException e) {
+      throw refused(name, value, why);
+    }
+    if (parsed.abs().compareTo(LIMIT) > 0) {
+      throw refused(name, value, why);
+    }
+  }
+
+  private static InvalidRequestException refused(String name, String value, String why) {
+    String shown = value.length() > 60 ? value.substring(0, 60) + "..." : value;
+    return new InvalidRequestException(
+        "The value '" + shown + "' of search parameter '" + name + "' is not accepted: " + why);
+  }
+}
