@@ -112,14 +112,25 @@ final class FuzzRun {
         }
         continue;
       }
-      Response response = sender.send(request, requester.token());
-      tally.add(requester.name(), request.kind(), response);
-      generator.pages().remember(response);
-      if (!response.answered()) {
-        findings.noAnswer(request, requester, response);
+      Response response;
+      Oracle.Verdict verdict;
+      try {
+        response = sender.send(request, requester.token());
+        tally.add(requester.name(), request.kind(), response);
+        generator.pages().remember(response);
+        if (!response.answered()) {
+          findings.noAnswer(request, requester, response);
+          continue;
+        }
+        verdict = oracle.judge(request, response);
+      } catch (StackOverflowError e) {
+        // the fuzzer's own recursion (a deeply nested body or answer): say so once, go on
+        if (tally.generatorError() == 1) {
+          System.err.println("fuzz: the fuzzer overflowed its stack (the run goes on):");
+          e.printStackTrace();
+        }
         continue;
       }
-      Oracle.Verdict verdict = oracle.judge(request, response);
       if (verdict != null && findings.record(verdict, request, requester) != null) {
         System.out.printf(
             Locale.ROOT,
