@@ -90,9 +90,11 @@ final class SearchParameters {
       Pattern.compile("\\*|[A-Z][A-Za-z]+:[a-z][A-Za-z0-9\\-]*(:[A-Z][A-Za-z]+)?");
 
   private final ISearchParamRegistry registry;
+  private final SearchValues values;
 
   SearchParameters(ISearchParamRegistry registry) {
     this.registry = registry;
+    this.values = new SearchValues(registry);
   }
 
   /** A search of a type: its own parameters and the result parameters. */
@@ -122,7 +124,7 @@ final class SearchParameters {
             name, "a search may repeat a parameter at most " + MAX_REPEATS + " times (AND)");
       }
       checkParameter(resourceType, name, linkedType, 0);
-      checkOwnValues(resourceType, name, parameter.getValue());
+      values.checkOwn(resourceType, name, parameter.getValue());
     }
   }
 
@@ -133,21 +135,7 @@ final class SearchParameters {
   void checkValuesOf(String resourceType, Map<String, String[]> parameters) {
     for (Map.Entry<String, String[]> parameter : parameters.entrySet()) {
       checkText(parameter.getKey(), parameter.getValue());
-      checkOwnValues(resourceType, parameter.getKey(), parameter.getValue());
-    }
-  }
-
-  /** The values of one of the searched type's own parameters ({@link SearchValues}). */
-  private void checkOwnValues(String resourceType, String name, String[] values) {
-    if (resourceType == null || name.contains(".")) {
-      return;
-    }
-    String base = name.contains(":") ? name.substring(0, name.indexOf(':')) : name;
-    RuntimeSearchParam known =
-        registry.getActiveSearchParam(
-            resourceType, base, ISearchParamRegistry.SearchParamLookupContextEnum.SEARCH);
-    if (known != null) {
-      SearchValues.check(known, name, values);
+      values.checkOwn(resourceType, parameter.getKey(), parameter.getValue());
     }
   }
 

@@ -7,15 +7,17 @@ import ca.uhn.fhir.rest.param.DateParam;
 import ca.uhn.fhir.rest.param.NumberParam;
 import ca.uhn.fhir.rest.param.QuantityParam;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
 import java.math.BigDecimal;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Values of a type's own search parameters that would fail later with a 500: a {@code near}
- * position that is not numbers; a number or quantity beyond what the database's floating-point
- * index can compare (HAPI widens the value by its precision and PostgreSQL refuses the result); a
- * date, number or quantity HAPI cannot read (which HAPI answers as a 500 inside a batch or
- * transaction entry). Each is refused with a 400 that names the parameter.
+ * Values of a type's own search parameters, or of a chain's last one, that would fail later with a
+ * 500: a {@code near} position that is not numbers; a number or quantity beyond what the database's
+ * floating-point index can compare (HAPI widens the value by its precision and PostgreSQL refuses
+ * the result); a date, number or quantity HAPI cannot read (which HAPI answers as a 500 inside a
+ * batch or transaction entry). Each is refused with a 400 that names the parameter.
  */
 final class SearchValues {
 
@@ -33,13 +35,62 @@ final class SearchValues {
       "it must be a number no larger than 1e300, with an optional prefix in lower case (eq, ne,"
           + " gt, lt, ge, le, sa, eb, ap), and for a quantity an optional |system|code";
 
-  private SearchValues() {}
+  private final ISearchParamRegistry registry;
+
+  SearchValues(ISearchParamRegistry registry) {
+    this.registry = registry;
+  }
+
+  /**
+   * The values of one of the searched type's own parameters, or of the last parameter of a chain
+   * ({@code location:Location.near=...}) for each type its link may reach.
+   */
+  void checkOwn(String resourceType, String name, String[] values) {
+    if (resourceType == null) {
+      return;
+    }
+    if (name.contains(".")) {
+      checkChain(resourceType, name, values);
+      return;
+    }
+    String base = name.contains(":") ? name.substring(0, name.indexOf(':')) : name;
+    RuntimeSearchParam known =
+        registry.getActiveSearchParam(
+            resourceType, base, ISearchParamRegistry.SearchParamLookupContextEnum.SEARCH);
+    if (known != null) {
+      check(known, name, values);
+    }
+  }
+
+  private void checkChain(String resourceType, String name, String[] values) {
+    int dot = name.indexOf('.');
+    String head = name.substring(0, dot);
+    String rest = name.substring(dot + 1);
+    int colon = head.indexOf(':');
+    RuntimeSearchParam reference =
+        registry.getActiveSearchParam(
+            resourceType,
+            colon < 0 ? head : head.substring(0, colon),
+            ISearchParamRegistry.SearchParamLookupContextEnum.SEARCH);
+    if (reference == null || reference.getParamType() != RestSearchParameterTypeEnum.REFERENCE) {
+      return; // not a chain the door admits: refused there
+    }
+    for (String target : colon < 0 ? reference.getTargets() : Set.of(head.substring(colon + 1))) {
+      try {
+        checkOwn(target, rest, values);
+      } catch (InvalidRequestException refused) {
+        // name the whole chain, as the client wrote it
+        throw new InvalidRequestException(
+            refused.getMessage().replace("parameter '" + rest + "'", "parameter '" + name + "'"));
+      }
+    }
+  }
 
   /**
    * Refuses, with a 400 that names the parameter, a value of this parameter that would fail inside
    * HAPI or the database.
    */
-  static void check(RuntimeSearchParam parameter, String name, String[] values) {
+  private static void check(RuntimeSearchParam parameter, String name, String[] values) {
     RestSearchParameterTypeEnum type = parameter.getParamType();
     boolean near =
         type == RestSearchParameterTypeEnum.SPECIAL && "near".equals(parameter.getName());
