@@ -74,6 +74,13 @@ final class HiddenAsAbsent implements ServerInterceptor {
       // the expansion as an internal error, but it is about what was asked
       return new ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException(unexpandable);
     }
+    if (status >= 500 && "$validate".equals(request.getOperation()) && malformed(exception)) {
+      // the validator reads the raw JSON itself, and fails on an element of the wrong kind
+      return new ca.uhn.fhir.rest.server.exceptions.InvalidRequestException(
+          "The resource to validate could not be read as FHIR: check that each element has the"
+              + " kind FHIR gives it (an object, an array, a string...) and that 'resource' is a"
+              + " resource");
+    }
     if (status >= 500 && causedByInput(exception)) {
       return new ca.uhn.fhir.rest.server.exceptions.InvalidRequestException(
           "A value in the request has the wrong form (a number, date or code was expected): check the parameters"
@@ -166,6 +173,16 @@ final class HiddenAsAbsent implements ServerInterceptor {
     for (int i = 0; i < Math.min(frames.length, 5); i++) {
       String where = frames[i].getClassName();
       if (READING.stream().anyMatch(where::startsWith)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean malformed(Throwable exception) {
+    for (Throwable t = exception; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof ClassCastException
+          || t instanceof ca.uhn.fhir.context.ConfigurationException) {
         return true;
       }
     }

@@ -224,6 +224,24 @@ class BadInputIT extends ServerIT {
             400,
             "Content-Type"),
         Arguments.of(
+            "$validate of a resource whose meta is a string",
+            "POST",
+            "/Condition/$validate",
+            "application/fhir+json",
+            "{\"resourceType\":\"Condition\",\"meta\":\"x\",\"subject\":{\"reference\":"
+                + "\"Patient/x\"}}",
+            400,
+            "could not be read as FHIR"),
+        Arguments.of(
+            "$validate whose resource parameter is a number",
+            "POST",
+            "/Condition/$validate",
+            "application/fhir+json",
+            "{\"resourceType\":\"Parameters\",\"parameter\":[{\"name\":\"resource\","
+                + "\"valueInteger\":-1}]}",
+            400,
+            "could not be read as FHIR"),
+        Arguments.of(
             "expansion of a value set naming an unknown code system",
             "POST",
             "/ValueSet/$expand",
