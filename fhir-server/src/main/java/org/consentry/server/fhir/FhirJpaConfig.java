@@ -6,6 +6,7 @@ import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.jpa.api.config.JpaStorageSettings;
 import ca.uhn.fhir.jpa.api.config.ThreadPoolFactoryConfig;
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.batch2.JpaBatch2Config;
 import ca.uhn.fhir.jpa.binary.api.IBinaryStorageSvc;
 import ca.uhn.fhir.jpa.binstore.DatabaseBinaryContentStorageSvcImpl;
@@ -23,6 +24,7 @@ import java.time.Duration;
 import java.util.Map;
 import javax.sql.DataSource;
 import org.consentry.server.storage.BinaryContentStore;
+import org.consentry.server.storage.ExportFileExpunger;
 import org.consentry.server.storage.SchemaStamp;
 import org.consentry.server.subscription.SubscriptionProperties;
 import org.springframework.beans.factory.config.BeanPostProcessor;
@@ -132,6 +134,15 @@ class FhirJpaConfig {
     store.setAutoInflateBinariesMaximumSize(Long.MAX_VALUE);
     interceptors.registerInterceptor(store);
     return store;
+  }
+
+  /** Export files are expunged, content included, once deleted ({@link ExportFileExpunger}). */
+  @Bean(destroyMethod = "stop")
+  ExportFileExpunger exportFileExpunger(
+      DaoRegistry daos, DataSource dataSource, IInterceptorService interceptors) {
+    ExportFileExpunger expunger = new ExportFileExpunger(daos, dataSource);
+    interceptors.registerInterceptor(expunger);
+    return expunger;
   }
 
   @Bean
