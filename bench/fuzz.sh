@@ -80,7 +80,7 @@ git diff --quiet HEAD 2>/dev/null || label="$label with uncommitted changes"
 echo "== fuzz for $seconds s, seed $seed ($label)"
 CP="$ROOT/bench/target/bench.jar:$(cat "$ROOT/bench/target/classpath.txt")"
 set +e
-java -Xmx1g -cp "$CP" org.consentry.bench.fuzz.Fuzz --server "http://127.0.0.1:$CONSENTRY_PORT/fhir" \
+java -Xmx2g -cp "$CP" org.consentry.bench.fuzz.Fuzz --server "http://127.0.0.1:$CONSENTRY_PORT/fhir" \
   --seconds "$seconds" --seed "$seed" --launcher ./consentry --results bench/results --label "$label" \
   --requester "ehr=ehr" \
   --requester "patient@$patient=fuzz-patient --scope patient/*.cruds" \

@@ -123,10 +123,13 @@ final class FuzzRun {
           continue;
         }
         verdict = oracle.judge(request, response);
-      } catch (StackOverflowError e) {
-        // the fuzzer's own recursion (a deeply nested body or answer): say so once, go on
+      } catch (StackOverflowError | OutOfMemoryError e) {
+        // the fuzzer's own limits, not the server's: its recursion on a deeply nested body or
+        // answer, or its memory on a large answer read while the other workers held theirs (the
+        // answer is garbage once this is thrown); say so once, count it, go on, so that the
+        // report of the run is still written
         if (tally.generatorError() == 1) {
-          System.err.println("fuzz: the fuzzer overflowed its stack (the run goes on):");
+          System.err.println("fuzz: the fuzzer ran out of stack or memory (the run goes on):");
           e.printStackTrace();
         }
         continue;

@@ -35,12 +35,16 @@ import org.slf4j.LoggerFactory;
 @Interceptor
 final class HiddenAsAbsent implements ServerInterceptor {
 
-  /** Text that belongs in the server log, never in an answer: SQL, database and JVM internals. */
+  /**
+   * Text that belongs in the server log, never in an answer: SQL, database and JVM internals, and
+   * Java exception class names (a parser library's, inside HAPI's message).
+   */
   private static final java.util.regex.Pattern INTERNAL =
       java.util.regex.Pattern.compile(
           "(?i)(\\binsert into\\b|\\bselect .* from\\b|\\bupdate \\w+ set\\b|SQLState|could not execute|ERROR: |"
               + "org\\.(hibernate|postgresql|springframework)|java\\.(lang|util|sql)\\.|\\bjdbc\\b|"
-              + "com\\.(fasterxml|github)\\.|StreamReadConstraints|DataFormatException at|@[0-9a-f]{6,}\\b|"
+              + "com\\.(fasterxml|github|ctc)\\.|StreamReadConstraints|DataFormatException at|@[0-9a-f]{6,}\\b|"
+              + "(?-i:\\b[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)+\\.[A-Z]\\w*(Exception|Error)\\b)|"
               + "\\bat [a-z][a-z0-9_]*\\.[a-z])");
 
   private static final String SENT = HiddenAsAbsent.class.getName() + ".sent";

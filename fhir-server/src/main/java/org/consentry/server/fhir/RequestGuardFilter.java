@@ -23,7 +23,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * Refuses request bodies before HAPI parses them: a body over the size limit gets 413, and an XML
  * body with a document type declaration or an entity declaration gets 400 (FHIR XML never needs
  * either, and they are how XXE and entity-expansion attacks start). Both answer with an {@code
- * OperationOutcome}.
+ * OperationOutcome}. So do the URLs HAPI would fail on while reading them ({@link UrlShape}: 400).
  *
  * <p>Bodies are read once into memory (at most the limit) and handed on to HAPI unchanged.
  */
@@ -64,6 +64,11 @@ final class RequestGuardFilter extends OncePerRequestFilter {
           400,
           IssueType.INVALID,
           "The URL has a malformed percent-escape: every % must be followed by two hexadecimal digits");
+      return;
+    }
+    String shape = UrlShape.problem(request);
+    if (shape != null) {
+      OutcomeResponses.write(response, fhir, 400, IssueType.INVALID, shape);
       return;
     }
     String ifMatch = request.getHeader("If-Match");
