@@ -219,6 +219,13 @@ final class ApiDoor implements ServerInterceptor {
       throw new ca.uhn.fhir.rest.server.exceptions.InvalidRequestException(
           "$export-poll-status needs _jobId: the job id from the Content-Location of the kick-off");
     }
+    if ("$export-poll-status".equals(name)
+        && request.getResource() instanceof org.hl7.fhir.r4.model.Parameters body
+        && body.getParameter().stream()
+            .anyMatch(p -> !"_jobId".equals(p.getName()) || !p.hasValue())) {
+      throw new ca.uhn.fhir.rest.server.exceptions.InvalidRequestException(
+          "$export-poll-status takes one parameter, _jobId, with the job id as its value");
+    }
     if (level == Level.INSTANCE && !isResearchExport(requester, name)) {
       instances.requireVisible(request, requester, type, request.getId());
     }

@@ -49,6 +49,12 @@ class DoorConfig {
 
   @Bean
   @Order(Pipeline.ANSWERS)
+  ValidationOutcomes validationOutcomes() {
+    return new ValidationOutcomes();
+  }
+
+  @Bean
+  @Order(Pipeline.ANSWERS)
   CapabilitySurface capabilitySurface() {
     return new CapabilitySurface();
   }

@@ -1,6 +1,7 @@
 package org.consentry.server.door;
 
 import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.fhirpath.IFhirPath;
 import ca.uhn.fhir.parser.DataFormatException;
 import ca.uhn.fhir.parser.IParser;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
@@ -20,7 +21,8 @@ import org.hl7.fhir.r4.model.Parameters.ParametersParameterComponent;
  *   <li>JSON Patch ({@code application/json-patch+json}): HAPI checks its operations;
  *   <li>FHIRPath Patch ({@code application/fhir+json} or {@code application/fhir+xml}): the body
  *       must be a Parameters resource whose every parameter is an {@code operation} with a {@code
- *       type} and a non-empty {@code path}.
+ *       type} and a {@code path} that is a FHIRPath expression (HAPI's delete fails with a 500 on
+ *       one that is not).
  * </ul>
  *
  * XML Patch is not offered. Any other content type HAPI refuses itself, with a 400.
@@ -34,9 +36,11 @@ final class PatchBodies {
   private static final String XML_PATCH = "application/xml-patch+xml";
 
   private final FhirContext fhir;
+  private final IFhirPath fhirPath;
 
   PatchBodies(FhirContext fhir) {
     this.fhir = fhir;
+    this.fhirPath = fhir.newFhirPath();
   }
 
   /** Refuses, with a 400 that says what to send, a PATCH body the server cannot apply. */
@@ -75,7 +79,30 @@ final class PatchBodies {
       if (!hasValue(operation, "type") || !hasValue(operation, "path")) {
         throw fhirPatch("every operation needs a 'type' and a non-empty 'path'");
       }
+      String path =
+          operation.getPart().stream()
+              .filter(part -> "path".equals(part.getName()))
+              .findFirst()
+              .orElseThrow()
+              .getValue()
+              .primitiveValue();
+      try {
+        fhirPath.parse(path);
+      } catch (Exception e) {
+        throw fhirPatch("its path '" + path + "' is not a FHIRPath expression (" + reason(e) + ")");
+      }
     }
+  }
+
+  /** The parser's own words, without the class names of the exceptions that carry them. */
+  private static String reason(Exception e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String message = String.valueOf(root.getMessage());
+    int colon = message.lastIndexOf("Exception: ");
+    return colon < 0 ? message : message.substring(colon + "Exception: ".length());
   }
 
   private static boolean hasValue(ParametersParameterComponent operation, String name) {

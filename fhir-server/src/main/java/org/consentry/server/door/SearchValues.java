@@ -9,6 +9,9 @@ import ca.uhn.fhir.rest.param.QuantityParam;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
 import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -25,6 +28,7 @@ final class SearchValues {
   private static final BigDecimal LIMIT = new BigDecimal("1e300");
 
   private static final FhirContext FHIR = FhirContext.forR4Cached();
+  private static final Pattern COMPOSITE_SEPARATOR = Pattern.compile("(?<!\\\\)\\$");
   private static final Pattern PREFIX = Pattern.compile("^(eq|ne|gt|lt|ge|le|sa|eb|ap)");
   private static final Pattern DECIMAL =
       Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
@@ -57,8 +61,49 @@ final class SearchValues {
     RuntimeSearchParam known =
         registry.getActiveSearchParam(
             resourceType, base, ISearchParamRegistry.SearchParamLookupContextEnum.SEARCH);
-    if (known != null) {
+    if (known != null && known.getParamType() == RestSearchParameterTypeEnum.COMPOSITE) {
+      checkComposite(known, name, values);
+    } else if (known != null) {
       check(known, name, values);
+    }
+  }
+
+  /**
+   * A composite's value is its components' values joined by {@code $} (code$value), each one
+   * checked as its own parameter's: HAPI fails on a part that is missing.
+   */
+  private void checkComposite(RuntimeSearchParam composite, String name, String[] values) {
+    if (name.contains(":")) {
+      return; // :missing, HAPI's to judge
+    }
+    List<RuntimeSearchParam> parts = new ArrayList<>();
+    for (RuntimeSearchParam.Component component : composite.getComponents()) {
+      RuntimeSearchParam part =
+          registry.getActiveSearchParamByUrl(
+              component.getReference(), ISearchParamRegistry.SearchParamLookupContextEnum.SEARCH);
+      if (part != null) {
+        parts.add(part);
+      }
+    }
+    int expected = Math.max(parts.size(), 2);
+    for (String value : values) {
+      for (String each : value == null ? new String[0] : value.split(",", -1)) {
+        if (each.isEmpty()) {
+          continue;
+        }
+        String[] pieces = COMPOSITE_SEPARATOR.split(each, -1);
+        if (pieces.length != expected || Arrays.stream(pieces).anyMatch(String::isBlank)) {
+          throw refused(
+              name,
+              each,
+              "it must be "
+                  + expected
+                  + " values joined by $, none empty (such as http://loinc.org|8480-6$gt100)");
+        }
+        for (int i = 0; i < parts.size() && parts.size() == pieces.length; i++) {
+          check(parts.get(i), name, new String[] {pieces[i]});
+        }
+      }
     }
   }
 

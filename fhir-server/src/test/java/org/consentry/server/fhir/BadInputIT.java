@@ -127,6 +127,14 @@ class BadInputIT extends ServerIT {
             400,
             "parameter name"),
         Arguments.of(
+            "a status poll whose body has a parameter without a name",
+            "POST",
+            "/$export-poll-status",
+            "application/fhir+json",
+            "{\"resourceType\":\"Parameters\",\"parameter\":[{\"valueString\":\"x\"}]}",
+            400,
+            "takes one parameter, _jobId"),
+        Arguments.of(
             "PATCH with neither an id nor a search",
             "PATCH",
             "/AllergyIntolerance//",
@@ -329,7 +337,51 @@ class BadInputIT extends ServerIT {
                 + "{\"name\":\"value\",\"valueBoolean\":false}]}]}");
 
     assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
-    assertThat(response.body()).contains("OperationOutcome").contains("not a valid fhir path");
+    assertThat(response.body())
+        .contains("OperationOutcome")
+        .contains("'Patient..active' is not a FHIRPath expression");
+    Patient stored = client().read().resource(Patient.class).withId(id).execute();
+    assertThat(stored.getActive()).isTrue();
+    assertThat(stored.getIdElement().getVersionIdPart()).isEqualTo("1");
+  }
+
+  @Test
+  void validateOutcome_saysItInWords_withoutJavaObjects() {
+    // the validator cannot expand a SNOMED value set here, and printed the set's filters as Java
+    HttpResponse<String> response =
+        send(
+            "POST",
+            "/Encounter/$validate",
+            "application/fhir+json",
+            "{\"resourceType\":\"Encounter\",\"status\":\"finished\",\"class\":{\"system\":"
+                + "\"http://terminology.hl7.org/CodeSystem/v3-ActCode\"},\"reasonCode\":[{\"coding\":"
+                + "[{\"system\":\"http://snomed.info/sct\"}]}]}");
+
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    assertThat(response.body())
+        .contains("OperationOutcome", "cannot apply filters because CodeSystem")
+        .doesNotContainPattern("[A-Za-z]@[0-9a-f]{5,}")
+        .doesNotContain("org.hl7.fhir.r5");
+  }
+
+  @Test
+  void fhirPathPatchDeleteWithAPathThatIsNotFhirPath_is400_andChangesNothing() {
+    String id =
+        client().create().resource(new Patient().setActive(true)).execute().getId().getIdPart();
+
+    HttpResponse<String> response =
+        send(
+            "PATCH",
+            "/Patient/" + id,
+            "application/fhir+json",
+            "{\"resourceType\":\"Parameters\",\"parameter\":[{\"name\":\"operation\","
+                + "\"part\":[{\"name\":\"type\",\"valueCode\":\"delete\"},"
+                + "{\"name\":\"path\",\"valueString\":\"/active\"}]}]}");
+
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
+    assertThat(response.body())
+        .contains("OperationOutcome", "'/active' is not a FHIRPath expression")
+        .doesNotContain("Exception");
     Patient stored = client().read().resource(Patient.class).withId(id).execute();
     assertThat(stored.getActive()).isTrue();
     assertThat(stored.getIdElement().getVersionIdPart()).isEqualTo("1");
