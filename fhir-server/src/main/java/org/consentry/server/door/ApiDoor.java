@@ -151,15 +151,27 @@ final class ApiDoor implements ServerInterceptor {
       default -> {
         requireListed(requester, operation, type);
         parameters.checkOnly(SearchParameters.FORMAT, query, operation.getCode());
+        String condition = request.getHeader("If-None-Exist");
+        if (operation == RestOperationTypeEnum.CREATE
+            && condition != null
+            && !condition.isBlank()) {
+          try {
+            checkConditionValues(type == null ? "" : type, condition.trim());
+          } catch (ca.uhn.fhir.rest.server.exceptions.InvalidRequestException refused) {
+            throw new ca.uhn.fhir.rest.server.exceptions.InvalidRequestException(
+                "If-None-Exist: " + refused.getMessage());
+          }
+        }
       }
     }
   }
 
   /**
    * The values of the searches a batch or transaction holds, before HAPI reads them: HAPI reads an
-   * entry's parameters before any hook sees the entry, and answers a value it cannot read (a
-   * malformed date, number or quantity, a parameter without a value) as that entry's 500. One such
-   * value refuses the whole Bundle with a 400 that names the entry.
+   * entry's parameters (a GET's, a conditional write's URL, an {@code ifNoneExist}) before any hook
+   * sees the entry, and answers a value it cannot read (a malformed date, number or quantity, a
+   * parameter without a value) as that entry's 500, or with the database's words. One such value
+   * refuses the whole Bundle with a 400 that names the entry.
    */
   private void checkEntrySearchValues(org.hl7.fhir.instance.model.api.IBaseResource sent) {
     if (!(sent instanceof org.hl7.fhir.r4.model.Bundle bundle)) {
@@ -168,27 +180,44 @@ final class ApiDoor implements ServerInterceptor {
     for (int i = 0; i < bundle.getEntry().size(); i++) {
       org.hl7.fhir.r4.model.Bundle.BundleEntryRequestComponent entry =
           bundle.getEntry().get(i).getRequest();
-      String url = entry.getUrl();
-      int question = url == null ? -1 : url.indexOf('?');
-      if (entry.getMethod() != org.hl7.fhir.r4.model.Bundle.HTTPVerb.GET || question < 0) {
-        continue;
-      }
-      String type = url.substring(0, question);
-      Map<String, String[]> query =
-          ca.uhn.fhir.util.UrlUtil.parseQueryString(url.substring(question + 1));
+      String url = entry.getUrl() == null ? "" : entry.getUrl();
+      int question = url.indexOf('?');
+      String type = question < 0 ? url : url.substring(0, question);
       try {
-        for (String segment : url.substring(question + 1).split("&")) {
-          if (!segment.isEmpty() && !segment.contains("=")) {
-            throw new ca.uhn.fhir.rest.server.exceptions.InvalidRequestException(
-                "a parameter has no value: write name=value");
-          }
+        if (question >= 0) {
+          checkSearchValues(type, url.substring(question + 1));
         }
-        parameters.checkValuesOf(type.contains("/") ? null : type, query);
+        if (entry.hasIfNoneExist()) {
+          checkConditionValues(type, entry.getIfNoneExist());
+        }
       } catch (ca.uhn.fhir.rest.server.exceptions.InvalidRequestException refused) {
+        String method = entry.getMethod() == null ? "" : entry.getMethod().toCode() + " ";
         throw new ca.uhn.fhir.rest.server.exceptions.InvalidRequestException(
-            "Bundle entry " + i + " (GET " + type + "?...): " + refused.getMessage());
+            "Bundle entry " + i + " (" + method + type + "?...): " + refused.getMessage());
       }
     }
+  }
+
+  /** A create's condition ({@code If-None-Exist}): {@code Type?params}, or the params alone. */
+  private void checkConditionValues(String type, String condition) {
+    int question = condition.indexOf('?');
+    if (question >= 0) {
+      checkSearchValues(condition.substring(0, question), condition.substring(question + 1));
+    } else {
+      checkSearchValues(type, condition);
+    }
+  }
+
+  private void checkSearchValues(String type, String queryString) {
+    for (String segment : queryString.split("&")) {
+      if (!segment.isEmpty() && !segment.contains("=")) {
+        throw new ca.uhn.fhir.rest.server.exceptions.InvalidRequestException(
+            "a parameter has no value: write name=value");
+      }
+    }
+    parameters.checkValuesOf(
+        type.isEmpty() || type.contains("/") ? null : type,
+        ca.uhn.fhir.util.UrlUtil.parseQueryString(queryString));
   }
 
   private void admitOperation(

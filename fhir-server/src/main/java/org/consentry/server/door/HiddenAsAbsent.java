@@ -241,6 +241,7 @@ final class HiddenAsAbsent implements ServerInterceptor {
       Bundle.BundleEntryResponseComponent entry = bundle.getEntry().get(i).getResponse();
       String status = entry.getStatus() == null ? "" : entry.getStatus();
       if (!status.startsWith("404") && !status.startsWith("410")) {
+        withoutInternalText(request, i, status, entry);
         continue;
       }
       IdType id = new IdType(stripQuery(sent.getEntry().get(i).getRequest().getUrl()));
@@ -258,6 +259,41 @@ final class HiddenAsAbsent implements ServerInterceptor {
           .setCode(OperationOutcome.IssueType.PROCESSING)
           .setDiagnostics(NotFound.message(id.getResourceType(), id.getIdPart()));
       entry.setOutcome(outcome);
+    }
+  }
+
+  /**
+   * An entry's outcome that carries internal text (HAPI puts an entry's exception message there,
+   * SQL included) says, instead, where the server log has it; a failed entry's (5xx) always does.
+   */
+  private static void withoutInternalText(
+      RequestDetails request, int index, String status, Bundle.BundleEntryResponseComponent entry) {
+    if (!(entry.getOutcome() instanceof OperationOutcome outcome)) {
+      return;
+    }
+    boolean failed = status.startsWith("5");
+    for (OperationOutcome.OperationOutcomeIssueComponent issue : outcome.getIssue()) {
+      String text = issue.getDiagnostics();
+      if (text != null && (failed || INTERNAL.matcher(text).find())) {
+        String reference = UUID.randomUUID().toString().substring(0, 8);
+        log.warn(
+            "request {} {}: entry {} answered {} with internal text (reference {}): {}",
+            request.getRequestType(),
+            request.getRequestPath(),
+            index,
+            status,
+            reference,
+            text);
+        issue.setDiagnostics(
+            failed
+                ? "The server could not process this entry; the failure was logged with reference "
+                    + reference
+                    + "."
+                : "This entry could not be processed as sent; check its URL, parameters and"
+                    + " resource (reference "
+                    + reference
+                    + ")");
+      }
     }
   }
 

@@ -2,9 +2,13 @@ package org.consentry.server.door;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
+import ca.uhn.fhir.rest.api.server.ResponseDetails;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.OperationOutcome;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -42,5 +46,45 @@ class HiddenAsAbsentTest {
 
     // null: HAPI answers with the exception as thrown
     assertThat(answer == null ? error : answer).hasMessage(message);
+  }
+
+  @Test
+  void aBatchEntryOutcome_withDatabaseWords_saysWhereTheLogHasThem() {
+    Bundle sent = new Bundle().setType(Bundle.BundleType.BATCH);
+    sent.addEntry().getRequest().setMethod(Bundle.HTTPVerb.GET).setUrl("Observation?x=1");
+    sent.addEntry().getRequest().setMethod(Bundle.HTTPVerb.GET).setUrl("Observation?y=1");
+    Bundle answered = new Bundle().setType(Bundle.BundleType.BATCHRESPONSE);
+    answered
+        .addEntry()
+        .getResponse()
+        .setStatus("500 Internal Server Error")
+        .setOutcome(
+            outcome(
+                "HAPI-1262: org.hibernate.exception.DataException: JDBC exception executing SQL [SELECT"
+                    + " t0.RES_ID FROM HFJ_SPIDX_QUANTITY t0]"));
+    answered.addEntry().getResponse().setStatus("200 OK").setOutcome(outcome("Took 3ms"));
+    SystemRequestDetails request = new SystemRequestDetails();
+    request.setRestOperationType(RestOperationTypeEnum.BATCH);
+    request.setResource(sent);
+    ResponseDetails response = new ResponseDetails(answered);
+
+    answers.answerEntries(request, response);
+
+    assertThat(diagnostics(answered, 0))
+        .startsWith("The server could not process this entry; the failure was logged")
+        .doesNotContain("SQL", "hibernate", "HFJ_");
+    assertThat(diagnostics(answered, 1)).isEqualTo("Took 3ms");
+  }
+
+  private static OperationOutcome outcome(String diagnostics) {
+    OperationOutcome outcome = new OperationOutcome();
+    outcome.addIssue().setDiagnostics(diagnostics);
+    return outcome;
+  }
+
+  private static String diagnostics(Bundle bundle, int entry) {
+    return ((OperationOutcome) bundle.getEntry().get(entry).getResponse().getOutcome())
+        .getIssueFirstRep()
+        .getDiagnostics();
   }
 }

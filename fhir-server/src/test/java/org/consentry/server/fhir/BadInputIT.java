@@ -7,6 +7,7 @@ import java.util.UUID;
 import java.util.stream.Stream;
 import org.consentry.server.ServerIT;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Patient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -126,6 +127,26 @@ class BadInputIT extends ServerIT {
             null,
             400,
             "parameter name"),
+        Arguments.of(
+            "a batch entry's ifNoneExist with a date that cannot be read",
+            "POST",
+            "",
+            "application/fhir+json",
+            "{\"resourceType\":\"Bundle\",\"type\":\"batch\",\"entry\":[{\"resource\":"
+                + "{\"resourceType\":\"Observation\",\"status\":\"final\",\"code\":{\"text\":\"x\"}},"
+                + "\"request\":{\"method\":\"POST\",\"url\":\"Observation\","
+                + "\"ifNoneExist\":\"Observation?date=2020-13-99\"}}]}",
+            400,
+            "Bundle entry 0 (POST Observation?...): The value '2020-13-99'"),
+        Arguments.of(
+            "a batch entry's conditional delete with a number beyond 1e300",
+            "POST",
+            "",
+            "application/fhir+json",
+            "{\"resourceType\":\"Bundle\",\"type\":\"batch\",\"entry\":[{\"request\":"
+                + "{\"method\":\"DELETE\",\"url\":\"Observation?value-quantity=1e999\"}}]}",
+            400,
+            "Bundle entry 0 (DELETE Observation?...): The value '1e999'"),
         Arguments.of(
             "a status poll whose body has a parameter without a name",
             "POST",
@@ -343,6 +364,34 @@ class BadInputIT extends ServerIT {
     Patient stored = client().read().resource(Patient.class).withId(id).execute();
     assertThat(stored.getActive()).isTrue();
     assertThat(stored.getIdElement().getVersionIdPart()).isEqualTo("1");
+  }
+
+  @Test
+  void ifNoneExist_withAValueTheDatabaseCannotHold_is400_andCreatesNothing() {
+    String code = "if-none-exist-" + UUID.randomUUID();
+    HttpResponse<String> response =
+        sendWith(
+            ehrToken(),
+            "POST",
+            "/Observation",
+            "application/fhir+json",
+            "{\"resourceType\":\"Observation\",\"status\":\"final\",\"code\":{\"coding\":"
+                + "[{\"system\":\"urn:test\",\"code\":\""
+                + code
+                + "\"}]}}",
+            java.util.Map.of("If-None-Exist", "Observation?value-quantity=1e999"));
+
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
+    assertThat(response.body()).contains("If-None-Exist: The value '1e999'");
+    assertThat(
+            client()
+                .search()
+                .forResource(Observation.class)
+                .where(Observation.CODE.exactly().systemAndCode("urn:test", code))
+                .returnBundle(Bundle.class)
+                .execute()
+                .getEntry())
+        .isEmpty();
   }
 
   @Test
