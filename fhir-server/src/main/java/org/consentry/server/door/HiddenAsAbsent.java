@@ -39,13 +39,22 @@ final class HiddenAsAbsent implements ServerInterceptor {
    * Text that belongs in the server log, never in an answer: SQL, database and JVM internals, and
    * Java exception class names (a parser library's, inside HAPI's message).
    */
+  private static final String DATABASE_AND_JVM =
+      "\\binsert into\\b|\\bselect .* from\\b|\\bupdate \\w+ set\\b|SQLState|could not execute|ERROR: |"
+          + "org\\.(hibernate|postgresql|springframework)|java\\.(lang|util|sql)\\.|\\bjdbc\\b|"
+          + "com\\.(fasterxml|github|ctc)\\.|StreamReadConstraints|DataFormatException at|@[0-9a-f]{6,}\\b|"
+          + "(?-i:\\b[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)+\\.[A-Z]\\w*(Exception|Error)\\b)";
+
   private static final java.util.regex.Pattern INTERNAL =
       java.util.regex.Pattern.compile(
-          "(?i)(\\binsert into\\b|\\bselect .* from\\b|\\bupdate \\w+ set\\b|SQLState|could not execute|ERROR: |"
-              + "org\\.(hibernate|postgresql|springframework)|java\\.(lang|util|sql)\\.|\\bjdbc\\b|"
-              + "com\\.(fasterxml|github|ctc)\\.|StreamReadConstraints|DataFormatException at|@[0-9a-f]{6,}\\b|"
-              + "(?-i:\\b[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)+\\.[A-Z]\\w*(Exception|Error)\\b)|"
-              + "\\bat [a-z][a-z0-9_]*\\.[a-z])");
+          "(?i)(" + DATABASE_AND_JVM + "|\\bat [a-z][a-z0-9_]*\\.[a-z])");
+
+  /**
+   * The same without stack-frame lines ("at org.x..."), which a batch entry's HAPI message can look
+   * like ("Invalid reference at Consent.provision..."): an entry keeps such words.
+   */
+  private static final java.util.regex.Pattern INTERNAL_IN_ENTRY =
+      java.util.regex.Pattern.compile("(?i)(" + DATABASE_AND_JVM + ")");
 
   private static final String SENT = HiddenAsAbsent.class.getName() + ".sent";
 
@@ -274,26 +283,27 @@ final class HiddenAsAbsent implements ServerInterceptor {
     boolean failed = status.startsWith("5");
     for (OperationOutcome.OperationOutcomeIssueComponent issue : outcome.getIssue()) {
       String text = issue.getDiagnostics();
-      if (text != null && (failed || INTERNAL.matcher(text).find())) {
-        String reference = UUID.randomUUID().toString().substring(0, 8);
-        log.warn(
-            "request {} {}: entry {} answered {} with internal text (reference {}): {}",
-            request.getRequestType(),
-            request.getRequestPath(),
-            index,
-            status,
-            reference,
-            text);
-        issue.setDiagnostics(
-            failed
-                ? "The server could not process this entry; the failure was logged with reference "
-                    + reference
-                    + "."
-                : "This entry could not be processed as sent; check its URL, parameters and"
-                    + " resource (reference "
-                    + reference
-                    + ")");
+      if (text == null || !(failed || INTERNAL_IN_ENTRY.matcher(text).find())) {
+        continue;
       }
+      // a failure gets a reference to find it in the log; a refusal's answer stays the same for
+      // the same request, so that it cannot tell one hidden resource from another
+      String reference = failed ? UUID.randomUUID().toString().substring(0, 8) : "-";
+      log.warn(
+          "request {} {}: entry {} answered {} with internal text (reference {}): {}",
+          request.getRequestType(),
+          request.getRequestPath(),
+          index,
+          status,
+          reference,
+          text);
+      issue.setDiagnostics(
+          failed
+              ? "The server could not process this entry; the failure was logged with reference "
+                  + reference
+                  + "."
+              : "This entry could not be processed as sent; check its URL, parameters and"
+                  + " resource");
     }
   }
 

@@ -7,6 +7,7 @@ import ca.uhn.fhir.parser.IParser;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import org.hl7.fhir.instance.model.api.IBaseResource;
@@ -79,13 +80,12 @@ final class PatchBodies {
       if (!hasValue(operation, "type") || !hasValue(operation, "path")) {
         throw fhirPatch("every operation needs a 'type' and a non-empty 'path'");
       }
-      String path =
-          operation.getPart().stream()
-              .filter(part -> "path".equals(part.getName()))
-              .findFirst()
-              .orElseThrow()
-              .getValue()
-              .primitiveValue();
+      List<ParametersParameterComponent> paths =
+          operation.getPart().stream().filter(part -> "path".equals(part.getName())).toList();
+      if (paths.size() != 1) {
+        throw fhirPatch("every operation has one 'path'");
+      }
+      String path = paths.get(0).getValue().primitiveValue();
       try {
         fhirPath.parse(path);
       } catch (Exception e) {
