@@ -198,11 +198,16 @@ final class ApiDoor implements ServerInterceptor {
     }
   }
 
-  /** A create's condition ({@code If-None-Exist}): {@code Type?params}, or the params alone. */
+  /**
+   * A create's condition ({@code If-None-Exist}): {@code Type?params}, {@code ?params} or the
+   * params alone, the last two of the created type.
+   */
   private void checkConditionValues(String type, String condition) {
     int question = condition.indexOf('?');
-    if (question >= 0) {
+    if (question > 0) {
       checkSearchValues(condition.substring(0, question), condition.substring(question + 1));
+    } else if (question == 0) {
+      checkSearchValues(type, condition.substring(1));
     } else {
       checkSearchValues(type, condition);
     }

@@ -198,6 +198,14 @@ final class HiddenAsAbsent implements ServerInterceptor {
           || t instanceof ca.uhn.fhir.context.ConfigurationException) {
         return true;
       }
+      StackTraceElement[] frames = t.getStackTrace();
+      if (t.getCause() == null
+          && frames.length > 0
+          && frames[0].getClassName().startsWith("org.hl7.fhir.r5.elementmodel.")) {
+        // the validator's own reader of the sent JSON or XML failed on it (an element given twice,
+        // an XML resource without its element)
+        return true;
+      }
     }
     return false;
   }

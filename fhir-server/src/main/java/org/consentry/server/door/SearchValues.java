@@ -142,8 +142,19 @@ final class SearchValues {
     boolean numeric =
         type == RestSearchParameterTypeEnum.NUMBER || type == RestSearchParameterTypeEnum.QUANTITY;
     boolean date = type == RestSearchParameterTypeEnum.DATE;
-    if ((!near && !numeric && !date) || name.contains(":")) {
-      return; // other types, and :missing (true or false), are HAPI's to judge
+    if (!near && !numeric && !date) {
+      return; // other types are HAPI's to judge
+    }
+    if (name.contains(":")) {
+      String modifier = name.substring(name.indexOf(':') + 1);
+      if ("missing".equals(modifier)) {
+        return; // true or false: HAPI's to judge
+      }
+      // these types take no other modifier (a condition such as If-None-Exist: near:x=...)
+      throw refused(
+          name,
+          values.length == 0 ? "" : String.valueOf(values[0]),
+          "the modifier ':" + modifier + "' is not offered on this parameter");
     }
     for (String value : values) {
       for (String each : value == null ? new String[0] : value.split(",", -1)) {

@@ -71,6 +71,16 @@ final class RequestGuardFilter extends OncePerRequestFilter {
       OutcomeResponses.write(response, fhir, 400, IssueType.INVALID, shape);
       return;
     }
+    String ifModifiedSince = request.getHeader("If-Modified-Since");
+    if (ifModifiedSince != null && ca.uhn.fhir.util.DateUtils.parseDate(ifModifiedSince) == null) {
+      OutcomeResponses.write(
+          response,
+          fhir,
+          400,
+          IssueType.INVALID,
+          "If-Modified-Since must be an HTTP date, such as Wed, 21 Oct 2026 07:28:00 GMT");
+      return;
+    }
     String ifMatch = request.getHeader("If-Match");
     if (ifMatch != null && !IF_MATCH.matcher(ifMatch.trim()).matches()) {
       OutcomeResponses.write(

@@ -16,6 +16,8 @@ import java.util.List;
  *   <li>A path that starts with an operation or a keyword ({@code $everything}, {@code _history},
  *       {@code metadata}) and goes on: no FHIR URL does, and {@code /$op/x/_history/1} fails inside
  *       HAPI's path reader.
+ *   <li>A path segment that is only spaces ({@code /CarePlan/%20/_history/1}): HAPI's id reader
+ *       fails on it.
  *   <li>A PATCH without an id and without a search: HAPI's patch fails on the missing id (a PATCH
  *       with a search is the door's to refuse: conditional patch is not offered).
  * </ul>
@@ -34,6 +36,10 @@ final class UrlShape {
       }
     }
     List<String> segments = segments(request);
+    if (segments.stream().anyMatch(String::isBlank)) {
+      return "The URL path has a segment that is only spaces: a type, an id or an operation"
+          + " goes there";
+    }
     if (segments.size() > 1 && isOperationOrKeyword(segments.get(0))) {
       return "The URL path goes on after '"
           + segments.get(0)
