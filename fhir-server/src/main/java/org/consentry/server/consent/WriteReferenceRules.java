@@ -9,6 +9,8 @@ import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.util.ResourceReferenceInfo;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Set;
 import org.consentry.consent.Requester;
 import org.consentry.server.fhir.NotFound;
@@ -115,6 +117,7 @@ final class WriteReferenceRules implements ServerInterceptor {
     if (self.hasIdPart()) {
       known.add(fhir.getResourceType(resource) + "/" + self.getIdPart());
     }
+    Map<IIdType, String> toDecide = new LinkedHashMap<>(); // target: the path that names it
     for (ResourceReferenceInfo info : fhir.newTerser().getAllResourceReferences(resource)) {
       String value = info.getResourceReference().getReferenceElement().getValue();
       if (value == null || value.isBlank() || value.startsWith("#") || value.startsWith("urn:")) {
@@ -133,13 +136,19 @@ final class WriteReferenceRules implements ServerInterceptor {
               && requester.isPatient(target.getIdPart())) {
         continue;
       }
-      boolean visible =
-          reader
-              .read(target.toUnqualifiedVersionless())
-              .map(found -> enforcement.decide(request, requester, found))
-              .orElse(false);
-      if (!visible) {
-        throw refusal(target, fhir.getResourceType(resource) + "." + info.getName());
+      toDecide.putIfAbsent(
+          target.toUnqualifiedVersionless(), fhir.getResourceType(resource) + "." + info.getName());
+    }
+    if (toDecide.isEmpty()) {
+      return;
+    }
+    // the targets read at once, then decided in the order the resource names them
+    Map<String, IBaseResource> stored = reader.readAll(toDecide.keySet());
+    for (Map.Entry<IIdType, String> target : toDecide.entrySet()) {
+      String id = target.getKey().getResourceType() + "/" + target.getKey().getIdPart();
+      IBaseResource found = stored.get(id);
+      if (found == null || !enforcement.decide(request, requester, found)) {
+        throw refusal(target.getKey(), target.getValue());
       }
       known.add(id);
     }
