@@ -254,6 +254,14 @@ final class ApiDoor implements ServerInterceptor {
           "$export-poll-status needs _jobId: the job id from the Content-Location of the kick-off");
     }
     if ("$export-poll-status".equals(name)
+        && request.getRequestType() == ca.uhn.fhir.rest.api.RequestTypeEnum.POST
+        && !(request.getResource() instanceof org.hl7.fhir.r4.model.Parameters)
+        && !(request.getResource() == null && query.containsKey("_jobId"))) {
+      throw new ca.uhn.fhir.rest.server.exceptions.InvalidRequestException(
+          "$export-poll-status by POST takes a Parameters resource naming _jobId (or _jobId in"
+              + " the URL)");
+    }
+    if ("$export-poll-status".equals(name)
         && request.getResource() instanceof org.hl7.fhir.r4.model.Parameters body
         && body.getParameter().stream()
             .anyMatch(p -> !"_jobId".equals(p.getName()) || !p.hasValue())) {

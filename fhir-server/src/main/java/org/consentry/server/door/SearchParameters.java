@@ -52,10 +52,19 @@ final class SearchParameters {
           "_contained", "searching contained resources is not offered",
           "_containedType", "searching contained resources is not offered");
 
-  /** The parameters of a page link, which HAPI writes itself. */
+  /**
+   * The parameters of a page link, which HAPI writes itself (the includes of the search among them:
+   * HAPI reads them to mark included resources; every resource shown passes consent).
+   */
   static final Set<String> PAGE =
       Set.of(
           "_getpages",
+          "_include",
+          "_include:iterate",
+          "_include:recurse",
+          "_revinclude",
+          "_revinclude:iterate",
+          "_revinclude:recurse",
           "_getpagesoffset",
           "_count",
           "_bundletype",

@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import org.consentry.server.ServerIT;
 import org.consentry.server.TestKeycloak;
@@ -127,6 +128,33 @@ class ConsentInQueryIT extends ServerIT {
     assertThat(pageThrough(drB, all + "&_count=3"))
         .doesNotContainAnyElementsOf(p2Psy)
         .doesNotContain(p4Secret);
+  }
+
+  @Test
+  void pagesOfASearchWithIncludes_holdEveryVisibleResource_andOnlyVisibleIncludes() {
+    String all =
+        "/Observation?code=" + SYSTEM + "%7C" + run + "&_count=3&_include=Observation:patient";
+    List<String> paged = new ArrayList<>();
+    Set<String> included = new HashSet<>();
+    String url = all;
+    for (int pages = 0; url != null && pages < 10; pages++) {
+      HttpResponse<String> response = sendAs(drA, "GET", url, null, null);
+      assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+      for (JsonNode entry : read(response.body()).path("entry")) {
+        String id = entry.path("resource").path("id").asText();
+        if ("include".equals(entry.path("search").path("mode").asText())) {
+          included.add(id);
+        } else {
+          paged.add(id);
+        }
+      }
+      url = link(response.body(), "next");
+    }
+    assertThat(paged).as("organization A pages through p2's, p3's and p4's five").hasSize(5);
+    assertThat(included)
+        .as("their patients are included, never p1, whom organization A may not see")
+        .isNotEmpty()
+        .doesNotContain(p1);
   }
 
   @Test

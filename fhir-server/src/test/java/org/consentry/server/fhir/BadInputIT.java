@@ -181,6 +181,22 @@ class BadInputIT extends ServerIT {
             400,
             "takes one parameter, _jobId"),
         Arguments.of(
+            "a status poll whose body is not Parameters",
+            "POST",
+            "/$export-poll-status",
+            "application/fhir+json",
+            "{\"resourceType\":\"Basic\",\"code\":{\"text\":\"x\"}}",
+            400,
+            "takes a Parameters resource"),
+        Arguments.of(
+            "a status poll by POST with neither a body nor a _jobId",
+            "POST",
+            "/$export-poll-status",
+            null,
+            null,
+            400,
+            "takes a Parameters resource"),
+        Arguments.of(
             "PATCH with neither an id nor a search",
             "PATCH",
             "/AllergyIntolerance//",
