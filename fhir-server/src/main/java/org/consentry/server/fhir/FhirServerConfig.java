@@ -102,6 +102,7 @@ class FhirServerConfig {
 
   @Bean
   ServletRegistrationBean<RestfulServer> fhirServlet(RestfulServer server) {
+    ClientErrorsAreNotErrors.install(); // before the first request: refusals log at WARN
     ServletRegistrationBean<RestfulServer> registration =
         new ServletRegistrationBean<>(server, FHIR_PATH + "/*");
     registration.setName("fhir");
