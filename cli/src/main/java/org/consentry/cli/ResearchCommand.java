@@ -70,7 +70,7 @@ final class ResearchCommand implements CliCommand {
 				                      CONSENTRY_USER); signs in with its saved password or CONSENTRY_PASSWORD
 				  --type TYPE,...     only these resource types, e.g. Patient,Observation (default: all)
 				  --timeout DURATION  how long to wait for the job, e.g. 90s, 30m, 1h30m (default 30m)
-				  --overwrite         replace an export already saved in DIR (otherwise refused)
+				  --overwrite         replace an export (or NDJSON files) already in DIR (otherwise refused)
 				  --server URL        FHIR base URL (env CONSENTRY_FHIR_URL, default %s)
 				Exit code: 0 saved, 1 refused by the server, failed or timed out, 2 could not run."""
         .formatted(FhirServer.DEFAULT_URL);

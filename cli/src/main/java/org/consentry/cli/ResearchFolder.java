@@ -42,9 +42,10 @@ final class ResearchFolder implements AutoCloseable {
   }
 
   /**
-   * Creates {@code dir} if missing. A folder that already holds an export is refused unless {@code
-   * overwrite}; then the files of the earlier export are replaced, and those the new one does not
-   * have are deleted.
+   * Creates {@code dir} if missing. A folder that already holds an export, or export files without
+   * a manifest (an interrupted copy, files put there by hand), is refused unless {@code overwrite};
+   * then the earlier files ({@code *.ndjson}, the reports) are replaced, and those the new export
+   * does not have are deleted. Other files are left alone.
    */
   static ResearchFolder open(Path dir, boolean overwrite) {
     Path manifest = dir.resolve(MANIFEST);
@@ -60,14 +61,53 @@ final class ResearchFolder implements AutoCloseable {
     if (Files.exists(dir) && !Files.isDirectory(dir)) {
       throw new ResearchExport.Failure(ConsentryCli.CANNOT_RUN, dir + " is a file, not a folder");
     }
+    Set<String> exportFiles = exportFilesIn(dir);
+    if (!exported && !exportFiles.isEmpty() && !overwrite) {
+      throw new ResearchExport.Failure(
+          ConsentryCli.CANNOT_RUN,
+          dir
+              + " holds export files without a manifest ("
+              + exportFiles.iterator().next()
+              + (exportFiles.size() > 1 ? ", ..." : "")
+              + "): pass --overwrite to replace them, or choose another folder");
+    }
     try {
       boolean created = !Files.exists(dir);
       Files.createDirectories(dir);
-      return new ResearchFolder(dir, created, exported, exported ? filesOf(manifest) : Set.of());
+      Set<String> earlier = new LinkedHashSet<>(exportFiles);
+      if (exported) {
+        earlier.addAll(filesOf(manifest));
+      }
+      return new ResearchFolder(dir, created, !earlier.isEmpty(), earlier);
     } catch (IOException e) {
       throw new ResearchExport.Failure(
           ConsentryCli.CANNOT_RUN, "cannot create the folder " + dir + ": " + e.getMessage());
     }
+  }
+
+  /**
+   * The files in {@code dir} that an export writes: {@code *.ndjson} and the two reports (none if
+   * the folder does not exist or cannot be listed).
+   */
+  private static Set<String> exportFilesIn(Path dir) {
+    Set<String> names = new java.util.TreeSet<>();
+    if (!Files.isDirectory(dir)) {
+      return names;
+    }
+    try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+      files
+          .filter(Files::isRegularFile)
+          .map(file -> file.getFileName().toString())
+          .filter(
+              name ->
+                  name.endsWith(".ndjson")
+                      || RISK_REPORT.equals(name)
+                      || REPRESENTATIVENESS_REPORT.equals(name))
+          .forEach(names::add);
+    } catch (IOException e) {
+      // unreadable: the writes that follow say so
+    }
+    return names;
   }
 
   /** The file names an export saved with this manifest: one per output type, and the reports. */

@@ -309,6 +309,33 @@ class ResearchExportHttpTest {
   }
 
   @Test
+  void export_intoAFolderWithExportFilesButNoManifest_isRefusedUnlessOverwrite()
+      throws IOException {
+    Files.createDirectories(target());
+    Files.writeString(target().resolve("Goal.ndjson"), "{}\n");
+    Files.writeString(target().resolve("notes.txt"), "mine\n");
+
+    int refused = run("export", "s1", "--out", target().toString(), "--user", "rita");
+
+    assertThat(refused).isEqualTo(2);
+    assertThat(err())
+        .isEqualTo(
+            "consentry research export: "
+                + target()
+                + " holds export files without a manifest (Goal.ndjson): pass --overwrite to"
+                + " replace them, or choose another folder\n");
+    assertThat(server.requests).isEmpty();
+
+    int replaced =
+        run("export", "s1", "--out", target().toString(), "--user", "rita", "--overwrite");
+
+    assertThat(replaced).isZero();
+    assertThat(target().resolve("Goal.ndjson")).as("not part of the new export").doesNotExist();
+    assertThat(target().resolve("notes.txt")).exists();
+    assertThat(target().resolve("manifest.json")).exists();
+  }
+
+  @Test
   void export_jobStillRunningAtTheTimeout_exits1NamingTheStatusUrl() {
     server.runningPolls = Integer.MAX_VALUE;
     server.retryAfter = List.of("4");
