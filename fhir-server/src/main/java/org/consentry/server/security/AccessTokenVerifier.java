@@ -27,15 +27,18 @@ import java.util.stream.Collectors;
  * with an unknown {@code kid} triggers one rate-limited refetch, which is how key rotation in
  * Keycloak reaches us), algorithm allow-list (so {@code alg: none} and HS256 signed with the public
  * key as secret fail), issuer, audience, {@code exp} and {@code nbf} with a small skew, and {@code
- * typ: Bearer} so that ID tokens are not accepted as access tokens.
+ * typ: Bearer} so that ID tokens are not accepted as access tokens. A token that passed is
+ * remembered for a minute while its {@code exp} holds ({@link VerifiedTokens}).
  */
 final class AccessTokenVerifier {
 
   private final DefaultJWTProcessor<SecurityContext> processor;
   private final String jwksUri;
+  private final VerifiedTokens verified;
 
   AccessTokenVerifier(SecurityProperties properties) {
     this.jwksUri = properties.effectiveJwksUri().toString();
+    this.verified = new VerifiedTokens(properties.clockSkew(), java.time.Clock.systemUTC());
     JWKSource<SecurityContext> keys;
     try {
       keys =
@@ -82,6 +85,11 @@ final class AccessTokenVerifier {
    * @throws IdentityProviderUnavailableException if the signing keys cannot be fetched
    */
   JWTClaimsSet verify(String token) throws InvalidTokenException {
+    return verified.claims(token, this::verifyFully);
+  }
+
+  /** Every check, whether or not the token was verified a moment ago. */
+  private JWTClaimsSet verifyFully(String token) throws InvalidTokenException {
     JWTClaimsSet claims;
     try {
       claims = processor.process(token, null);
