@@ -4,13 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.nimbusds.jwt.JWTClaimsSet;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
+import org.consentry.server.MutableClock;
 import org.junit.jupiter.api.Test;
 
 class VerifiedTokensTest {
@@ -18,7 +17,7 @@ class VerifiedTokensTest {
   private static final Duration SKEW = Duration.ofSeconds(30);
   private static final Instant NOW = Instant.parse("2026-11-30T12:00:00Z");
 
-  private final MovableClock clock = new MovableClock(NOW);
+  private final MutableClock clock = new MutableClock(NOW);
   private final VerifiedTokens tokens = new VerifiedTokens(SKEW, clock);
   private final List<String> checked = new ArrayList<>();
 
@@ -100,32 +99,5 @@ class VerifiedTokensTest {
     tokens.claims("a", noExp);
     tokens.claims("a", noExp);
     assertThat(checked).containsExactly("a", "a");
-  }
-
-  private static final class MovableClock extends Clock {
-    private Instant now;
-
-    MovableClock(Instant now) {
-      this.now = now;
-    }
-
-    void advance(Duration by) {
-      now = now.plus(by);
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public ZoneOffset getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
   }
 }
