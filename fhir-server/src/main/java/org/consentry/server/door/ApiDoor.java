@@ -268,9 +268,34 @@ final class ApiDoor implements ServerInterceptor {
       throw new ca.uhn.fhir.rest.server.exceptions.InvalidRequestException(
           "$export-poll-status takes one parameter, _jobId, with the job id as its value");
     }
+    if ("$subsumes".equals(name) && level != Level.INSTANCE && !namesASystem(request, query)) {
+      throw new ca.uhn.fhir.rest.server.exceptions.InvalidRequestException(
+          "$subsumes needs the code system: system with codeA and codeB, or codingA and codingB"
+              + " each with its system (or ask CodeSystem/ID/$subsumes)");
+    }
     if (level == Level.INSTANCE && !isResearchExport(requester, name)) {
       instances.requireVisible(request, requester, type, request.getId());
     }
+  }
+
+  /**
+   * Whether a {@code $subsumes} names its code system: a {@code system} value, or codings that
+   * carry one ({@code codingA=system|code} in the URL, {@code valueCoding.system} in a body).
+   */
+  private static boolean namesASystem(RequestDetails request, Map<String, String[]> query) {
+    if (query.containsKey("system")
+        || java.util.stream.Stream.of("codingA", "codingB")
+            .flatMap(n -> java.util.Arrays.stream(query.getOrDefault(n, new String[0])))
+            .anyMatch(v -> v.indexOf('|') > 0)) {
+      return true;
+    }
+    return request.getResource() instanceof org.hl7.fhir.r4.model.Parameters body
+        && body.getParameter().stream()
+            .anyMatch(
+                p ->
+                    "system".equals(p.getName()) && p.hasValue()
+                        || p.getValue() instanceof org.hl7.fhir.r4.model.Coding coding
+                            && coding.hasSystem());
   }
 
   /**

@@ -181,6 +181,22 @@ class BadInputIT extends ServerIT {
             400,
             "takes one parameter, _jobId"),
         Arguments.of(
+            "$subsumes without a code system",
+            "GET",
+            "/CodeSystem/$subsumes?codeA=a&codeB=b",
+            null,
+            null,
+            400,
+            "needs the code system"),
+        Arguments.of(
+            "$subsumes whose codings carry no system",
+            "POST",
+            "/CodeSystem/$subsumes",
+            "application/fhir+json",
+            "{\"resourceType\":\"Parameters\",\"parameter\":[{\"name\":\"codingA\",\"valueCoding\":{\"code\":\"a\"}},{\"name\":\"codingB\",\"valueCoding\":{\"code\":\"b\"}}]}",
+            400,
+            "needs the code system"),
+        Arguments.of(
             "a status poll whose body is not Parameters",
             "POST",
             "/$export-poll-status",
