@@ -1,5 +1,6 @@
 package org.consentry.server.fhir;
 
+import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
@@ -15,7 +16,8 @@ import org.slf4j.Marker;
  * consent rules answer bad or forbidden requests by throwing their 4xx from hooks, so each refusal
  * filled the error log with some seventy lines. Those events are dropped when the exception is a
  * client error (a HAPI answer below 500). The refusal is still logged once, at WARN, by HAPI's
- * exception handling ("Failure during REST processing"), and every server error stays at ERROR.
+ * exception handling ("Failure during REST processing"), and every server error stays at ERROR, as
+ * does an exception HAPI swallows for its pointcut (logged nowhere else).
  */
 public final class ClientErrorsAreNotErrors extends TurboFilter {
 
@@ -43,7 +45,16 @@ public final class ClientErrorsAreNotErrors extends TurboFilter {
     if (thrown == null && params != null && params.length > 0) {
       thrown = params[params.length - 1] instanceof Throwable last ? last : null;
     }
-    return thrown instanceof BaseServerResponseException answer && answer.getStatusCode() < 500
+    // an exception HAPI swallows (it is then logged nowhere else) keeps its ERROR
+    boolean swallowed =
+        params != null
+            && params.length > 0
+            && params[0] instanceof Pointcut pointcut
+            && thrown != null
+            && pointcut.isShouldLogAndSwallowException(thrown);
+    return !swallowed
+            && thrown instanceof BaseServerResponseException answer
+            && answer.getStatusCode() < 500
         ? FilterReply.DENY
         : FilterReply.NEUTRAL;
   }

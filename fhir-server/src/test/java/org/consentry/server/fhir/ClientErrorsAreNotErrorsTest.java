@@ -2,6 +2,7 @@ package org.consentry.server.fhir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
 import ca.uhn.fhir.rest.server.exceptions.InternalErrorException;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
@@ -19,13 +20,17 @@ class ClientErrorsAreNotErrorsTest {
   private final ClientErrorsAreNotErrors filter = new ClientErrorsAreNotErrors();
 
   private FilterReply decide(Logger logger, Level level, Throwable thrown) {
+    return decide(logger, level, Pointcut.SERVER_INCOMING_REQUEST_PRE_HANDLED, thrown);
+  }
+
+  private FilterReply decide(Logger logger, Level level, Pointcut pointcut, Throwable thrown) {
     // HAPI logs as error(format, pointcut, text, exception): the exception is the last argument
     return filter.decide(
         null,
         logger,
         level,
         "Exception thrown by interceptor for pointcut {}: {}",
-        new Object[] {"SERVER_INCOMING_REQUEST_PRE_HANDLED", String.valueOf(thrown), thrown},
+        new Object[] {pointcut, String.valueOf(thrown), thrown},
         null);
   }
 
@@ -46,6 +51,16 @@ class ClientErrorsAreNotErrorsTest {
     assertThat(decide(other, Level.ERROR, new InvalidRequestException("bad")))
         .isEqualTo(FilterReply.NEUTRAL);
     assertThat(decide(hapi, Level.WARN, new InvalidRequestException("bad")))
+        .isEqualTo(FilterReply.NEUTRAL);
+  }
+
+  @Test
+  void aRefusalHapiSwallows_keepsItsErrorLog() {
+    // HAPI logs and swallows what a hook of this pointcut throws: the log is all there is of it
+    Pointcut swallowing = Pointcut.SERVER_PROCESSING_COMPLETED;
+    assertThat(swallowing.isShouldLogAndSwallowException(new InvalidRequestException("x")))
+        .isTrue();
+    assertThat(decide(hapi, Level.ERROR, swallowing, new InvalidRequestException("bad")))
         .isEqualTo(FilterReply.NEUTRAL);
   }
 }
