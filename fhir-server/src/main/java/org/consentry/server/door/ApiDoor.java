@@ -220,9 +220,14 @@ final class ApiDoor implements ServerInterceptor {
             "a parameter has no value: write name=value");
       }
     }
-    parameters.checkValuesOf(
-        type.isEmpty() || type.contains("/") ? null : type,
-        ca.uhn.fhir.util.UrlUtil.parseQueryString(queryString));
+    Map<String, String[]> values;
+    try {
+      values = ca.uhn.fhir.util.UrlUtil.parseQueryString(queryString);
+    } catch (IllegalArgumentException e) {
+      throw new ca.uhn.fhir.rest.server.exceptions.InvalidRequestException(
+          "a parameter holds a malformed %-escape: write % as %25, and %XX with two hex digits");
+    }
+    parameters.checkValuesOf(type.isEmpty() || type.contains("/") ? null : type, values);
   }
 
   private void admitOperation(

@@ -181,6 +181,14 @@ class BadInputIT extends ServerIT {
             400,
             "takes one parameter, _jobId"),
         Arguments.of(
+            "a batch entry whose conditional URL holds a malformed %-escape",
+            "POST",
+            "/",
+            "application/fhir+json",
+            "{\"resourceType\":\"Bundle\",\"type\":\"batch\",\"entry\":[{\"request\":{\"method\":\"GET\",\"url\":\"Patient?name=%u0\"}}]}",
+            400,
+            "Bundle entry 0 (GET Patient?...): a parameter holds a malformed %-escape"),
+        Arguments.of(
             "$subsumes without a code system",
             "GET",
             "/CodeSystem/$subsumes?codeA=a&codeB=b",
