@@ -55,6 +55,18 @@ class ClientErrorsAreNotErrorsTest {
   }
 
   @Test
+  void hapisErrorLog_ofABodyItCannotRead_isDropped_otherErrorsOfThatLoggerStay() {
+    Logger requests = context.getLogger(ClientErrorsAreNotErrors.HAPI_REQUESTS);
+    Throwable notGzip = new java.util.zip.ZipException("Not in GZIP format");
+    assertThat(
+            filter.decide(
+                null, requests, Level.ERROR, "Could not load request resource", null, notGzip))
+        .isEqualTo(FilterReply.DENY);
+    assertThat(filter.decide(null, requests, Level.ERROR, "something else", null, notGzip))
+        .isEqualTo(FilterReply.NEUTRAL);
+  }
+
+  @Test
   void aRefusalHapiSwallows_keepsItsErrorLog() {
     // HAPI logs and swallows what a hook of this pointcut throws: the log is all there is of it
     Pointcut swallowing = Pointcut.SERVER_PROCESSING_COMPLETED;
