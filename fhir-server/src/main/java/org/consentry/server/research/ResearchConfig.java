@@ -18,6 +18,7 @@ import org.consentry.server.consent.ReadDecision;
 import org.consentry.server.crypto.Plaintext;
 import org.consentry.server.fhir.PatientCompartment;
 import org.consentry.server.fhir.Pipeline;
+import org.consentry.server.fhir.ServerReader;
 import org.hl7.fhir.r4.model.Bundle;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
@@ -61,12 +62,13 @@ class ResearchConfig {
       PatientCompartment compartment,
       MatchUrlService matchUrls,
       IInterceptorService storage,
-      AuditTrail trail) {
+      AuditTrail trail,
+      ServerReader reader) {
     storage.registerInterceptor(
         new DeidentifyingHook(
             fhir, daos, decision, compartment, plaintext, studyKeys, types, Clock.systemUTC()));
     return new ResearchExports(
-        daos,
+        reader,
         new Cohort(daos, fhir, matchUrls, compartment, types),
         decision,
         plaintext,

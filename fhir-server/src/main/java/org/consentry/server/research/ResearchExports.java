@@ -1,10 +1,7 @@
 package org.consentry.server.research;
 
-import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
-import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.api.server.bulk.BulkExportJobParameters;
-import ca.uhn.fhir.rest.param.TokenOrListParam;
 import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -26,8 +23,10 @@ import org.consentry.deid.RiskReport;
 import org.consentry.deid.RiskSettings;
 import org.consentry.server.consent.ReadDecision;
 import org.consentry.server.crypto.Plaintext;
+import org.consentry.server.fhir.ServerReader;
 import org.consentry.server.security.Requesters;
 import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Patient;
 
 /**
@@ -56,9 +55,7 @@ final class ResearchExports {
   /** A patient id that cannot exist, for a run that releases nobody (HAPI reads none as "all"). */
   static final String NOBODY = "consentry-research-nobody";
 
-  private static final int READ_CHUNK = 500;
-
-  private final DaoRegistry daos;
+  private final ServerReader reader;
   private final Cohort cohort;
   private final ReadDecision decision;
   private final Plaintext plaintext;
@@ -69,7 +66,7 @@ final class ResearchExports {
   private final Clock clock;
 
   ResearchExports(
-      DaoRegistry daos,
+      ServerReader reader,
       Cohort cohort,
       ReadDecision decision,
       Plaintext plaintext,
@@ -78,7 +75,7 @@ final class ResearchExports {
       ResearchTypes types,
       Disclosures disclosures,
       Clock clock) {
-    this.daos = daos;
+    this.reader = reader;
     this.cohort = cohort;
     this.decision = decision;
     this.plaintext = plaintext;
@@ -128,9 +125,10 @@ final class ResearchExports {
     List<QuasiIdentifiers> eligibleQis = new ArrayList<>();
     Map<String, QuasiIdentifiers> consented = new LinkedHashMap<>();
     int erased = 0;
-    Map<String, Patient> stored = readPatients(eligible);
+    Map<String, IBaseResource> stored =
+        reader.readAll(eligible.stream().map(id -> new IdType("Patient", id)).toList());
     for (String id : eligible) {
-      Patient patient = stored.get(id);
+      Patient patient = (Patient) stored.get("Patient/" + id);
       if (patient == null) {
         continue; // deleted or never written
       }
@@ -233,25 +231,5 @@ final class ResearchExports {
         + ": "
         + atUsual
         + "\n";
-  }
-
-  /** The stored Patients of these ids, read in chunks (one query per chunk, not one per id). */
-  private Map<String, Patient> readPatients(Collection<String> ids) {
-    Map<String, Patient> found = new java.util.HashMap<>();
-    List<String> all = new ArrayList<>(ids);
-    for (int from = 0; from < all.size(); from += READ_CHUNK) {
-      TokenOrListParam chunk = new TokenOrListParam();
-      all.subList(from, Math.min(all.size(), from + READ_CHUNK)).forEach(id -> chunk.add(null, id));
-      SearchParameterMap map = SearchParameterMap.newSynchronous();
-      map.add("_id", chunk);
-      for (IBaseResource resource :
-          daos.getResourceDao(Patient.class)
-              .search(map, new SystemRequestDetails())
-              .getAllResources()) {
-        Patient patient = (Patient) resource;
-        found.put(patient.getIdElement().getIdPart(), patient);
-      }
-    }
-    return found;
   }
 }
