@@ -86,17 +86,18 @@ class SubscriptionConfig {
     return sync;
   }
 
-  /** Changes of types no active Subscription watches are not queued for matching. */
+  /**
+   * HAPI's change matcher, replaced: changes of types no active Subscription watches are not made
+   * into messages nor queued. HAPI's loader registers it (its own matcher stays unregistered).
+   */
   @Bean
+  @Primary
   UnwatchedChanges unwatchedChanges(
       FhirContext fhir,
       SubscriptionRegistry registry,
       SubscriptionLoader loader,
-      ObjectProvider<NodeSync> nodeSync,
-      IInterceptorService storage) {
-    UnwatchedChanges unwatched = new UnwatchedChanges(fhir, registry, loader, nodeSync::getObject);
-    storage.registerInterceptor(unwatched);
-    return unwatched;
+      ObjectProvider<NodeSync> nodeSync) {
+    return new UnwatchedChanges(fhir, registry, loader, nodeSync::getObject);
   }
 
   @Bean

@@ -1,25 +1,26 @@
 package org.consentry.server.subscription;
 
 import ca.uhn.fhir.context.FhirContext;
-import ca.uhn.fhir.interceptor.api.Hook;
-import ca.uhn.fhir.interceptor.api.Interceptor;
-import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.jpa.subscription.match.matcher.subscriber.SubscriptionCriteriaParser;
 import ca.uhn.fhir.jpa.subscription.match.registry.ActiveSubscription;
 import ca.uhn.fhir.jpa.subscription.match.registry.SubscriptionLoader;
 import ca.uhn.fhir.jpa.subscription.match.registry.SubscriptionRegistry;
 import ca.uhn.fhir.jpa.subscription.model.ResourceModifiedMessage;
+import ca.uhn.fhir.jpa.subscription.submit.interceptor.SubscriptionMatcherInterceptor;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
 import java.util.Collection;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.consentry.server.cluster.NodeSync;
+import org.hl7.fhir.instance.model.api.IBaseResource;
 
 /**
- * Keeps HAPI from queueing a change that no active Subscription could match. HAPI stores every
- * created, updated or deleted resource as a change row in the write's transaction, and a background
- * pass later reads the resource back and checks it against each Subscription: work (two writes and
- * a read of the resource) that a high-rate stream such as device series pays for every window,
- * whether or not anybody subscribed to its type.
+ * HAPI's change matcher ({@link SubscriptionMatcherInterceptor}, registered in its place) that
+ * leaves out a change no active Subscription could match. HAPI encodes every created, updated or
+ * deleted resource into a message, stores it as a change row in the write's transaction, and a
+ * background pass later reads the resource back and checks it against each Subscription: work (an
+ * encoding, two writes and a read of the resource) that every write pays, whether or not anybody
+ * subscribed to its type. This matcher decides before the message is made.
  *
  * <p>A change is left out only when this node's registry of active Subscriptions is current and
  * none of them applies to the change's type (a {@code Type?...} criteria names the types it applies
@@ -30,8 +31,7 @@ import org.consentry.server.cluster.NodeSync;
  * same queue. A Subscription that becomes active later matches the changes made after it, as it
  * would anyway.
  */
-@Interceptor
-final class UnwatchedChanges {
+class UnwatchedChanges extends SubscriptionMatcherInterceptor {
 
   private final FhirContext fhir;
   private final SubscriptionRegistry registry;
@@ -50,12 +50,18 @@ final class UnwatchedChanges {
     this.nodeSync = nodeSync;
   }
 
-  /**
-   * @return false to leave the change out of HAPI's queue
-   */
-  @Hook(Pointcut.SUBSCRIPTION_RESOURCE_MODIFIED)
-  public boolean modified(ResourceModifiedMessage message) {
-    String type = message.getPayloadId(fhir).getResourceType();
+  @Override
+  protected void processResourceModifiedEvent(
+      IBaseResource resource,
+      ResourceModifiedMessage.OperationTypeEnum operation,
+      RequestDetails request) {
+    if (watched(fhir.getResourceType(resource))) {
+      super.processResourceModifiedEvent(resource, operation, request);
+    }
+  }
+
+  /** Whether a change of this type must go to HAPI's queue. */
+  boolean watched(String type) {
     if (type == null || "Subscription".equals(type)) {
       return true;
     }

@@ -2,6 +2,8 @@ package org.consentry.server.subscription;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ca.uhn.fhir.interceptor.api.IInterceptorService;
+import ca.uhn.fhir.jpa.subscription.submit.interceptor.SubscriptionMatcherInterceptor;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.http.HttpResponse;
@@ -20,6 +22,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.springframework.beans.factory.annotation.Autowired;
 
 /**
  * Rest-hook Subscriptions: each notification is decided for its subscriber when it is delivered
@@ -32,6 +35,8 @@ class SubscriptionsIT extends ServerIT {
 
   static final ObjectMapper JSON = new ObjectMapper();
   private static final String FHIR_JSON = "application/fhir+json";
+
+  @Autowired private IInterceptorService storage;
 
   private final Receiver receiverA = new Receiver(0);
   private final Receiver receiverB = new Receiver(0);
@@ -128,6 +133,15 @@ class SubscriptionsIT extends ServerIT {
     List<Hit> attempts = flaky.mentioning(id);
     assertThat(attempts).extracting(Hit::status).containsExactly(500, 200);
     assertThat(attempts).extracting(Hit::event).containsOnly(delivered.event());
+  }
+
+  @Test
+  void changes_areMatchedByTheMatcherThatLeavesOutUnwatchedTypes_notByHapis() {
+    List<Object> registered = storage.getAllRegisteredInterceptors();
+    assertThat(registered).filteredOn(UnwatchedChanges.class::isInstance).hasSize(1);
+    assertThat(registered)
+        .as("HAPI's own matcher would make a message of every change")
+        .noneMatch(i -> i.getClass() == SubscriptionMatcherInterceptor.class);
   }
 
   @Test
