@@ -10,8 +10,7 @@ import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Reference;
 
 /**
- * Who a {@link Requester} is in an AuditEvent, the same in HAPI's events ({@link BalpContext}) and
- * in this package's ({@link AuditEvents}).
+ * Who a {@link Requester} is in an AuditEvent ({@link AuditEvents}).
  *
  * <ul>
  *   <li>user: the requester's {@code fhirUser} ({@code Practitioner/7}; a patient without one is

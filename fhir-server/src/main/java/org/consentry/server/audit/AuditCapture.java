@@ -7,8 +7,6 @@ import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.api.server.IPreResourceShowDetails;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
-import ca.uhn.fhir.storage.interceptor.balp.BalpAuditCaptureInterceptor;
-import ca.uhn.fhir.storage.interceptor.balp.IBalpAuditContextServices;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import org.consentry.server.consent.ConsentDecisions;
@@ -16,25 +14,28 @@ import org.consentry.server.fhir.PatientCompartment;
 import org.consentry.server.fhir.Pipeline;
 import org.consentry.server.fhir.ServerInterceptor;
 import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.instance.model.api.IIdType;
 
 /**
  * The audit step ({@link Pipeline#AUDIT}, after the consent step, so only what is shown is
- * recorded), writing to the {@link AuditTrail}:
+ * recorded), writing to the {@link AuditTrail} events built by {@link AuditEvents}:
  *
  * <ul>
- *   <li>create, update and delete: HAPI's {@link BalpAuditCaptureInterceptor} (each with its
- *       patient variant), called from here;
- *   <li>read, vread, search and its pages: BALP Read/PatientRead and Query/PatientQuery events
- *       built by {@link AuditEvents}, one per patient whose data is shown. HAPI's capture makes the
- *       same events, but profiling showed it parsing a placeholder narrative with a new XHTML
- *       parser per event and walking every shown resource for its owners a second time, about half
- *       of what auditing costs a read; the owners here are those the decision step already
- *       computed;
+ *   <li>create, update and delete: BALP Create, Update and Delete (each with its Patient variant,
+ *       naming every patient whose data was written), at commit;
+ *   <li>read, vread, search and its pages: BALP Read/PatientRead and Query/PatientQuery, one per
+ *       patient whose data is shown;
  *   <li>an operation or a history that shows a patient's data ({@code $everything}, {@code
  *       _history}), once per patient (HAPI's capture records neither);
  *   <li>at the end of each request, the decisions made by a patient's own Consent (AuthZconsent, a
  *       deny being an attempt their consent blocked) and emergency accesses.
  * </ul>
+ *
+ * HAPI's {@code BalpAuditCaptureInterceptor} makes the same RESTful events, but profiling showed it
+ * parsing a placeholder narrative with a new XHTML parser per event and walking every resource for
+ * its owners a second time: about half of what auditing costs a read, and 5% of what a transaction
+ * Bundle costs. The owners here are those the decision step already computed, else the {@link
+ * PatientCompartment}'s.
  */
 @Interceptor(order = Pipeline.AUDIT)
 public final class AuditCapture implements ServerInterceptor {
@@ -43,16 +44,13 @@ public final class AuditCapture implements ServerInterceptor {
 
   private final AuditTrail trail;
   private final PatientCompartment compartment;
-  private final BalpAuditCaptureInterceptor writes;
 
-  AuditCapture(
-      AuditTrail trail, IBalpAuditContextServices context, PatientCompartment compartment) {
+  AuditCapture(AuditTrail trail, PatientCompartment compartment) {
     this.trail = trail;
     this.compartment = compartment;
-    this.writes = new BalpAuditCaptureInterceptor(trail, context);
   }
 
-  /** The REST request this thread is serving, if any (HAPI's BALP sink is not given it). */
+  /** The REST request this thread is serving, if any. */
   static RequestDetails currentRequest() {
     return CURRENT.get();
   }
@@ -64,24 +62,41 @@ public final class AuditCapture implements ServerInterceptor {
 
   @Hook(value = Pointcut.STORAGE_PRECOMMIT_RESOURCE_CREATED, order = Pipeline.AUDIT)
   public void created(IBaseResource resource, ServletRequestDetails request) {
-    if (request != null) {
-      writes.hookStoragePrecommitResourceCreated(resource, request);
-    }
+    write(request, RestWrite.CREATE, resource);
   }
 
   @Hook(value = Pointcut.STORAGE_PRECOMMIT_RESOURCE_UPDATED, order = Pipeline.AUDIT)
   public void updated(
       IBaseResource previous, IBaseResource resource, ServletRequestDetails request) {
-    if (request != null) {
-      writes.hookStoragePrecommitResourceUpdated(previous, resource, request);
-    }
+    write(request, RestWrite.UPDATE, resource);
   }
 
   @Hook(value = Pointcut.STORAGE_PRECOMMIT_RESOURCE_DELETED, order = Pipeline.AUDIT)
   public void deleted(IBaseResource resource, ServletRequestDetails request) {
+    write(request, RestWrite.DELETE, resource);
+  }
+
+  /** A write by a REST request (the server's own writes have no request and no event here). */
+  private void write(RequestDetails request, RestWrite write, IBaseResource resource) {
     if (request != null) {
-      writes.hookStoragePrecommitResourceDeleted(resource, request);
+      String id = relative(request, resource, resource.getIdElement());
+      trail.write(request, write, id, owners(request, resource));
     }
+  }
+
+  /** {@code Observation/5}: relative, versionless, typed from the resource when the id is not. */
+  static String relative(RequestDetails request, IBaseResource resource, IIdType id) {
+    if (!id.hasIdPart()) {
+      return id.getValue() == null ? "" : id.getValue();
+    }
+    String type = id.getResourceType();
+    if (type == null || type.isEmpty()) {
+      type =
+          request != null && request.getFhirContext() != null
+              ? request.getFhirContext().getResourceType(resource)
+              : resource.fhirType();
+    }
+    return type + "/" + id.getIdPart();
   }
 
   @Hook(value = Pointcut.STORAGE_PRESHOW_RESOURCES, order = Pipeline.AUDIT)

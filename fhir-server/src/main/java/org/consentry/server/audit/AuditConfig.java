@@ -97,9 +97,8 @@ class AuditConfig {
       name = "consentry.audit.enabled",
       havingValue = "true",
       matchIfMissing = true)
-  AuditCapture auditCapture(
-      AuditTrail trail, SecurityProperties security, PatientCompartment compartment) {
-    return new AuditCapture(trail, new BalpContext(security.issuer().toString()), compartment);
+  AuditCapture auditCapture(AuditTrail trail, PatientCompartment compartment) {
+    return new AuditCapture(trail, compartment);
   }
 
   @Bean

@@ -15,16 +15,19 @@ import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Reference;
 
 /**
- * Builders of the AuditEvents HAPI's BALP interceptor does not make, in its style: profile in
- * {@code meta.profile} where BALP has one, type and subtype codes, action, outcome, recorded now,
- * the server as {@code source.observer} (its base URL as display, as HAPI), agents client, server
- * and user (the requester, as {@link BalpContext} names it, with its purpose of use) and the
- * requester's organization, and the entities: X-Request-Id, the patient (type 1, role 1, {@code
- * Patient/ID}) and data (type 2).
+ * Builders of the server's AuditEvents, in the style of HAPI's BALP interceptor: profile in {@code
+ * meta.profile} where BALP has one, type and subtype codes, action, outcome, recorded now, the
+ * server as {@code source.observer} (its base URL as display, as HAPI), agents client, server and
+ * user (the requester, as {@link Agents} names it, with its purpose of use) and the requester's
+ * organization, and the entities: X-Request-Id, the patient (type 1, role 1, {@code Patient/ID})
+ * and data (type 2).
  *
  * <table>
  * <caption>Kinds</caption>
  * <tr><th>builder</th><th>profile</th><th>type / subtype</th></tr>
+ * <tr><td>{@link #read}, {@link #query}, {@link #write}</td><td>BALP's RESTful profiles (Read,
+ *     Query, Create, Update, Delete), each with its Patient variant</td>
+ *     <td>rest / the restful interaction</td></tr>
  * <tr><td>{@link #patientOperation} ({@code $everything})</td><td>{@value #PATIENT_QUERY}</td>
  *     <td>rest / search, operation, the operation's name</td></tr>
  * <tr><td>{@link #exportDisclosure}, {@link #researchDisclosure}</td>
@@ -52,29 +55,6 @@ public final class AuditEvents {
 
   /** Consentry's own subtype codes: an operation's name, a key operation. */
   public static final String SUBTYPES = "http://consentry.org/fhir/CodeSystem/audit-event-subtype";
-
-  /** The key operations the server audits. */
-  public enum KeyOperation {
-    /** A new master-key (KEK) version; every data key re-wrapped under it. */
-    ROTATE_MASTER_KEY("rotate-master-key", "master key rotated, data keys re-wrapped"),
-    /** Data keys re-wrapped under the current master key. */
-    REWRAP_DATA_KEYS("rewrap-data-keys", "data keys re-wrapped"),
-    /** A new data-key version for a patient (or all), data re-encrypted. */
-    ROTATE_DATA_KEY("rotate-data-key", "data key rotated");
-
-    private final String code;
-    private final String display;
-
-    KeyOperation(String code, String display) {
-      this.code = code;
-      this.display = display;
-    }
-
-    /** The code in {@link #SUBTYPES}. */
-    public String code() {
-      return code;
-    }
-  }
 
   private final String serverBase;
   private final String issuer;
@@ -143,6 +123,21 @@ public final class AuditEvents {
       Balp.addPatient(event, patientId);
     }
     return event;
+  }
+
+  /**
+   * A create, update or delete of {@code resource} ({@code "Observation/5"}), of this patient's
+   * data ({@code null}: of no patient, BALP's basic profile): see {@link RestWrite#event}.
+   *
+   * @param interaction the request's restful-interaction code, or {@code null}
+   */
+  public AuditEvent write(
+      AuditRequest request,
+      RestWrite write,
+      String interaction,
+      String resource,
+      String patientId) {
+    return write.event(request, base(request), issuer, interaction, resource, patientId);
   }
 
   /**
@@ -321,14 +316,14 @@ public final class AuditEvents {
         Balp.event(
             null, Balp.coding(Balp.DCM, "110113", "Security Alert"), AuditEventAction.E, base);
     event.addSubtype(Balp.coding(Balp.DCM, "110129", "Security Configuration"));
-    event.addSubtype(Balp.coding(SUBTYPES, operation.code, operation.display));
-    event.setOutcomeDesc(description == null ? operation.display : description);
+    event.addSubtype(Balp.coding(SUBTYPES, operation.code(), operation.display()));
+    event.setOutcomeDesc(description == null ? operation.display() : description);
     custodyAgents(event, request, base);
     Balp.addRequestId(event, request.requestId());
     if (patientId != null) {
       Balp.addPatient(event, patientId);
     }
-    Balp.addKey(event, keyId, operation.display, description);
+    Balp.addKey(event, keyId, operation.display(), description);
     return event;
   }
 

@@ -2,13 +2,14 @@ package org.consentry.server.audit;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.parser.IParser;
+import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.UnclassifiedServerFailureException;
-import ca.uhn.fhir.storage.interceptor.balp.IBalpAuditEventSink;
 import ca.uhn.fhir.util.UrlUtil;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -19,21 +20,18 @@ import org.consentry.consent.Decision;
 import org.consentry.consent.Requester;
 import org.consentry.server.consent.ConsentDecisions;
 import org.consentry.server.crypto.KeyAudit;
-import org.consentry.server.security.Requesters;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.AuditEvent.AuditEventAgentComponent;
 import org.hl7.fhir.r4.model.AuditEvent.AuditEventEntityComponent;
-import org.hl7.fhir.r4.model.CanonicalType;
 import org.hl7.fhir.r4.model.Reference;
 
 /**
- * The one way into the audit trail: every event, HAPI's BALP events and the server's own (see
- * {@link AuditEvents}), is enriched with its requester (purpose, organization, the Consent that
- * decided), has identifying query values protected ({@link QueryProtection}), and is appended to
- * the tamper-evident store ({@link AuditLog}: written within a second, chained, checkpointed),
- * indexed by the patients it concerns and the agent who acted. Thread-safe.
+ * The one way into the audit trail: every event (built by {@link AuditEvents} for its requester,
+ * with the Consent that decided) has identifying query values protected ({@link QueryProtection}),
+ * and is appended to the tamper-evident store ({@link AuditLog}: written within a second, chained,
+ * checkpointed), indexed by the patients it concerns and the agent who acted. Thread-safe.
  */
-public final class AuditTrail implements IBalpAuditEventSink, KeyAudit {
+public final class AuditTrail implements KeyAudit {
 
   static final String READ = "read";
   static final String QUERY = "query";
@@ -70,18 +68,30 @@ public final class AuditTrail implements IBalpAuditEventSink, KeyAudit {
     this.enabled = enabled;
   }
 
-  /** HAPI's BALP capture (create, update, delete): an event of the request this thread serves. */
-  @Override
-  public void recordAuditEvent(AuditEvent event) {
-    RequestDetails request = AuditCapture.currentRequest();
-    Requester requester = request == null ? null : Requesters.of(request).orElse(null);
-    AuditEnrichment.enrich(event, requester);
-    if (request != null) {
-      for (String patient : patients(event)) {
-        withDecision(event, request, patient);
-      }
+  /**
+   * A create, update or delete of {@code resource} ({@code "Observation/5"}) by the request this
+   * thread serves: one event per patient whose data it is (none: one event of no patient).
+   */
+  void write(
+      RequestDetails request, RestWrite write, String resource, Collection<String> patients) {
+    RestOperationTypeEnum operation = request.getRestOperationType();
+    String interaction = operation == null ? null : operation.getCode();
+    String kind =
+        resource.startsWith("Consent/")
+            ? CONSENT_CHANGE
+            : switch (write) {
+              case CREATE -> CREATE;
+              case UPDATE -> UPDATE;
+              case DELETE -> DELETE;
+            };
+    AuditRequest who = AuditRequest.of(request);
+    List<String> each =
+        patients.isEmpty() ? Collections.singletonList(null) : List.copyOf(patients);
+    for (String patient : each) {
+      AuditEvent event = events.write(who, write, interaction, resource, patient);
+      withDecision(event, request, patient);
+      append(event, kind);
     }
-    append(event, restKind(event));
   }
 
   /** A read or vread showed a resource of this patient ({@code null}: of no patient). */
@@ -199,10 +209,10 @@ public final class AuditTrail implements IBalpAuditEventSink, KeyAudit {
   public void rotated(
       RequestDetails request, KeyAudit.Rotation rotation, String keyId, String description) {
     AuditRequest who = request == null ? AuditRequest.background(null) : AuditRequest.of(request);
-    AuditEvents.KeyOperation operation =
+    KeyOperation operation =
         rotation == KeyAudit.Rotation.MASTER_KEY
-            ? AuditEvents.KeyOperation.ROTATE_MASTER_KEY
-            : AuditEvents.KeyOperation.ROTATE_DATA_KEY;
+            ? KeyOperation.ROTATE_MASTER_KEY
+            : KeyOperation.ROTATE_DATA_KEY;
     append(events.keyOperation(who, operation, keyId, null, description), KEY);
   }
 
@@ -211,8 +221,6 @@ public final class AuditTrail implements IBalpAuditEventSink, KeyAudit {
       return;
     }
     protection.protect(event);
-    // HAPI's placeholder narrative ("Audit Event") says nothing: not stored, not encoded
-    event.setText(null);
     Instant recorded = event.hasRecorded() ? event.getRecorded().toInstant() : Instant.now();
     IParser parser = fhir.newJsonParser();
     try {
@@ -264,32 +272,5 @@ public final class AuditTrail implements IBalpAuditEventSink, KeyAudit {
       }
     }
     return "";
-  }
-
-  private static String restKind(AuditEvent event) {
-    String profile = "";
-    for (CanonicalType canonical : event.getMeta().getProfile()) {
-      profile = canonical.getValue();
-    }
-    String name = profile.substring(profile.lastIndexOf('.') + 1);
-    String kind =
-        switch (name) {
-          case "Read", "PatientRead" -> READ;
-          case "Query", "PatientQuery" -> QUERY;
-          case "Create", "PatientCreate" -> CREATE;
-          case "Update", "PatientUpdate" -> UPDATE;
-          case "Delete", "PatientDelete" -> DELETE;
-          default -> "rest";
-        };
-    boolean consent =
-        event.getEntity().stream()
-            .anyMatch(
-                e ->
-                    "4".equals(e.getRole().getCode())
-                        && e.getWhat().hasReference()
-                        && e.getWhat().getReference().startsWith("Consent/"));
-    return consent && (kind.equals(CREATE) || kind.equals(UPDATE) || kind.equals(DELETE))
-        ? CONSENT_CHANGE
-        : kind;
   }
 }

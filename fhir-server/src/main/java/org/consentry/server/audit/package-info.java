@@ -1,9 +1,8 @@
 /**
- * The content of the audit log: IHE BALP AuditEvents for every access to patient data. HAPI's
- * {@code BalpAuditCaptureInterceptor} makes the RESTful events with {@link
- * org.consentry.server.audit.BalpContext}; {@link org.consentry.server.audit.AuditEnrichment} adds
- * purpose, organization and consent decision; {@link org.consentry.server.audit.AuditEvents} builds
- * the kinds HAPI does not cover; {@link org.consentry.server.audit.QueryProtection} keeps searched
+ * The content of the audit log: IHE BALP AuditEvents for every access to patient data. {@link
+ * org.consentry.server.audit.AuditCapture} takes them from the request pipeline; {@link
+ * org.consentry.server.audit.AuditEvents} builds every kind, with purpose, organization and the
+ * Consent that decided; {@link org.consentry.server.audit.QueryProtection} keeps searched
  * identifiers out of stored queries. Storing the events is the {@code audit} module's.
  */
 package org.consentry.server.audit;

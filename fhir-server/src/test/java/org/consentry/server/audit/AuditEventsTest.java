@@ -214,17 +214,13 @@ class AuditEventsTest {
     AuditEvent rotate =
         events.keyOperation(
             new AuditRequest(EHR, "10.0.0.9", "req-7", BASE),
-            AuditEvents.KeyOperation.ROTATE_MASTER_KEY,
+            KeyOperation.ROTATE_MASTER_KEY,
             "kek v3",
             null,
             "412 data keys re-wrapped");
     AuditEvent dataKey =
         events.keyOperation(
-            AuditRequest.background(null),
-            AuditEvents.KeyOperation.ROTATE_DATA_KEY,
-            null,
-            "1",
-            null);
+            AuditRequest.background(null), KeyOperation.ROTATE_DATA_KEY, null, "1", null);
 
     BalpConformance.assertStyled(rotate, DCM, "110113", false);
     BalpConformance.assertStyled(dataKey, DCM, "110113", true);

@@ -16,7 +16,6 @@ import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.server.exceptions.UnclassifiedServerFailureException;
 import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
 import java.time.Instant;
-import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -198,17 +197,6 @@ class AuditTrailTest {
           .allSatisfy(r -> assertThat(r.patients()).containsExactly("1"))
           .extracting(AuditRecord::agent)
           .containsOnly("Patient/1");
-    }
-
-    @Test
-    void anEventOfNoKnownProfile_isRest() {
-      AuditEvent event = new AuditEvent();
-      event.getMeta().addProfile("http://example.org/StructureDefinition/Other");
-      event.setRecorded(new Date());
-      trail.recordAuditEvent(event);
-      trail.recordAuditEvent(new AuditEvent().setRecorded(new Date()));
-
-      assertThat(recording.kinds()).containsExactly("rest", "rest");
     }
   }
 

@@ -24,10 +24,10 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.AuditEvent;
 
 /**
- * The audit step as the server wires it ({@link AuditCapture} with HAPI's BALP capture, writing to
- * an {@link AuditTrail}), over an {@link AuditLog} that only keeps what is appended. The real store
- * needs PostgreSQL; {@code AuditLog} is final, so Mockito's inline mock maker stands in for it, its
- * {@code append} recorded (the only method the trail calls), nothing else changed.
+ * The audit step as the server wires it ({@link AuditCapture}, writing to an {@link AuditTrail}),
+ * over an {@link AuditLog} that only keeps what is appended. The real store needs PostgreSQL;
+ * {@code AuditLog} is final, so Mockito's inline mock maker stands in for it, its {@code append}
+ * recorded (the only method the trail calls), nothing else changed.
  */
 final class RecordingTrail {
 
@@ -52,7 +52,7 @@ final class RecordingTrail {
     trail =
         new AuditTrail(
             log, FHIR, new AuditEvents(BASE, ISSUER), new QueryProtection(INDEX), enabled);
-    capture = new AuditCapture(trail, new BalpContext(ISSUER), new PatientCompartment(FHIR));
+    capture = new AuditCapture(trail, new PatientCompartment(FHIR));
     hooks.registerInterceptor(capture);
   }
 
