@@ -25,11 +25,11 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
  * <p>A change is left out only when this node's registry of active Subscriptions is current and
  * none of them applies to the change's type (a {@code Type?...} criteria names the types it applies
  * to; {@code *} applies to every type but Subscription; a topic-based one keeps every change). The
- * registry is current because the node reads the cluster's generations first ({@link NodeSync},
- * topic {@code SUBSCRIPTIONS}: one small query), so a Subscription made through another node is
- * known here. Subscription resources themselves always go on, since HAPI activates them through the
- * same queue. A Subscription that becomes active later matches the changes made after it, as it
- * would anyway.
+ * registry is current because the node read the cluster's generations ({@link NodeSync}, topic
+ * {@code SUBSCRIPTIONS}: one small query) when the request began, or for background work before
+ * each change, so a Subscription made through another node before then is known here. Subscription
+ * resources themselves always go on, since HAPI activates them through the same queue. A
+ * Subscription that becomes active later matches the changes made after it, as it would anyway.
  */
 class UnwatchedChanges extends SubscriptionMatcherInterceptor {
 
@@ -55,20 +55,25 @@ class UnwatchedChanges extends SubscriptionMatcherInterceptor {
       IBaseResource resource,
       ResourceModifiedMessage.OperationTypeEnum operation,
       RequestDetails request) {
-    if (watched(fhir.getResourceType(resource))) {
+    if (watched(fhir.getResourceType(resource), request)) {
       super.processResourceModifiedEvent(resource, operation, request);
     }
   }
 
-  /** Whether a change of this type must go to HAPI's queue. */
-  boolean watched(String type) {
+  /**
+   * Whether a change of this type, made by this request ({@code null}: background work), must go to
+   * HAPI's queue.
+   */
+  boolean watched(String type, RequestDetails request) {
     if (type == null || "Subscription".equals(type)) {
       return true;
     }
     if (loaded.compareAndSet(false, true)) {
       loader.forceRefresh(); // the registry is first loaded once Spring is up: not before that
     }
-    nodeSync.get().sync();
+    if (NodeSync.of(request) == null) {
+      nodeSync.get().sync(); // a request read the generations when it began, once for its writes
+    }
     return watched(registry.getAll(), type);
   }
 
