@@ -21,8 +21,8 @@ import org.hl7.fhir.instance.model.api.IIdType;
  * recorded), writing to the {@link AuditTrail} events built by {@link AuditEvents}:
  *
  * <ul>
- *   <li>create, update and delete: BALP Create, Update and Delete (each with its Patient variant,
- *       naming every patient whose data was written), at commit;
+ *   <li>create, update and delete: BALP Create, Update and Delete (or their Patient variants, one
+ *       per patient whose data was written), at commit;
  *   <li>read, vread, search and its pages: BALP Read/PatientRead and Query/PatientQuery, one per
  *       patient whose data is shown;
  *   <li>an operation or a history that shows a patient's data ({@code $everything}, {@code
@@ -40,24 +40,12 @@ import org.hl7.fhir.instance.model.api.IIdType;
 @Interceptor(order = Pipeline.AUDIT)
 public final class AuditCapture implements ServerInterceptor {
 
-  private static final ThreadLocal<RequestDetails> CURRENT = new ThreadLocal<>();
-
   private final AuditTrail trail;
   private final PatientCompartment compartment;
 
   AuditCapture(AuditTrail trail, PatientCompartment compartment) {
     this.trail = trail;
     this.compartment = compartment;
-  }
-
-  /** The REST request this thread is serving, if any. */
-  static RequestDetails currentRequest() {
-    return CURRENT.get();
-  }
-
-  @Hook(value = Pointcut.SERVER_INCOMING_REQUEST_PRE_HANDLED, order = -3000)
-  public void begin(RequestDetails request) {
-    CURRENT.set(request);
   }
 
   @Hook(value = Pointcut.STORAGE_PRECOMMIT_RESOURCE_CREATED, order = Pipeline.AUDIT)
@@ -179,10 +167,6 @@ public final class AuditCapture implements ServerInterceptor {
 
   @Hook(Pointcut.SERVER_PROCESSING_COMPLETED)
   public void end(RequestDetails request) {
-    try {
-      trail.decisions(request);
-    } finally {
-      CURRENT.remove();
-    }
+    trail.decisions(request);
   }
 }

@@ -56,9 +56,8 @@ final class RecordingTrail {
     hooks.registerInterceptor(capture);
   }
 
-  /** One request served: begun, its resources shown (HAPI's read and search capture), ended. */
+  /** One request served: its resources shown (the storage hook of reads and searches), ended. */
   void serve(ServletRequestDetails request, IBaseResource... shown) {
-    capture.begin(request);
     try {
       if (shown.length > 0) {
         IPreResourceShowDetails details = new SimplePreResourceShowDetails(List.of(shown));
@@ -74,9 +73,8 @@ final class RecordingTrail {
     }
   }
 
-  /** One writing request served: begun, the storage hook called, ended. */
+  /** One writing request served: the storage hook called, ended. */
   void write(ServletRequestDetails request, java.util.function.Consumer<AuditCapture> storage) {
-    capture.begin(request);
     try {
       storage.accept(capture);
     } finally {
