@@ -6,6 +6,7 @@ import org.consentry.consent.Requester;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.AuditEvent.AuditEventAgentComponent;
 import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Reference;
 
@@ -150,6 +151,26 @@ final class Agents {
         .getType()
         .addCoding(Balp.coding(Balp.SECURITY_ROLE, "authserver", "authorization server"));
     authorizer.setWho(Balp.server(base));
+  }
+
+  /**
+   * The agents of a RESTful event (and its purpose of event): the client and the server typed as
+   * the profile wants, the user (the requester, requestor) typed {@code userType}, and the
+   * requester's organization.
+   */
+  static void rest(
+      AuditEvent event,
+      AuditRequest request,
+      Coding clientType,
+      Coding serverType,
+      Coding userType,
+      String base,
+      String issuer) {
+    purposeOfEvent(event, request.requester());
+    Balp.addClient(event, clientType, request);
+    Balp.addServer(event, serverType, base);
+    Balp.addUser(event, userType, request, issuer);
+    addOrganization(event, request.requester());
   }
 
   /** The requester's purpose of use as the event's purpose (none for the server's own events). */

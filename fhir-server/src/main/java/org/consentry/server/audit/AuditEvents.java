@@ -113,15 +113,7 @@ public final class AuditEvents {
             base);
     event.addSubtype(Balp.coding(BalpConstants.CS_RESTFUL_INTERACTION, interaction, interaction));
     restAgents(event, request, Balp.destinationRole(), Balp.sourceRole(), base);
-    Balp.addRequestId(event, request.requestId());
-    Balp.addData(
-        event,
-        BalpConstants.CS_OBJECT_ROLE_4_DOMAIN_RESOURCE,
-        BalpConstants.CS_OBJECT_ROLE_4_DOMAIN_RESOURCE_DISPLAY,
-        new Reference(resource));
-    if (patientId != null) {
-      Balp.addPatient(event, patientId);
-    }
+    Balp.addResource(event, request.requestId(), resource, patientId);
     return event;
   }
 
@@ -338,11 +330,7 @@ public final class AuditEvents {
 
   private void restAgents(
       AuditEvent event, AuditRequest request, Coding clientType, Coding serverType, String base) {
-    Agents.purposeOfEvent(event, request.requester());
-    Balp.addClient(event, clientType, request);
-    Balp.addServer(event, serverType, base);
-    Balp.addUser(event, Balp.informationRecipient(), request, issuer);
-    Agents.addOrganization(event, request.requester());
+    Agents.rest(event, request, clientType, serverType, Balp.informationRecipient(), base, issuer);
   }
 
   /** Client (Application), server (custodian) and user (author), as BALP's Delete. */

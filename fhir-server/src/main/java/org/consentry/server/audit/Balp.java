@@ -163,6 +163,22 @@ final class Balp {
     return entity;
   }
 
+  /**
+   * The entities of a read or a write: the request id, the resource as data (role 4, Domain
+   * Resource, relative reference) and its patient when there is one.
+   */
+  static void addResource(AuditEvent event, String requestId, String resource, String patientId) {
+    addRequestId(event, requestId);
+    addData(
+        event,
+        BalpConstants.CS_OBJECT_ROLE_4_DOMAIN_RESOURCE,
+        BalpConstants.CS_OBJECT_ROLE_4_DOMAIN_RESOURCE_DISPLAY,
+        new Reference(resource));
+    if (patientId != null) {
+      addPatient(event, patientId);
+    }
+  }
+
   /** The X-Request-Id entity, when the request has an id. */
   static void addRequestId(AuditEvent event, String requestId) {
     if (requestId != null && !requestId.isBlank()) {

@@ -4,7 +4,6 @@ import ca.uhn.fhir.storage.interceptor.balp.BalpConstants;
 import ca.uhn.fhir.storage.interceptor.balp.BalpProfileEnum;
 import java.util.List;
 import org.hl7.fhir.r4.model.AuditEvent;
-import org.hl7.fhir.r4.model.Reference;
 
 /** A RESTful write, with its BALP profiles (without and with a patient) and interactions. */
 public enum RestWrite {
@@ -53,21 +52,15 @@ public enum RestWrite {
     if ("transaction".equals(interaction) || "batch".equals(interaction)) {
       event.addSubtype(Balp.coding(BalpConstants.CS_RESTFUL_INTERACTION, interaction, interaction));
     }
-    Agents.purposeOfEvent(event, request.requester());
-    Balp.addClient(event, profile.getAgentClientTypeCoding(), request);
-    Balp.addServer(event, profile.getAgentServerTypeCoding(), base);
-    Balp.addUser(
-        event, Balp.coding(Balp.PARTICIPATION, "AUT", "author (originator)"), request, issuer);
-    Agents.addOrganization(event, request.requester());
-    Balp.addRequestId(event, request.requestId());
-    Balp.addData(
+    Agents.rest(
         event,
-        BalpConstants.CS_OBJECT_ROLE_4_DOMAIN_RESOURCE,
-        BalpConstants.CS_OBJECT_ROLE_4_DOMAIN_RESOURCE_DISPLAY,
-        new Reference(resource));
-    if (patientId != null) {
-      Balp.addPatient(event, patientId);
-    }
+        request,
+        profile.getAgentClientTypeCoding(),
+        profile.getAgentServerTypeCoding(),
+        Balp.coding(Balp.PARTICIPATION, "AUT", "author (originator)"),
+        base,
+        issuer);
+    Balp.addResource(event, request.requestId(), resource, patientId);
     return event;
   }
 }
