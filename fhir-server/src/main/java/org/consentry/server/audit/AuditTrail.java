@@ -69,8 +69,8 @@ public final class AuditTrail implements KeyAudit {
   }
 
   /**
-   * A create, update or delete of {@code resource} ({@code "Observation/5"}) by the request this
-   * thread serves: one event per patient whose data it is (none: one event of no patient).
+   * A create, update or delete of {@code resource} ({@code "Observation/5"}) by this request: one
+   * event per patient whose data it is (none: one event of no patient).
    */
   void write(
       RequestDetails request, RestWrite write, String resource, Collection<String> patients) {
