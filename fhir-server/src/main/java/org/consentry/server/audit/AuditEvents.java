@@ -323,7 +323,8 @@ public final class AuditEvents {
     return request.serverBase() != null ? request.serverBase() : serverBase;
   }
 
-  private static AuditEvent rest(String profile, AuditEventAction action, String base) {
+  /** A RESTful event (type {@code rest}) of this profile and action. */
+  static AuditEvent rest(String profile, AuditEventAction action, String base) {
     Coding rest = Balp.coding(BalpConstants.CS_AUDIT_EVENT_TYPE, "rest", "Restful Operation");
     return Balp.event(profile, rest, action, base);
   }

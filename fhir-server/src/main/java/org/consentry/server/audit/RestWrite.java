@@ -38,12 +38,7 @@ public enum RestWrite {
       String resource,
       String patientId) {
     BalpProfileEnum profile = patientId == null ? basic : patient;
-    AuditEvent event =
-        Balp.event(
-            profile.getProfileUrl(),
-            Balp.coding(BalpConstants.CS_AUDIT_EVENT_TYPE, "rest", "Restful Operation"),
-            profile.getAction(),
-            base);
+    AuditEvent event = AuditEvents.rest(profile.getProfileUrl(), profile.getAction(), base);
     String own =
         interaction != null && interactions.contains(interaction)
             ? interaction
