@@ -215,4 +215,10 @@ class FhirJpaConfig {
       }
     };
   }
+
+  /** HAPI's repositories are created on first use (see {@link LazyRepositories}). */
+  @Bean
+  static LazyRepositories lazyRepositories() {
+    return new LazyRepositories();
+  }
 }
