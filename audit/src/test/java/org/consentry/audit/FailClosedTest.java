@@ -7,12 +7,12 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.postgresql.ds.PGSimpleDataSource;
 
 class FailClosedTest {
@@ -87,8 +87,7 @@ class FailClosedTest {
   }
 
   @Test
-  void aStoppedPostgresqlIsRetriedUntilItIsBack() throws Exception {
-    Path dir = Files.createTempDirectory("audit-pg");
+  void aStoppedPostgresqlIsRetriedUntilItIsBack(@TempDir Path dir) throws Exception {
     int port;
     try (ServerSocket socket = new ServerSocket(0)) {
       port = socket.getLocalPort();

@@ -51,7 +51,9 @@ public abstract class ServerIT {
   static void storage(DynamicPropertyRegistry registry) throws IOException {
     // Keycloak builds and starts while Spring starts the server; the issuer below waits for it
     TestKeycloak.startInBackground();
-    Path home = Files.createTempDirectory("consentry-it");
+    // under target/, which mvn clean removes: the context lives until the JVM exits
+    Path home =
+        Files.createTempDirectory(Files.createDirectories(Path.of("target")), "consentry-it");
     registry.add("consentry.home", home::toString);
     // field-level encryption: a master keystore made for this run (./consentry keys init in
     // production)

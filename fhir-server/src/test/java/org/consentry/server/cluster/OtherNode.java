@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.springframework.util.FileSystemUtils;
 
 /**
  * A second server node for the multi-node tests: the runnable jar the build just made, started as
@@ -26,11 +27,13 @@ final class OtherNode implements AutoCloseable {
   private final Process process;
   private final int port;
   private final Path log;
+  private final Path home;
 
-  private OtherNode(Process process, int port, Path log) {
+  private OtherNode(Process process, int port, Path log, Path home) {
     this.process = process;
     this.port = port;
     this.log = log;
+    this.home = home;
   }
 
   /** Starts a node with these settings (besides port and home) and waits until it is ready. */
@@ -57,7 +60,7 @@ final class OtherNode implements AutoCloseable {
     settings.forEach((key, value) -> command.add("--" + key + "=" + value));
     Process process =
         new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    OtherNode node = new OtherNode(process, port, log);
+    OtherNode node = new OtherNode(process, port, log, home);
     node.awaitReady(Duration.ofMinutes(5));
     return node;
   }
@@ -107,10 +110,11 @@ final class OtherNode implements AutoCloseable {
   }
 
   @Override
-  public void close() throws InterruptedException {
+  public void close() throws InterruptedException, IOException {
     process.destroy();
     if (!process.waitFor(60, TimeUnit.SECONDS)) {
       kill();
     }
+    FileSystemUtils.deleteRecursively(home);
   }
 }

@@ -9,6 +9,7 @@ import org.consentry.crypto.InMemoryDataKeyStore;
 import org.consentry.crypto.KeyRing;
 import org.consentry.crypto.MasterKeystore;
 import org.hl7.fhir.r4.model.Resource;
+import org.springframework.util.FileSystemUtils;
 
 /**
  * For tests of other features: a resource in the form the server stores it, its fields encrypted by
@@ -26,8 +27,9 @@ public final class StoredForms {
    * consentry.crypto.encrypt}) and the default restricted-label paths encrypted.
    */
   public static <T extends Resource> T encrypted(T resource, List<String> encrypt) {
+    Path dir = null;
     try {
-      Path dir = Files.createTempDirectory("stored-forms");
+      dir = Files.createTempDirectory("stored-forms");
       MasterKeystore keys =
           MasterKeystore.create(dir.resolve("k.bcfks"), "unit-test-passphrase".toCharArray());
       KeyRing keyRing = KeyRing.builder(keys, new InMemoryDataKeyStore()).build();
@@ -42,6 +44,10 @@ public final class StoredForms {
       return stored;
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
+    } finally {
+      if (dir != null) {
+        FileSystemUtils.deleteRecursively(dir.toFile());
+      }
     }
   }
 }

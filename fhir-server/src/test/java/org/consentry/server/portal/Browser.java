@@ -27,6 +27,7 @@ import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
+import org.springframework.util.FileSystemUtils;
 
 /**
  * Debian's headless Chromium, driven through Debian's ChromeDriver (nothing is downloaded), with
@@ -46,6 +47,7 @@ final class Browser implements AutoCloseable {
 
   final ChromeDriver driver;
   final Path downloads;
+  private final Path profile;
   private final WebDriverWait wait;
 
   Browser() throws IOException {
@@ -55,6 +57,7 @@ final class Browser implements AutoCloseable {
                 + " fhir-server/src/test/scripts/ensure-chromium.sh)")
         .isTrue();
     downloads = Files.createTempDirectory("portal-downloads");
+    profile = Files.createTempDirectory("portal-chromium");
     ChromeOptions options = new ChromeOptions();
     options.setBinary(CHROMIUM.toFile());
     options.addArguments(
@@ -66,7 +69,7 @@ final class Browser implements AutoCloseable {
         "--disable-component-update",
         "--disable-sync",
         "--no-first-run",
-        "--user-data-dir=" + Files.createTempDirectory("portal-chromium"));
+        "--user-data-dir=" + profile);
     options.setExperimentalOption(
         "prefs",
         Map.of(
@@ -207,7 +210,10 @@ final class Browser implements AutoCloseable {
   }
 
   @Override
-  public void close() {
+  public void close() throws IOException {
     driver.quit();
+    // Chromium's profile is a few megabytes; every test run would leave one behind
+    FileSystemUtils.deleteRecursively(profile);
+    FileSystemUtils.deleteRecursively(downloads);
   }
 }
