@@ -1,7 +1,6 @@
 package org.consentry.server.fhir;
 
 import ca.uhn.fhir.batch2.jobs.config.Batch2JobsConfig;
-import ca.uhn.fhir.batch2.maintenance.JobMaintenanceServiceImpl;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.jpa.api.config.JpaStorageSettings;
@@ -20,23 +19,18 @@ import ca.uhn.fhir.jpa.search.HapiHSearchAnalysisConfigurers.HapiLuceneAnalysisC
 import ca.uhn.fhir.jpa.subscription.channel.config.SubscriptionChannelConfig;
 import ca.uhn.fhir.jpa.subscription.submit.config.SubscriptionSubmitterConfig;
 import jakarta.persistence.EntityManagerFactory;
-import java.time.Duration;
 import java.util.Map;
 import javax.sql.DataSource;
 import org.consentry.server.storage.BinaryContentStore;
 import org.consentry.server.storage.ExportFileExpunger;
 import org.consentry.server.storage.SchemaStamp;
 import org.consentry.server.subscription.SubscriptionProperties;
-import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
-import org.springframework.boot.context.properties.bind.Binder;
-import org.springframework.boot.convert.DurationStyle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Lazy;
 import org.springframework.context.annotation.Primary;
-import org.springframework.core.env.Environment;
 import org.springframework.orm.jpa.JpaTransactionManager;
 import org.springframework.orm.jpa.LocalContainerEntityManagerFactoryBean;
 import org.springframework.transaction.annotation.EnableTransactionManagement;
@@ -192,28 +186,6 @@ class FhirJpaConfig {
   @Bean
   JpaTransactionManager transactionManager(EntityManagerFactory entityManagerFactory) {
     return new JpaTransactionManager(entityManagerFactory);
-  }
-
-  /**
-   * Sets Batch2's maintenance interval before HAPI schedules it. A post-processor is static and
-   * runs before configuration-properties beans exist, so it reads the setting from the environment.
-   */
-  @Bean
-  static BeanPostProcessor jobMaintenanceInterval(Environment environment) {
-    long millis =
-        Binder.get(environment)
-            .bind("consentry.fhir.job-maintenance-interval", Duration.class)
-            .orElseGet(() -> DurationStyle.detectAndParse(FhirProperties.JOB_MAINTENANCE_INTERVAL))
-            .toMillis();
-    return new BeanPostProcessor() {
-      @Override
-      public Object postProcessBeforeInitialization(Object bean, String beanName) {
-        if (bean instanceof JobMaintenanceServiceImpl maintenance) {
-          maintenance.setScheduledJobFrequencyMillis(millis);
-        }
-        return bean;
-      }
-    };
   }
 
   /** HAPI's repositories are created on first use (see {@link LazyRepositories}). */

@@ -16,8 +16,9 @@ import org.springframework.util.unit.DataSize;
  * @param maxPageSize the most results per page a client may ask for
  * @param terminologyIndexDir folder of the Lucene index of code system concepts (default {@code
  *     ${consentry.home}/terminology-index}); it holds terminology only, never patient data
- * @param jobMaintenanceInterval how often Batch2 advances jobs such as {@code $export}; HAPI's 60 s
- *     default makes a tiny export take minutes
+ * @param jobMaintenanceInterval how often Batch2 advances jobs such as {@code $export} while one is
+ *     under way (HAPI's 60 s default would make a tiny export take minutes); an idle server runs
+ *     the pass once a minute
  * @param exportFileResources the most resources in one Bulk Data export file, and so in one unit of
  *     an export job's work (HAPI's default 1,000)
  */
@@ -31,6 +32,6 @@ public record FhirProperties(
     Path terminologyIndexDir,
     @DefaultValue("1000") int exportFileResources) {
 
-  /** Batch2's maintenance interval when none is set (also read before these properties exist). */
+  /** Batch2's maintenance interval while a job is under way, when none is set. */
   static final String JOB_MAINTENANCE_INTERVAL = "250ms";
 }

@@ -1,7 +1,9 @@
 package org.consentry.server.jobs;
 
 import ca.uhn.fhir.batch2.api.IJobCoordinator;
+import ca.uhn.fhir.batch2.api.IJobMaintenanceService;
 import ca.uhn.fhir.batch2.channel.BatchJobSender;
+import ca.uhn.fhir.batch2.maintenance.JobMaintenanceServiceImpl;
 import ca.uhn.fhir.batch2.model.JobWorkNotification;
 import ca.uhn.fhir.broker.api.IChannelProducer;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
@@ -13,6 +15,7 @@ import ca.uhn.fhir.jpa.model.dao.JpaPid;
 import java.time.Clock;
 import javax.sql.DataSource;
 import org.consentry.server.cluster.NodeSync;
+import org.consentry.server.fhir.FhirProperties;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
@@ -68,10 +71,37 @@ class JobsConfig {
     return leases;
   }
 
-  /** Starts renewing and reaping once Batch2's tables exist (after the context is up). */
+  @Bean(destroyMethod = "stop")
+  MaintenancePace maintenancePace(
+      DataSource dataSource, IJobMaintenanceService maintenance, FhirProperties properties) {
+    return new MaintenancePace(dataSource, maintenance, properties.jobMaintenanceInterval());
+  }
+
+  /**
+   * Starts renewing and reaping, and the maintenance pace, once Batch2's tables exist (after the
+   * context is up).
+   */
   @EventListener(ContextRefreshedEvent.class)
   void startLeases(ContextRefreshedEvent event) {
     event.getApplicationContext().getBean(ChunkLeases.class).start();
+    event.getApplicationContext().getBean(MaintenancePace.class).start();
+  }
+
+  /**
+   * HAPI's own maintenance schedule at its default ({@link MaintenancePace#IDLE}), set before HAPI
+   * schedules it; {@link MaintenancePace} runs the pass more often while a job needs it.
+   */
+  @Bean
+  static BeanPostProcessor idleJobMaintenance() {
+    return new BeanPostProcessor() {
+      @Override
+      public Object postProcessBeforeInitialization(Object bean, String beanName) {
+        if (bean instanceof JobMaintenanceServiceImpl maintenance) {
+          maintenance.setScheduledJobFrequencyMillis(MaintenancePace.IDLE.toMillis());
+        }
+        return bean;
+      }
+    };
   }
 
   /**

@@ -1,0 +1,88 @@
+package org.consentry.server.jobs;
+
+import ca.uhn.fhir.batch2.api.IJobMaintenanceService;
+import ca.uhn.fhir.batch2.model.StatusEnum;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * Runs Batch2's maintenance pass at the job maintenance interval only while a job needs it.
+ *
+ * <p>HAPI's pass visits every job instance it keeps, the ended ones too (for a week), with several
+ * queries each. At the interval an export needs to move quickly from step to step (250 ms), an idle
+ * server holding a few dozen past jobs spent a third of a core on those passes. So HAPI's own
+ * schedule runs at its default, {@link #IDLE} (it purges old instances), and this timer runs the
+ * pass at the job maintenance interval only when some instance is not ended or still holds work
+ * chunks: one query on the instance table, which Batch2 keeps small.
+ */
+final class MaintenancePace {
+
+  /** HAPI's own maintenance schedule (its default). */
+  static final Duration IDLE = Duration.ofMinutes(1);
+
+  private static final Logger LOG = LoggerFactory.getLogger(MaintenancePace.class);
+
+  private final JdbcTemplate jdbc;
+  private final IJobMaintenanceService maintenance;
+  private final Duration interval;
+  private final String needed;
+  private ScheduledExecutorService timer;
+
+  MaintenancePace(DataSource dataSource, IJobMaintenanceService maintenance, Duration interval) {
+    this.jdbc = new JdbcTemplate(dataSource);
+    this.maintenance = maintenance;
+    this.interval = interval;
+    String running =
+        StatusEnum.getNotEndedStatuses().stream()
+            .map(status -> "'" + status.name() + "'")
+            .sorted()
+            .collect(Collectors.joining(", "));
+    this.needed =
+        "SELECT EXISTS (SELECT 1 FROM bt2_job_instance WHERE stat IN ("
+            + running
+            + ") OR NOT work_chunks_purged)";
+  }
+
+  /** Whether a job is under way, or an ended one still holds work chunks for the pass to purge. */
+  boolean needed() {
+    return Boolean.TRUE.equals(jdbc.queryForObject(needed, Boolean.class));
+  }
+
+  void tick() {
+    try {
+      if (needed()) {
+        maintenance.runMaintenancePass();
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("job maintenance pass failed: {}", e.getMessage());
+    }
+  }
+
+  synchronized void start() {
+    if (timer == null) {
+      timer =
+          Executors.newSingleThreadScheduledExecutor(
+              r -> {
+                Thread thread = new Thread(r, "consentry-job-maintenance");
+                thread.setDaemon(true);
+                return thread;
+              });
+      long every = interval.toMillis();
+      timer.scheduleWithFixedDelay(this::tick, every, every, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  synchronized void stop() {
+    if (timer != null) {
+      timer.shutdownNow();
+      timer = null;
+    }
+  }
+}
