@@ -34,6 +34,7 @@ final class MaintenancePace {
   private final Duration interval;
   private final String needed;
   private ScheduledExecutorService timer;
+  private boolean failing; // only the timer's thread ticks
 
   MaintenancePace(DataSource dataSource, IJobMaintenanceService maintenance, Duration interval) {
     this.jdbc = new JdbcTemplate(dataSource);
@@ -55,13 +56,24 @@ final class MaintenancePace {
     return Boolean.TRUE.equals(jdbc.queryForObject(needed, Boolean.class));
   }
 
+  /**
+   * One tick of the timer. A failure (the database unreachable, say) is logged once, not four times
+   * a second, and its end too.
+   */
   void tick() {
     try {
       if (needed()) {
         maintenance.runMaintenancePass();
       }
+      if (failing) {
+        failing = false;
+        LOG.info("job maintenance passes run again");
+      }
     } catch (RuntimeException e) {
-      LOG.warn("job maintenance pass failed: {}", e.getMessage());
+      if (!failing) {
+        failing = true;
+        LOG.warn("job maintenance pass failed (retried quietly until it runs): {}", e.getMessage());
+      }
     }
   }
 
