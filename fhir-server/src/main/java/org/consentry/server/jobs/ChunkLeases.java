@@ -8,9 +8,6 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,7 +37,7 @@ final class ChunkLeases {
   private final JobsProperties properties;
   private final Clock clock;
   private final Map<String, Observed> finalizing = new HashMap<>();
-  private ScheduledExecutorService timer;
+  private final JobTimer timer;
 
   private record Observed(Timestamp updated, Instant since) {}
 
@@ -48,6 +45,7 @@ final class ChunkLeases {
     this.jdbc = new JdbcTemplate(dataSource);
     this.properties = properties;
     this.clock = clock;
+    this.timer = new JobTimer("consentry-job-leases", properties.leaseRenewal(), this::pass);
   }
 
   void createTables() {
@@ -148,24 +146,11 @@ final class ChunkLeases {
     }
   }
 
-  synchronized void start() {
-    if (timer == null) {
-      timer =
-          Executors.newSingleThreadScheduledExecutor(
-              r -> {
-                Thread thread = new Thread(r, "consentry-job-leases");
-                thread.setDaemon(true);
-                return thread;
-              });
-      long every = properties.leaseRenewal().toMillis();
-      timer.scheduleWithFixedDelay(this::pass, every, every, TimeUnit.MILLISECONDS);
-    }
+  void start() {
+    timer.start();
   }
 
-  synchronized void stop() {
-    if (timer != null) {
-      timer.shutdownNow();
-      timer = null;
-    }
+  void stop() {
+    timer.stop();
   }
 }

@@ -3,9 +3,6 @@ package org.consentry.server.jobs;
 import ca.uhn.fhir.batch2.api.IJobMaintenanceService;
 import ca.uhn.fhir.batch2.model.StatusEnum;
 import java.time.Duration;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -31,15 +28,14 @@ final class MaintenancePace {
 
   private final JdbcTemplate jdbc;
   private final IJobMaintenanceService maintenance;
-  private final Duration interval;
   private final String needed;
-  private ScheduledExecutorService timer;
+  private final JobTimer timer;
   private boolean failing; // only the timer's thread ticks
 
   MaintenancePace(DataSource dataSource, IJobMaintenanceService maintenance, Duration interval) {
     this.jdbc = new JdbcTemplate(dataSource);
     this.maintenance = maintenance;
-    this.interval = interval;
+    this.timer = new JobTimer("consentry-job-maintenance", interval, this::tick);
     String running =
         StatusEnum.getNotEndedStatuses().stream()
             .map(status -> "'" + status.name() + "'")
@@ -77,24 +73,11 @@ final class MaintenancePace {
     }
   }
 
-  synchronized void start() {
-    if (timer == null) {
-      timer =
-          Executors.newSingleThreadScheduledExecutor(
-              r -> {
-                Thread thread = new Thread(r, "consentry-job-maintenance");
-                thread.setDaemon(true);
-                return thread;
-              });
-      long every = interval.toMillis();
-      timer.scheduleWithFixedDelay(this::tick, every, every, TimeUnit.MILLISECONDS);
-    }
+  void start() {
+    timer.start();
   }
 
-  synchronized void stop() {
-    if (timer != null) {
-      timer.shutdownNow();
-      timer = null;
-    }
+  void stop() {
+    timer.stop();
   }
 }
