@@ -2,6 +2,7 @@ package org.consentry.server.jobs;
 
 import ca.uhn.fhir.batch2.api.IJobCoordinator;
 import ca.uhn.fhir.batch2.api.IJobMaintenanceService;
+import ca.uhn.fhir.batch2.api.IJobPersistence;
 import ca.uhn.fhir.batch2.channel.BatchJobSender;
 import ca.uhn.fhir.batch2.maintenance.JobMaintenanceServiceImpl;
 import ca.uhn.fhir.batch2.model.JobWorkNotification;
@@ -100,6 +101,21 @@ class JobsConfig {
           maintenance.setScheduledJobFrequencyMillis(MaintenancePace.IDLE.toMillis());
         }
         return bean;
+      }
+    };
+  }
+
+  /**
+   * Batch2's job store, wrapped so that a {@link MaintenancePace} pass lists only the instances it
+   * is due for ({@link DueInstances}); HAPI's bean is declared as the interface, so every user gets
+   * the wrapper.
+   */
+  @Bean
+  static BeanPostProcessor dueInstances() {
+    return new BeanPostProcessor() {
+      @Override
+      public Object postProcessAfterInitialization(Object bean, String beanName) {
+        return bean instanceof IJobPersistence store ? DueInstances.wrap(store) : bean;
       }
     };
   }

@@ -3,6 +3,7 @@ package org.consentry.server.jobs;
 import ca.uhn.fhir.batch2.api.IJobMaintenanceService;
 import ca.uhn.fhir.batch2.model.StatusEnum;
 import java.time.Duration;
+import java.util.List;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -16,8 +17,10 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * queries each. At the interval an export needs to move quickly from step to step (250 ms), an idle
  * server holding a few dozen past jobs spent a third of a core on those passes. So HAPI's own
  * schedule runs at its default, {@link #IDLE} (it purges old instances), and this timer runs the
- * pass at the job maintenance interval only when some instance is not ended or still holds work
- * chunks: one query on the instance table, which Batch2 keeps small.
+ * pass at the job maintenance interval only when some instance is due: not ended, or completed or
+ * failed with work chunks not yet purged. One query on the instance table finds them, and the pass
+ * visits only those ({@link DueInstances}). A cancelled instance is not due: HAPI leaves its chunks
+ * in place until it expires.
  */
 final class MaintenancePace {
 
@@ -28,7 +31,7 @@ final class MaintenancePace {
 
   private final JdbcTemplate jdbc;
   private final IJobMaintenanceService maintenance;
-  private final String needed;
+  private final String due;
   private final JobTimer timer;
   private boolean failing; // only the timer's thread ticks
 
@@ -41,15 +44,19 @@ final class MaintenancePace {
             .map(status -> "'" + status.name() + "'")
             .sorted()
             .collect(Collectors.joining(", "));
-    this.needed =
-        "SELECT EXISTS (SELECT 1 FROM bt2_job_instance WHERE stat IN ("
+    this.due =
+        "SELECT id FROM bt2_job_instance WHERE stat IN ("
             + running
-            + ") OR NOT work_chunks_purged)";
+            + ") OR (stat IN ('COMPLETED', 'FAILED') AND NOT work_chunks_purged)"
+            + " ORDER BY create_time, id";
   }
 
-  /** Whether a job is under way, or an ended one still holds work chunks for the pass to purge. */
-  boolean needed() {
-    return Boolean.TRUE.equals(jdbc.queryForObject(needed, Boolean.class));
+  /**
+   * The ids of the instances a pass is due for: jobs under way, and ended ones whose work chunks
+   * the pass still has to purge.
+   */
+  List<String> due() {
+    return jdbc.queryForList(due, String.class);
   }
 
   /**
@@ -58,8 +65,9 @@ final class MaintenancePace {
    */
   void tick() {
     try {
-      if (needed()) {
-        maintenance.runMaintenancePass();
+      List<String> instances = due();
+      if (!instances.isEmpty()) {
+        DueInstances.pass(instances, maintenance::runMaintenancePass);
       }
       if (failing) {
         failing = false;

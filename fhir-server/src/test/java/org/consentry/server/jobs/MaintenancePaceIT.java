@@ -3,9 +3,15 @@ package org.consentry.server.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ca.uhn.fhir.batch2.api.IJobMaintenanceService;
+import ca.uhn.fhir.batch2.api.IJobPersistence;
+import ca.uhn.fhir.batch2.model.JobInstance;
 import ca.uhn.fhir.batch2.model.StatusEnum;
+import java.lang.reflect.Proxy;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.consentry.server.TestDatabase;
@@ -17,9 +23,10 @@ import org.postgresql.ds.PGSimpleDataSource;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * When Batch2's maintenance pass runs at the job maintenance interval: against PostgreSQL, on a
- * stand-in for Batch2's instance table (only the columns the pace reads) in a schema of its own,
- * with a maintenance service that counts its passes.
+ * When Batch2's maintenance pass runs at the job maintenance interval, and which instances it
+ * visits: against PostgreSQL, on a stand-in for Batch2's instance table (only the columns the pace
+ * reads) in a schema of its own, with a maintenance service that counts its passes and lists the
+ * instances through the wrapped job store, as HAPI's pass does.
  */
 class MaintenancePaceIT {
 
@@ -27,6 +34,8 @@ class MaintenancePaceIT {
   private JdbcTemplate jdbc;
   private final AtomicInteger passes = new AtomicInteger();
   private final AtomicBoolean failing = new AtomicBoolean();
+  private final List<List<String>> visited = new CopyOnWriteArrayList<>();
+  private IJobPersistence store;
 
   private final IJobMaintenanceService maintenance =
       new IJobMaintenanceService() {
@@ -41,6 +50,7 @@ class MaintenancePaceIT {
           if (failing.get()) {
             throw new IllegalStateException("the database went away");
           }
+          visited.add(listed(store));
         }
 
         @Override
@@ -62,7 +72,59 @@ class MaintenancePaceIT {
     jdbc = new JdbcTemplate(dataSource);
     jdbc.execute(
         "CREATE TABLE bt2_job_instance (id varchar(100) PRIMARY KEY, stat varchar(20) NOT NULL,"
-            + " work_chunks_purged boolean NOT NULL)");
+            + " work_chunks_purged boolean NOT NULL, create_time timestamp NOT NULL DEFAULT"
+            + " clock_timestamp())");
+    store = DueInstances.wrap(standInStore());
+  }
+
+  /**
+   * A job store answering the two calls the pass lists instances with from the stand-in table; the
+   * whole table, in creation order, whatever the page.
+   */
+  private IJobPersistence standInStore() {
+    return (IJobPersistence)
+        Proxy.newProxyInstance(
+            IJobPersistence.class.getClassLoader(),
+            new Class<?>[] {IJobPersistence.class},
+            (proxy, method, args) ->
+                switch (method.getName()) {
+                  case "fetchInstance" ->
+                      jdbc
+                          .queryForList(
+                              "SELECT id FROM bt2_job_instance WHERE id = ?", String.class, args[0])
+                          .stream()
+                          .findFirst()
+                          .map(MaintenancePaceIT::jobInstance);
+                  case "fetchInstances" ->
+                      jdbc
+                          .queryForList(
+                              "SELECT id FROM bt2_job_instance ORDER BY create_time LIMIT ? OFFSET ?",
+                              String.class,
+                              args[0],
+                              (int) args[0] * (int) args[1])
+                          .stream()
+                          .map(MaintenancePaceIT::jobInstance)
+                          .toList();
+                  default -> throw new AssertionError("not used: " + method);
+                });
+  }
+
+  private static JobInstance jobInstance(String id) {
+    JobInstance instance = new JobInstance();
+    instance.setInstanceId(id);
+    return instance;
+  }
+
+  /** The ids of the instances a pass lists, paging as HAPI's pass does. */
+  private static List<String> listed(IJobPersistence store) {
+    List<String> ids = new ArrayList<>();
+    for (int page = 0; ; page++) {
+      List<JobInstance> instances = store.fetchInstances(100, page);
+      instances.forEach(instance -> ids.add(instance.getInstanceId()));
+      if (instances.size() < 100) {
+        return ids;
+      }
+    }
   }
 
   private static PGSimpleDataSource source(String url) {
@@ -87,7 +149,7 @@ class MaintenancePaceIT {
   @Test
   void noJobsNoPass() {
     MaintenancePace pace = pace(Duration.ofMillis(250));
-    assertThat(pace.needed()).isFalse();
+    assertThat(pace.due()).isEmpty();
     pace.tick();
     assertThat(passes).hasValue(0);
   }
@@ -98,9 +160,42 @@ class MaintenancePaceIT {
       instance("ended-" + status, status, true);
     }
     MaintenancePace pace = pace(Duration.ofMillis(250));
-    assertThat(pace.needed()).isFalse();
+    assertThat(pace.due()).isEmpty();
     pace.tick();
     assertThat(passes).hasValue(0);
+  }
+
+  @Test
+  void aCancelledJobNeedsNoPass_hapiKeepsItsChunksUntilItExpires() {
+    instance("cancelled", StatusEnum.CANCELLED, false);
+    assertThat(pace(Duration.ofMillis(250)).due()).isEmpty();
+  }
+
+  @Test
+  void aPassVisitsOnlyTheDueInstances_everyOtherListingSeesThemAll() {
+    for (int i = 0; i < 150; i++) {
+      instance("old-" + i, StatusEnum.COMPLETED, true);
+    }
+    instance("cancelled", StatusEnum.CANCELLED, false);
+    instance("export", StatusEnum.IN_PROGRESS, false);
+    instance("just-ended", StatusEnum.FAILED, false);
+    instance("next", StatusEnum.QUEUED, false);
+
+    pace(Duration.ofMillis(250)).tick();
+
+    assertThat(visited).containsExactly(List.of("export", "just-ended", "next"));
+    assertThat(listed(store)).hasSize(154).contains("old-0", "old-149", "cancelled", "export");
+  }
+
+  @Test
+  void anInstanceGoneBetweenTheCheckAndThePassIsLeftOut() {
+    instance("export", StatusEnum.IN_PROGRESS, false);
+    instance("purged", StatusEnum.COMPLETED, false);
+    List<String> due = pace(Duration.ofMillis(250)).due();
+    jdbc.update("DELETE FROM bt2_job_instance WHERE id = 'purged'");
+    DueInstances.pass(due, () -> visited.add(listed(store)));
+    assertThat(visited).containsExactly(List.of("export"));
+    assertThat(listed(store)).containsExactly("export");
   }
 
   @ParameterizedTest
@@ -111,15 +206,16 @@ class MaintenancePaceIT {
     instance("old", StatusEnum.COMPLETED, true);
     instance("current", status, false);
     MaintenancePace pace = pace(Duration.ofMillis(250));
-    assertThat(pace.needed()).isTrue();
+    assertThat(pace.due()).containsExactly("current");
     pace.tick();
     assertThat(passes).hasValue(1);
+    assertThat(visited).containsExactly(List.of("current"));
   }
 
   @Test
   void anEndedJobStillHoldingChunksGetsAPassToPurgeThem() {
     instance("just-ended", StatusEnum.COMPLETED, false);
-    assertThat(pace(Duration.ofMillis(250)).needed()).isTrue();
+    assertThat(pace(Duration.ofMillis(250)).due()).containsExactly("just-ended");
   }
 
   @Test
