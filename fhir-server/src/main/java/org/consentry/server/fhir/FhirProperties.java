@@ -33,5 +33,5 @@ public record FhirProperties(
     @DefaultValue("1000") int exportFileResources) {
 
   /** Batch2's maintenance interval while a job is under way, when none is set. */
-  static final String JOB_MAINTENANCE_INTERVAL = "250ms";
+  static final String JOB_MAINTENANCE_INTERVAL = "100ms";
 }

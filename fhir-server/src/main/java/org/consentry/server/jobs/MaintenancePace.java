@@ -14,13 +14,13 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * Runs Batch2's maintenance pass at the job maintenance interval only while a job needs it.
  *
  * <p>HAPI's pass visits every job instance it keeps, the ended ones too (for a week), with several
- * queries each. At the interval an export needs to move quickly from step to step (250 ms), an idle
- * server holding a few dozen past jobs spent a third of a core on those passes. So HAPI's own
- * schedule runs at its default, {@link #IDLE} (it purges old instances), and this timer runs the
- * pass at the job maintenance interval only when some instance is due: not ended, or completed or
- * failed with work chunks not yet purged. One query on the instance table finds them, and the pass
- * visits only those ({@link DueInstances}). A cancelled instance is not due: HAPI leaves its chunks
- * in place until it expires.
+ * queries each. At the interval an export needs to move quickly from step to step (a fraction of a
+ * second), an idle server holding a few dozen past jobs spent a third of a core on those passes. So
+ * HAPI's own schedule runs at its default, {@link #IDLE} (it purges old instances), and this timer
+ * runs the pass at the job maintenance interval only when some instance is due: not ended, or
+ * completed or failed with work chunks not yet purged. One query on the instance table finds them,
+ * and the pass visits only those ({@link DueInstances}). A cancelled instance is not due: HAPI
+ * leaves its chunks in place until it expires.
  */
 final class MaintenancePace {
 
