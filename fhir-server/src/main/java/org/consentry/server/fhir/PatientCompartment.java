@@ -1,7 +1,6 @@
 package org.consentry.server.fhir;
 
 import ca.uhn.fhir.context.FhirContext;
-import ca.uhn.fhir.util.FhirTerser;
 import ca.uhn.fhir.util.ResourceReferenceInfo;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -40,9 +39,10 @@ import org.hl7.fhir.r4.model.Resource;
  * nobody. A resource of several owners is shown only if every one of them allows it.
  *
  * <p>Cost: this runs for every resource that leaves the server. For a compartment type it is a
- * cached type lookup, HAPI's compartment evaluation and an emptiness check of {@code contained};
- * Bundles, Parameters and the content types walk their content; only a Binary whose context names a
- * resource other than a Patient reads from the database.
+ * cached type lookup, reading the compartment parameters' references ({@link
+ * CompartmentReferences}, the paths parsed once per type) and an emptiness check of {@code
+ * contained}; Bundles, Parameters and the content types walk their content; only a Binary whose
+ * context names a resource other than a Patient reads from the database.
  */
 public final class PatientCompartment {
 
@@ -107,10 +107,12 @@ public final class PatientCompartment {
 
   private final FhirContext fhir;
   private final Map<String, Kind> kinds = new ConcurrentHashMap<>();
+  private final CompartmentReferences compartmentReferences;
   private volatile ReferenceReader reader = id -> Optional.empty();
 
   public PatientCompartment(FhirContext fhir) {
     this.fhir = fhir;
+    this.compartmentReferences = new CompartmentReferences(fhir);
   }
 
   /**
@@ -180,12 +182,13 @@ public final class PatientCompartment {
   }
 
   private void compartment(IBaseResource resource, Set<String> owners, boolean nested) {
-    FhirTerser terser = fhir.newTerser();
-    for (IIdType owner : terser.getCompartmentOwnersForResource("Patient", resource, Set.of())) {
-      if (!owner.hasResourceType() || "Patient".equals(owner.getResourceType())) {
-        add(owners, owner, nested);
-      }
-    }
+    compartmentReferences.targets(
+        resource,
+        owner -> {
+          if (!owner.hasResourceType() || "Patient".equals(owner.getResourceType())) {
+            add(owners, owner, nested);
+          }
+        });
   }
 
   private void parameters(
