@@ -50,8 +50,9 @@ final class CompartmentReferences {
     for (Path path : paths.computeIfAbsent(fhir.getResourceType(resource), this::parse)) {
       for (IBaseReference reference :
           terser.getValues(resource, path.element(), IBaseReference.class)) {
-        if (path.wantedType() == null || path.wantedType().equals(typeOf(reference))) {
-          IIdType id = targetOf(reference);
+        IIdType named = reference.getReferenceElement().toUnqualifiedVersionless();
+        if (path.wantedType() == null || path.wantedType().equals(typeOf(reference, named))) {
+          IIdType id = targetOf(reference, named);
           if (id != null) {
             target.accept(id);
           }
@@ -79,17 +80,16 @@ final class CompartmentReferences {
   }
 
   /** The type the reference names, or that of the resource it holds; null if neither. */
-  private String typeOf(IBaseReference reference) {
-    IIdType id = reference.getReferenceElement().toUnqualifiedVersionless();
-    if (id.hasResourceType()) {
-      return id.getResourceType();
+  private String typeOf(IBaseReference reference, IIdType named) {
+    if (named.hasResourceType()) {
+      return named.getResourceType();
     }
     return reference.getResource() != null ? fhir.getResourceType(reference.getResource()) : null;
   }
 
   /** The referenced id, versionless, or the held resource's own id; null if there is none. */
-  private IIdType targetOf(IBaseReference reference) {
-    IIdType id = reference.getReferenceElement().toUnqualifiedVersionless();
+  private IIdType targetOf(IBaseReference reference, IIdType named) {
+    IIdType id = named;
     if ((id.getValue() == null || id.getValue().isBlank()) && reference.getResource() != null) {
       IBaseResource held = reference.getResource();
       id = held.getIdElement().toUnqualifiedVersionless();
