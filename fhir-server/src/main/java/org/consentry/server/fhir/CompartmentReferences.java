@@ -4,8 +4,10 @@ import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.context.RuntimeSearchParam;
 import ca.uhn.fhir.util.FhirTerser;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
@@ -76,7 +78,13 @@ final class CompartmentReferences {
                 : new Path(path, null));
       }
     }
-    return List.copyOf(parsed);
+    // R4 lists most elements both plainly and as .where(resolve() is Patient): the plain path
+    // already reads every reference the filtered one would, so the element is read once
+    Set<String> plain = new HashSet<>();
+    parsed.stream().filter(path -> path.wantedType() == null).forEach(p -> plain.add(p.element()));
+    return parsed.stream()
+        .filter(path -> path.wantedType() == null || !plain.contains(path.element()))
+        .toList();
   }
 
   /** The type the reference names, or that of the resource it holds; null if neither. */
