@@ -36,7 +36,13 @@ public final class Generations {
     /** A Subscription created, changed or deleted: each node's registry of active ones. */
     SUBSCRIPTIONS,
     /** A Flag created, changed or deleted: what each node knows of patients' active alert Flags. */
-    FLAGS
+    FLAGS,
+    /**
+     * A resource of several patients stored (created, or updated so): each node's lists of the
+     * other owners of a patient's resources. Bumped inside the writing transaction, so that the new
+     * value and the resource commit at once.
+     */
+    CO_OWNERS
   }
 
   /** The counters as read at one moment. */

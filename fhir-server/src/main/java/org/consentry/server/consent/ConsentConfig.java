@@ -110,7 +110,12 @@ class ConsentConfig {
       ConsentViews views,
       ConsentCache cache,
       DataSource dataSource,
-      PartitionSettings partitions) {
+      PartitionSettings partitions,
+      PatientCompartment compartment,
+      Generations generations,
+      IInterceptorService storage) {
+    // resources of several patients written anywhere retire the co-owner lists kept here
+    storage.registerInterceptor(new CoOwnedWrites(compartment, generations));
     LinkedSearches linked =
         new LinkedSearches(
             fhir,

@@ -11,6 +11,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.consentry.consent.Requester;
+import org.consentry.server.cluster.Generations;
+import org.consentry.server.cluster.NodeSync;
 import org.consentry.server.fhir.ServerInterceptor;
 import org.consentry.server.security.Requesters;
 import org.consentry.server.security.Subscribers;
@@ -80,7 +82,8 @@ final class ConsentViewNarrowing implements ServerInterceptor {
             views.view(
                 requester, request.getResourceName(), RequestState.generation(request, cache)),
             request.getResourceName(),
-            parameters);
+            parameters,
+            coOwnersGeneration(request));
     view.parameters()
         .forEach(
             (name, value) ->
@@ -99,12 +102,13 @@ final class ConsentViewNarrowing implements ServerInterceptor {
    * The view restricted to the patients the search is limited to and the other owners of their
    * resources, when that drops anything; otherwise the whole view.
    */
-  private ConsentView restricted(ConsentView view, String type, Map<String, String[]> parameters) {
+  private ConsentView restricted(
+      ConsentView view, String type, Map<String, String[]> parameters, Long generation) {
     Set<String> patients = scope.patients(type, parameters).orElse(null);
     if (patients == null || !view.namesOthers(patients)) {
       return view;
     }
-    Set<String> others = coOwners.of(type, patients).orElse(null);
+    Set<String> others = coOwners.of(type, patients, generation).orElse(null);
     if (others == null) {
       return view;
     }
@@ -124,6 +128,12 @@ final class ConsentViewNarrowing implements ServerInterceptor {
     if (sent != null) {
       request.setParameters(new LinkedHashMap<>(sent)); // HAPI edits them when it answers an error
     }
+  }
+
+  /** The co-owner generation the request read at its start ({@link NodeSync}), or null. */
+  private static Long coOwnersGeneration(RequestDetails request) {
+    Generations.Snapshot snapshot = NodeSync.of(request);
+    return snapshot == null ? null : snapshot.of(Generations.Topic.CO_OWNERS);
   }
 
   /** Repeating a parameter name ANDs its values. */

@@ -342,6 +342,24 @@ class ConsentInQueryIT extends ServerIT {
     assertThat(count(drPsy, ofP7)).isEqualTo(3);
   }
 
+  /**
+   * A resource of several patients written after a search of one of them: the next search of that
+   * patient keeps the other owner's entries, although the other owners of its resources were read
+   * (and kept) before the write.
+   */
+  @Test
+  void patientScoped_aResourceOfSeveralPatientsWrittenLater_keepsItsOtherOwnersConsents() {
+    String p9 = patient();
+    String own = observationWithCode(p9, run + "-p9");
+    assertThat(count(drA, "/Observation?patient=" + p9)).isEqualTo(1);
+    observationWithPerformer(p9, p1, null);
+    String ofP9 = "/Observation?subject=Patient/" + p9; // another search than the first: run anew
+    assertThat(count(drA, ofP9)).as("p1 denies organization A").isEqualTo(1);
+    assertThat(total(drA, ofP9 + "&_total=accurate&_count=5")).isEqualTo(1);
+    assertThat(ids(drA, ofP9 + "&_count=4")).containsExactly(own);
+    assertThat(count(drB, ofP9)).isEqualTo(2);
+  }
+
   @Test
   void requestersSharingARestrictedView_shareItsSearch_andNothingElse() {
     String p6 = patient();
