@@ -49,9 +49,13 @@ class ConsentConfig {
       ConsentEngine engine,
       DaoRegistry daos,
       Generations generations,
-      IInterceptorService storage) {
+      IInterceptorService storage,
+      PatientCompartment compartment) {
     ConsentCache cache = new ConsentCache(engine, daos, new ConsentGeneration(generations));
     storage.registerInterceptor(new TypeWrites(Map.of("Consent", cache::invalidate)));
+    // on every node, consent on or off: a write of several patients' resource retires the
+    // co-owner lists that nodes with consent on keep (CoOwners)
+    storage.registerInterceptor(new CoOwnedWrites(compartment, generations));
     return cache;
   }
 
@@ -110,12 +114,7 @@ class ConsentConfig {
       ConsentViews views,
       ConsentCache cache,
       DataSource dataSource,
-      PartitionSettings partitions,
-      PatientCompartment compartment,
-      Generations generations,
-      IInterceptorService storage) {
-    // resources of several patients written anywhere retire the co-owner lists kept here
-    storage.registerInterceptor(new CoOwnedWrites(compartment, generations));
+      PartitionSettings partitions) {
     LinkedSearches linked =
         new LinkedSearches(
             fhir,
