@@ -25,11 +25,11 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * entries of these too.
  *
  * <p>Answers are kept per {@link Topic#CO_OWNERS} generation, which every write of a resource of
- * several patients bumps in its own transaction ({@link CoOwnedWrites}): a request that read
- * generation {@code g} at its start gets what was read at {@code g} (a read made later can only
- * name more owners, never fewer), and nothing kept at an older generation. Resources of several
- * patients are rare, so most patient-scoped searches of a requester whose view names other patients
- * no longer ask the database.
+ * several patients bumps inside the writing transaction ({@link CoOwnedWrites}): a request that
+ * read generation {@code g} at its start gets what was read at {@code g} (a read made later can
+ * only name more owners, never fewer), and nothing kept at an older generation. Resources of
+ * several patients are rare, so most patient-scoped searches of a requester whose view names other
+ * patients no longer ask the database.
  */
 final class CoOwners {
 
