@@ -2,9 +2,11 @@ package org.consentry.server.consent;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 import org.consentry.server.fhir.OwnerIndex;
 
@@ -62,33 +64,31 @@ record ConsentView(
   }
 
   /**
-   * Whether the view has entries for owners other than these (and {@link OwnerIndex#NOBODY}), so
-   * that restricting it to them would drop something.
+   * Whether the view has entries for owners other than these, {@link OwnerIndex#NOBODY} included,
+   * so that restricting it to them would drop something.
    */
   boolean namesOthers(Collection<String> kept) {
     if (owners == null) {
       return false;
     }
-    int named = owners.containsKey(OwnerIndex.NOBODY) ? 1 : 0;
-    for (String owner : new java.util.HashSet<>(kept)) {
-      if (!OwnerIndex.NOBODY.equals(owner) && owners.containsKey(owner)) {
-        named++;
-      }
-    }
-    return owners.size() > named;
+    Set<String> keep = new HashSet<>(kept);
+    keep.remove(OwnerIndex.NOBODY);
+    return owners.keySet().stream().anyMatch(owner -> !keep.contains(owner));
   }
 
   /**
-   * The view with only the entries of these owners (and those of {@link OwnerIndex#NOBODY}): the
-   * same predicate as the whole view for every resource whose owners are all among them, whatever
-   * the number of patients the whole view names. The cost is that of the kept owners.
+   * The view with only the entries of these owners: the same predicate as the whole view for every
+   * resource that belongs to one of them at least and to no one else, whatever the number of
+   * patients the whole view names. Such a resource is never indexed as {@link OwnerIndex#NOBODY},
+   * so that entry goes too (a practitioner's view hides what belongs to nobody: one subquery less
+   * for every search of a patient's resources). The cost is that of the kept owners.
    */
   ConsentView restrictedTo(Collection<String> kept) {
     if (owners == null) {
       return this;
     }
     TreeSet<String> keep = new TreeSet<>(kept);
-    keep.add(OwnerIndex.NOBODY);
+    keep.remove(OwnerIndex.NOBODY);
     List<String> keptHidden = new ArrayList<>();
     TreeSet<String> keptLabels = new TreeSet<>();
     List<String> keptAdmitted = admitted == null ? null : new ArrayList<>();
@@ -100,7 +100,7 @@ record ConsentView(
         continue;
       }
       keptOwners.put(owner, entry);
-      String value = OwnerIndex.NOBODY.equals(owner) ? owner : escape(owner);
+      String value = escape(owner);
       if (entry.hidden()) {
         keptHidden.add(value);
       }

@@ -187,7 +187,7 @@ class ConsentViewsTest {
   }
 
   @Test
-  void restrictedToSomePatients_keepsTheirEntriesAndNobodys_only() {
+  void restrictedToSomePatients_keepsTheirEntries_only() {
     consent("p1", "{\"type\":\"deny\",\"actor\":[" + ACTOR.formatted("Organization/A") + "]}");
     consent("p7", "{\"type\":\"deny\",\"actor\":[" + ACTOR.formatted("Organization/A") + "]}");
     consent(
@@ -202,17 +202,18 @@ class ConsentViewsTest {
     ConsentView whole = views.view(DR_A, "Observation", 1);
     assertThat(whole.hidden()).containsExactly("p1", "p7", OwnerIndex.NOBODY);
     assertThat(whole.namesOthers(List.of("p1"))).isTrue();
-    assertThat(whole.namesOthers(List.of("p1", "p2", "p4", "p7"))).isFalse();
+    assertThat(whole.namesOthers(List.of("p1", "p2", "p4", "p7", OwnerIndex.NOBODY)))
+        .as("what belongs to nobody is never among a search's patients")
+        .isTrue();
 
     ConsentView hidden = whole.restrictedTo(List.of("p1", "p3"));
-    assertThat(hidden.hidden()).containsExactly("p1", OwnerIndex.NOBODY);
+    assertThat(hidden.hidden()).containsExactly("p1");
     assertThat(hidden.hiddenLabels()).isEmpty();
     assertThat(hidden.exact()).as("p4 is not among them").isTrue();
-    assertThat(hidden.parameters())
-        .containsExactly(Map.entry(OwnerIndex.OWNER + ":not", "p1," + OwnerIndex.NOBODY));
+    assertThat(hidden.parameters()).containsExactly(Map.entry(OwnerIndex.OWNER + ":not", "p1"));
 
     ConsentView labelled = whole.restrictedTo(Set.of("p2"));
-    assertThat(labelled.hidden()).containsExactly(OwnerIndex.NOBODY);
+    assertThat(labelled.hidden()).isEmpty();
     assertThat(labelled.hiddenLabels())
         .containsExactly(
             "http://terminology.hl7.org/CodeSystem/v3-ActCode|"
@@ -222,10 +223,16 @@ class ConsentViewsTest {
     assertThat(perResource.perResource()).containsExactly("p4");
     assertThat(perResource.exact()).isFalse();
 
-    assertThat(whole.restrictedTo(whole.owners().keySet()).parameters())
-        .as("restricted to every owner it names, it is the whole view")
-        .isEqualTo(whole.parameters());
-    assertThat(whole.restrictedTo(Set.of("p3")))
+    ConsentView named = whole.restrictedTo(whole.owners().keySet());
+    assertThat(named.hidden())
+        .as("restricted to every owner it names, it is the whole view but for nobody's")
+        .containsExactly("p1", "p7");
+    assertThat(named.hiddenLabels()).isEqualTo(whole.hiddenLabels());
+    assertThat(named.perResource()).isEqualTo(whole.perResource());
+    assertThat(named.namesOthers(List.of("p1", "p2", "p4", "p7"))).isFalse();
+    ConsentView unnamed = whole.restrictedTo(Set.of("p3"));
+    assertThat(unnamed.parameters()).as("p3 is seen entirely: nothing to add").isEmpty();
+    assertThat(unnamed)
         .as("the same for every requester who sees p3 entirely")
         .isEqualTo(views.view(DR_B, "Observation", 1).restrictedTo(Set.of("p3")));
   }
