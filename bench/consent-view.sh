@@ -7,7 +7,7 @@
 #      and as the practitioner who sees everything (B), alternated; skipped with one line if the
 #      server answers 400;
 #   2. the read benchmark as that practitioner, consent on and off (server restarted per setting and
-#      round, alternated): Patient read alone and the 100-Observation search alone with --clients
+#      round, alternated ABBA): Patient read alone and the 100-Observation search alone with --clients
 #      clients, and Patient read with one client (its p99 is the latency one user sees);
 # stops everything and prints a table. Results: bench/results/*.json and rows in summary.md.
 #
@@ -109,8 +109,14 @@ case "$rc" in
   *) echo "consent-view.sh: the count benchmark failed (exit $rc)" >&2; exit "$rc" ;;
 esac
 
+# ABBA: on then off in odd rounds, off then on in even ones, so that drift over the run (the JIT, the
+# database's caches, the searches HAPI stores) falls on both settings alike
+settings=("consent-on=" "consent-off=--consentry.consent.enabled=false")
 for round in $(seq 1 "$rounds"); do
-  for setting in "consent-on=" "consent-off=--consentry.consent.enabled=false"; do
+  order=(0 1)
+  [ $((round % 2)) -eq 1 ] || order=(1 0)
+  for i in "${order[@]}"; do
+    setting="${settings[$i]}"
     label="${setting%%=*}"; args="${setting#*=}"
     echo "== read, round $round: $label (practitioner of the denied organization)"
     restart "$args"
