@@ -42,7 +42,12 @@ public final class Generations {
      * other owners of a patient's resources. Bumped inside the writing transaction, so that the new
      * value and the resource commit at once.
      */
-    CO_OWNERS
+    CO_OWNERS,
+    /**
+     * A resource type carried a security label for the first time: each node's lists of the labels
+     * each type carries. Bumped inside the writing transaction, as {@link #CO_OWNERS} is.
+     */
+    TYPE_LABELS
   }
 
   /** The counters as read at one moment. */

@@ -13,6 +13,7 @@ import java.util.Map;
 import javax.sql.DataSource;
 import org.consentry.consent.ConsentEngine;
 import org.consentry.server.cluster.Generations;
+import org.consentry.server.fhir.CarriedLabels;
 import org.consentry.server.fhir.PatientCompartment;
 import org.consentry.server.fhir.Pipeline;
 import org.consentry.server.fhir.ServerReader;
@@ -77,13 +78,27 @@ class ConsentConfig {
     return enforcement;
   }
 
+  /**
+   * On every node, consent on or off: the first resource of a type to carry a label records it
+   * (nodes with consent on leave out of their views what no resource of a type carries).
+   */
+  @Bean
+  TypeLabels typeLabels(DataSource dataSource, Generations generations, CarriedLabels carried) {
+    return new TypeLabels(dataSource, generations, carried);
+  }
+
   @Bean
   ConsentViews consentViews(
-      FhirContext fhir, ConsentEngine engine, ConsentCache cache, PatientCompartment compartment) {
+      FhirContext fhir,
+      ConsentEngine engine,
+      ConsentCache cache,
+      TypeLabels labels,
+      PatientCompartment compartment) {
     return new ConsentViews(
         fhir,
         engine,
         generation -> cache.snapshot(generation).byPatient(),
+        labels::mayCarry,
         compartment,
         Clock.systemUTC());
   }

@@ -80,7 +80,10 @@ final class ConsentViewNarrowing implements ServerInterceptor {
     ConsentView view =
         restricted(
             views.view(
-                requester, request.getResourceName(), RequestState.generation(request, cache)),
+                requester,
+                request.getResourceName(),
+                RequestState.generation(request, cache),
+                RequestState.labelsGeneration(request)),
             request.getResourceName(),
             parameters,
             coOwnersGeneration(request));

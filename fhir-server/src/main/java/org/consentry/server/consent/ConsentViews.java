@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongFunction;
+import java.util.function.Predicate;
 import org.consentry.consent.ConsentEngine;
 import org.consentry.consent.ContentDependence;
 import org.consentry.consent.PatientConsents;
@@ -32,7 +33,9 @@ import org.hl7.fhir.r4.model.Resource;
  * labels is taken with {@link ConsentEngine#decide} on a stand-in resource of the type carrying
  * them, the same call that decides real resources. A patient hidden without labels is hidden
  * entirely; one hidden exactly when a resource carries any of some labels gets those owner-label
- * pairs; anything else is decided per resource and makes the view inexact.
+ * pairs; anything else is decided per resource and makes the view inexact. An owner-label pair of a
+ * label no resource of the type ever carried ({@link TypeLabels}) excludes nothing and is left out:
+ * a practitioner's Patient searches carry no predicate for the patients who keep PSY data from him.
  */
 final class ConsentViews {
 
@@ -44,13 +47,21 @@ final class ConsentViews {
   private final FhirContext fhir;
   private final ConsentEngine engine;
   private final LongFunction<Map<String, PatientConsents>> consenting;
+  private final CarriedBy carried;
   private final PatientCompartment compartment;
   private final Clock clock;
   private final Map<Key, ConsentView> views = new ConcurrentHashMap<>();
 
+  /** Which labels resources of a type may carry, as of a {@code TYPE_LABELS} generation. */
+  interface CarriedBy {
+    /** Every label when the generation is null or the labels of the type are not known. */
+    Predicate<Coding> mayCarry(String type, Long labelsGeneration);
+  }
+
   /** What a view depends on. */
   private record Key(
       long generation,
+      Long labelsGeneration,
       String type,
       Requester.Kind kind,
       String patientId,
@@ -62,27 +73,36 @@ final class ConsentViews {
   /**
    * @param consenting the compiled Consents of every patient who has any, as of a generation
    *     ({@link ConsentCache#snapshot})
+   * @param carried the labels each type carries ({@link TypeLabels}): an owner-label value of a
+   *     label no resource of the type carries would exclude nothing, and is left out
    */
   ConsentViews(
       FhirContext fhir,
       ConsentEngine engine,
       LongFunction<Map<String, PatientConsents>> consenting,
+      CarriedBy carried,
       PatientCompartment compartment,
       Clock clock) {
     this.fhir = fhir;
     this.engine = engine;
     this.consenting = consenting;
+    this.carried = carried;
     this.compartment = compartment;
     this.clock = clock;
   }
 
-  ConsentView view(Requester requester, String type, long generation) {
+  /**
+   * @param generation the Consent generation the request read at its start
+   * @param labelsGeneration the {@code TYPE_LABELS} generation it read, or null (every label kept)
+   */
+  ConsentView view(Requester requester, String type, long generation, Long labelsGeneration) {
     if (!compartment.mayHaveOwners(type)) {
       return ConsentView.OPEN;
     }
     Key key =
         new Key(
             generation,
+            labelsGeneration,
             type,
             requester.kind(),
             requester.patientId(),
@@ -97,12 +117,13 @@ final class ConsentViews {
     if (views.size() > MAX_VIEWS) {
       views.clear();
     }
-    view = compute(requester, type, generation);
+    view = compute(requester, type, generation, carried.mayCarry(type, labelsGeneration));
     views.put(key, view);
     return view;
   }
 
-  private ConsentView compute(Requester requester, String type, long generation) {
+  private ConsentView compute(
+      Requester requester, String type, long generation, Predicate<Coding> mayCarry) {
     Map<String, PatientConsents> byPatient = consenting.apply(generation);
     boolean defaultDeny =
         ConsentEnforcement.hides(
@@ -146,7 +167,13 @@ final class ConsentViews {
           dependence.otherContent() || dependence.labels().size() > MAX_LABELS
               ? Outcome.PER_RESOURCE
               : probeLabels(
-                  requester, type, entry.getValue(), dependence.labels(), patient, labels);
+                  requester,
+                  type,
+                  entry.getValue(),
+                  dependence.labels(),
+                  patient,
+                  mayCarry,
+                  labels);
       boolean isHidden = outcome == Outcome.HIDDEN && admitted == null;
       boolean isAdmitted = outcome != Outcome.HIDDEN && admitted != null;
       boolean isPerResource = outcome == Outcome.PER_RESOURCE && perResource != null;
@@ -183,8 +210,9 @@ final class ConsentViews {
 
   /**
    * Decides every combination of the labels on a stand-in resource. Visible (with the labels that
-   * hide added to {@code hiddenLabels}) when the resource is hidden exactly if it carries any label
-   * of a set; hidden when every combination is; otherwise per resource.
+   * hide added to {@code hiddenLabels}, when resources of the type may carry them) when the
+   * resource is hidden exactly if it carries any label of a set; hidden when every combination is;
+   * otherwise per resource.
    */
   private Outcome probeLabels(
       Requester requester,
@@ -192,6 +220,7 @@ final class ConsentViews {
       PatientConsents consents,
       List<Coding> labels,
       String patient,
+      Predicate<Coding> mayCarry,
       Set<String> hiddenLabels) {
     int combinations = 1 << labels.size();
     boolean[] hides = new boolean[combinations];
@@ -226,7 +255,7 @@ final class ConsentViews {
       }
     }
     for (int i = 0; i < labels.size(); i++) {
-      if ((hiding & (1 << i)) != 0) {
+      if ((hiding & (1 << i)) != 0 && mayCarry.test(labels.get(i))) {
         Coding label = labels.get(i);
         String value = ConsentView.escape(OwnerIndex.ownerLabel(patient, label.getCode()));
         hiddenLabels.add(

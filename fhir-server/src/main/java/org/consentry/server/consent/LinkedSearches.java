@@ -169,7 +169,11 @@ final class LinkedSearches {
     inner.put(name, new String[] {value});
     resolve(request, requester, type, inner);
     views
-        .view(requester, type, RequestState.generation(request, cache))
+        .view(
+            requester,
+            type,
+            RequestState.generation(request, cache),
+            RequestState.labelsGeneration(request))
         .parameters()
         .forEach((parameter, narrowing) -> add(inner, parameter, narrowing));
     List<IBaseResource> found =

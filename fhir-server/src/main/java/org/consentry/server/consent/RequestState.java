@@ -40,6 +40,15 @@ final class RequestState {
     return generation;
   }
 
+  /**
+   * The {@code TYPE_LABELS} generation the request read at its start ({@link NodeSync}), or null
+   * (then consent views keep every label).
+   */
+  static Long labelsGeneration(RequestDetails request) {
+    Generations.Snapshot atStart = NodeSync.of(request);
+    return atStart == null ? null : atStart.of(Generations.Topic.TYPE_LABELS);
+  }
+
   private static final String OWNERS = RequestState.class.getName() + ".owners";
 
   /** The owners of a resource, computed once per request and resource instance. */

@@ -48,7 +48,12 @@ public final class RequesterSearches {
         Requesters.of(request)
             .orElseThrow(() -> new IllegalStateException("a requester's search without one"));
     Map<String, String[]> narrowed = new LinkedHashMap<>(parameters);
-    ConsentView view = views.view(requester, type, RequestState.generation(request, cache));
+    ConsentView view =
+        views.view(
+            requester,
+            type,
+            RequestState.generation(request, cache),
+            RequestState.labelsGeneration(request));
     view.parameters().forEach((name, value) -> narrowed.merge(name, new String[] {value}, and()));
     SearchParameterMap query = searches.query(type, narrowed, Set.of());
     query.setLoadSynchronous(true);

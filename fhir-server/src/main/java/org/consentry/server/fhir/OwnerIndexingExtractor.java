@@ -22,12 +22,17 @@ final class OwnerIndexingExtractor extends SearchParamExtractorR4 {
   private final PatientCompartment compartment;
   private final PartitionSettings partitions;
   private final ISearchParamRegistry registry;
+  private final CarriedLabels carried;
 
   OwnerIndexingExtractor(
-      PatientCompartment compartment, PartitionSettings partitions, ISearchParamRegistry registry) {
+      PatientCompartment compartment,
+      PartitionSettings partitions,
+      ISearchParamRegistry registry,
+      CarriedLabels carried) {
     this.compartment = compartment;
     this.partitions = partitions;
     this.registry = registry;
+    this.carried = carried;
   }
 
   @Override
@@ -43,24 +48,28 @@ final class OwnerIndexingExtractor extends SearchParamExtractorR4 {
       return tokens;
     }
     Set<String> owners = compartment.owners(resource);
+    List<Coding> labels = owners.isEmpty() ? List.of() : coded(OwnerIndex.labels(resource));
+    carried.report(type, labels);
     for (String owner : OwnerIndex.ownerValues(owners)) {
       tokens.add(
           new ResourceIndexedSearchParamToken(partitions, type, OwnerIndex.OWNER, null, owner));
     }
     for (String owner : owners) {
-      for (Coding label : OwnerIndex.labels(resource)) {
-        if (label.hasCode()) {
-          tokens.add(
-              new ResourceIndexedSearchParamToken(
-                  partitions,
-                  type,
-                  OwnerIndex.OWNER_LABEL,
-                  label.getSystem(),
-                  OwnerIndex.ownerLabel(owner, label.getCode())));
-        }
+      for (Coding label : labels) {
+        tokens.add(
+            new ResourceIndexedSearchParamToken(
+                partitions,
+                type,
+                OwnerIndex.OWNER_LABEL,
+                label.getSystem(),
+                OwnerIndex.ownerLabel(owner, label.getCode())));
       }
     }
     return tokens;
+  }
+
+  private static List<Coding> coded(List<Coding> labels) {
+    return labels.stream().filter(Coding::hasCode).toList();
   }
 
   private static ISearchParamFilter withoutOwnerIndexes(ISearchParamFilter filter) {

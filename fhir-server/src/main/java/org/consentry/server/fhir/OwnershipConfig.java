@@ -28,14 +28,20 @@ class OwnershipConfig {
     return reader;
   }
 
+  @Bean
+  CarriedLabels carriedLabels() {
+    return new CarriedLabels();
+  }
+
   /** HAPI's index extraction with the owner indexes added; replaces HAPI's own extractor bean. */
   @Bean
   @Primary
   ISearchParamExtractor ownerIndexingExtractor(
       PatientCompartment compartment,
       PartitionSettings partitions,
-      @Lazy ISearchParamRegistry registry) {
-    return new OwnerIndexingExtractor(compartment, partitions, registry);
+      @Lazy ISearchParamRegistry registry,
+      CarriedLabels carried) {
+    return new OwnerIndexingExtractor(compartment, partitions, registry, carried);
   }
 
   @Bean

@@ -360,6 +360,40 @@ class ConsentInQueryIT extends ServerIT {
     assertThat(count(drB, ofP9)).isEqualTo(2);
   }
 
+  /**
+   * Views leave out labels that no resource of a type carries: the first resource of the type to
+   * carry one is left out of counts and pages at once, for whole-type and patient-scoped searches.
+   * The label is this run's own, so no resource of any type carried it before.
+   */
+  @Test
+  void theFirstResourceOfATypeToCarryALabel_isLeftOutAtOnce() {
+    String label = run + "-first-label";
+    Patient patient = new Patient().setActive(true);
+    patient.getMeta().addTag(SYSTEM, run + "-first", null);
+    String id = client().create().resource(patient).execute().getId().getIdPart();
+    consent(
+        """
+				{"resourceType":"Consent","status":"active",
+				 "scope":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/consentscope","code":"patient-privacy"}]},
+				 "category":[{"coding":[{"system":"http://loinc.org","code":"59284-0"}]}],
+				 "patient":{"reference":"Patient/%s"},"dateTime":"2026-01-01T00:00:00Z",
+				 "provision":{"type":"permit","provision":[{"type":"deny","securityLabel":[{"system":"%s","code":"%s"}]}]}}"""
+            .formatted(id, SYSTEM, label));
+    String tagged = "/Patient?_tag=" + SYSTEM + "%7C" + run + "-first";
+    String byId = "/Patient?_id=" + id;
+    assertThat(count(drB, tagged)).isEqualTo(1);
+    assertThat(count(drB, byId)).isEqualTo(1);
+
+    patient.setId(id);
+    patient.getMeta().addSecurity(SYSTEM, label, null);
+    client().update().resource(patient).execute();
+    assertThat(count(drB, tagged)).as("the Patient now carries the denied label").isZero();
+    assertThat(pageThrough(drB, tagged)).isEmpty();
+    assertThat(total(drB, tagged + "&_total=accurate")).isZero();
+    assertThat(count(drB, byId)).as("restricted to that patient").isZero();
+    assertThat(count(drA, tagged)).as("denied to every requester").isZero();
+  }
+
   @Test
   void requestersSharingARestrictedView_shareItsSearch_andNothingElse() {
     String p6 = patient();

@@ -33,7 +33,13 @@ class ConsentViewsTest {
 
   private final Map<String, PatientConsents> consenting = new HashMap<>();
   private final ConsentViews views =
-      new ConsentViews(FHIR, ENGINE, generation -> consenting, new PatientCompartment(FHIR), CLOCK);
+      new ConsentViews(
+          FHIR,
+          ENGINE,
+          generation -> consenting,
+          (type, labelsGeneration) -> label -> true,
+          new PatientCompartment(FHIR),
+          CLOCK);
 
   private static Requester practitioner(String user, String organization, String purpose) {
     return new Requester(
@@ -85,24 +91,25 @@ class ConsentViewsTest {
 
   @Test
   void noConsents_hideOnlyWhatBelongsToNobody_fromUsers() {
-    ConsentView view = views.view(DR_A, "Observation", 1);
+    ConsentView view = views.view(DR_A, "Observation", 1, null);
     assertThat(view.parameters())
         .containsExactly(Map.entry(OwnerIndex.OWNER + ":not", OwnerIndex.NOBODY));
     assertThat(view.exact()).isTrue();
-    assertThat(views.view(EHR, "Observation", 1).parameters()).isEmpty();
-    assertThat(views.view(DR_A, "Organization", 1).parameters())
+    assertThat(views.view(EHR, "Observation", 1, null).parameters()).isEmpty();
+    assertThat(views.view(DR_A, "Organization", 1, null).parameters())
         .as("directory data that belongs to nobody")
         .isEmpty();
-    assertThat(views.view(DR_A, "CodeSystem", 1)).isSameAs(ConsentView.OPEN);
+    assertThat(views.view(DR_A, "CodeSystem", 1, null)).isSameAs(ConsentView.OPEN);
   }
 
   @Test
   void deniedOrganization_hidesThePatientEntirely_fromItsPractitionersOnly() {
     consent("p1", "{\"type\":\"deny\",\"actor\":[" + ACTOR.formatted("Organization/A") + "]}");
-    assertThat(views.view(DR_A, "Observation", 1).hidden())
+    assertThat(views.view(DR_A, "Observation", 1, null).hidden())
         .containsExactly("p1", OwnerIndex.NOBODY);
-    assertThat(views.view(DR_B, "Observation", 1).hidden()).containsExactly(OwnerIndex.NOBODY);
-    assertThat(views.view(DR_A, "Observation", 1).exact()).isTrue();
+    assertThat(views.view(DR_B, "Observation", 1, null).hidden())
+        .containsExactly(OwnerIndex.NOBODY);
+    assertThat(views.view(DR_A, "Observation", 1, null).exact()).isTrue();
   }
 
   @Test
@@ -114,16 +121,60 @@ class ConsentViewsTest {
 				  "securityLabel":[{"system":"http://terminology.hl7.org/CodeSystem/v3-ActCode","code":"PSY"}],
 				  "provision":[{"type":"permit","actor":[%s]}]}]}"""
             .formatted(ACTOR.formatted("Practitioner/b")));
-    ConsentView others = views.view(DR_A, "Condition", 1);
+    ConsentView others = views.view(DR_A, "Condition", 1, null);
     assertThat(others.hiddenLabels())
         .containsExactly(
             "http://terminology.hl7.org/CodeSystem/v3-ActCode|"
                 + OwnerIndex.ownerLabel("p2", "PSY"));
     assertThat(others.hidden()).doesNotContain("p2");
     assertThat(others.exact()).isTrue();
-    assertThat(views.view(DR_B, "Condition", 1).hiddenLabels())
+    assertThat(views.view(DR_B, "Condition", 1, null).hiddenLabels())
         .as("the permitted practitioner")
         .isEmpty();
+  }
+
+  @Test
+  void labelNoResourceOfTheTypeCarries_isLeftOut_untilOneDoes() {
+    Map<String, Set<String>> carried = new HashMap<>(Map.of("Condition", Set.of("PSY")));
+    ConsentViews byType =
+        new ConsentViews(
+            FHIR,
+            ENGINE,
+            generation -> consenting,
+            (type, labelsGeneration) ->
+                labelsGeneration == null
+                    ? label -> true
+                    : label -> carried.getOrDefault(type, Set.of()).contains(label.getCode()),
+            new PatientCompartment(FHIR),
+            CLOCK);
+    consent(
+        "p2",
+        """
+				{"type":"permit","provision":[{"type":"deny",
+				  "securityLabel":[{"system":"http://terminology.hl7.org/CodeSystem/v3-ActCode","code":"PSY"}]}]}""");
+    assertThat(byType.view(DR_A, "Condition", 1, 7L).hiddenLabels()).hasSize(1);
+    ConsentView patients = byType.view(DR_A, "Patient", 1, 7L);
+    assertThat(patients.hiddenLabels()).as("no Patient carries PSY").isEmpty();
+    assertThat(patients.parameters())
+        .containsExactly(Map.entry(OwnerIndex.OWNER + ":not", OwnerIndex.NOBODY));
+    assertThat(patients.exact()).isTrue();
+    assertThat(patients.namesOthers(Set.of("p9"))).as("only the nobody entry").isTrue();
+    assertThat(patients.restrictedTo(Set.of("p2")).parameters())
+        .as("a search of p2 alone needs nothing")
+        .isEmpty();
+    assertThat(byType.view(DR_A, "Patient", 1, null).hiddenLabels())
+        .as("no labels generation: every label kept")
+        .hasSize(1);
+
+    carried.put("Patient", Set.of("PSY"));
+    assertThat(byType.view(DR_A, "Patient", 1, 7L))
+        .as("kept for its labels generation")
+        .isSameAs(patients);
+    assertThat(byType.view(DR_A, "Patient", 1, 8L).hiddenLabels())
+        .as("a Patient carried PSY at the next generation")
+        .containsExactly(
+            "http://terminology.hl7.org/CodeSystem/v3-ActCode|"
+                + OwnerIndex.ownerLabel("p2", "PSY"));
   }
 
   @Test
@@ -132,8 +183,8 @@ class ConsentViewsTest {
         "p3",
         """
 				{"type":"permit","provision":[{"type":"deny","class":[{"system":"http://hl7.org/fhir/resource-types","code":"Observation"}]}]}""");
-    assertThat(views.view(DR_A, "Observation", 1).hidden()).contains("p3");
-    assertThat(views.view(DR_A, "Condition", 1).hidden()).doesNotContain("p3");
+    assertThat(views.view(DR_A, "Observation", 1, null).hidden()).contains("p3");
+    assertThat(views.view(DR_A, "Condition", 1, null).hidden()).doesNotContain("p3");
   }
 
   @Test
@@ -142,14 +193,14 @@ class ConsentViewsTest {
         "p4",
         """
 				{"type":"permit","provision":[{"type":"deny","code":[{"coding":[{"system":"http://loinc.org","code":"1-8"}]}]}]}""");
-    ConsentView view = views.view(DR_A, "Observation", 1);
+    ConsentView view = views.view(DR_A, "Observation", 1, null);
     assertThat(view.perResource()).containsExactly("p4");
     assertThat(view.exact()).isFalse();
     assertThat(view.hidden()).doesNotContain("p4");
-    assertThat(views.view(DR_A, "Binary", 1).exact())
+    assertThat(views.view(DR_A, "Binary", 1, null).exact())
         .as("export files are bound per resource")
         .isFalse();
-    assertThat(views.view(DR_A, "Binary", 1).hidden())
+    assertThat(views.view(DR_A, "Binary", 1, null).hidden())
         .as("an export file belongs to nobody")
         .isEmpty();
   }
@@ -161,7 +212,7 @@ class ConsentViewsTest {
         """
 				{"type":"permit","purpose":[{"system":"http://terminology.hl7.org/CodeSystem/v3-ActReason","code":"HRESCH"}]}""");
     consent("p1", "{\"type\":\"deny\",\"actor\":[" + ACTOR.formatted("Organization/A") + "]}");
-    ConsentView view = views.view(RESEARCHER, "Observation", 1);
+    ConsentView view = views.view(RESEARCHER, "Observation", 1, null);
     assertThat(view.admitted()).containsExactly("p5");
     assertThat(view.parameters()).containsEntry(OwnerIndex.OWNER, "p5");
   }
@@ -173,17 +224,19 @@ class ConsentViewsTest {
         """
 				{"type":"deny","period":{"start":"2026-07-01"},"actor":[%s]}"""
             .formatted(ACTOR.formatted("Organization/A")));
-    ConsentView view = views.view(DR_A, "Observation", 1);
+    ConsentView view = views.view(DR_A, "Observation", 1, null);
     assertThat(view.hidden()).doesNotContain("p6");
     assertThat(view.validUntil()).isEqualTo(Instant.parse("2026-07-01T00:00:00Z").toEpochMilli());
   }
 
   @Test
   void aNewGeneration_isANewView() {
-    ConsentView before = views.view(DR_A, "Observation", 1);
+    ConsentView before = views.view(DR_A, "Observation", 1, null);
     consent("p1", "{\"type\":\"deny\",\"actor\":[" + ACTOR.formatted("Organization/A") + "]}");
-    assertThat(views.view(DR_A, "Observation", 1)).as("cached for its generation").isSameAs(before);
-    assertThat(views.view(DR_A, "Observation", 2).hidden()).contains("p1");
+    assertThat(views.view(DR_A, "Observation", 1, null))
+        .as("cached for its generation")
+        .isSameAs(before);
+    assertThat(views.view(DR_A, "Observation", 2, null).hidden()).contains("p1");
   }
 
   @Test
@@ -199,7 +252,7 @@ class ConsentViewsTest {
         "p4",
         """
 				{"type":"permit","provision":[{"type":"deny","code":[{"coding":[{"system":"http://loinc.org","code":"1-8"}]}]}]}""");
-    ConsentView whole = views.view(DR_A, "Observation", 1);
+    ConsentView whole = views.view(DR_A, "Observation", 1, null);
     assertThat(whole.hidden()).containsExactly("p1", "p7", OwnerIndex.NOBODY);
     assertThat(whole.namesOthers(List.of("p1"))).isTrue();
     assertThat(whole.namesOthers(List.of("p1", "p2", "p4", "p7", OwnerIndex.NOBODY)))
@@ -234,7 +287,7 @@ class ConsentViewsTest {
     assertThat(unnamed.parameters()).as("p3 is seen entirely: nothing to add").isEmpty();
     assertThat(unnamed)
         .as("the same for every requester who sees p3 entirely")
-        .isEqualTo(views.view(DR_B, "Observation", 1).restrictedTo(Set.of("p3")));
+        .isEqualTo(views.view(DR_B, "Observation", 1, null).restrictedTo(Set.of("p3")));
   }
 
   @Test
@@ -247,7 +300,7 @@ class ConsentViewsTest {
         "p8",
         """
 				{"type":"permit","purpose":[{"system":"http://terminology.hl7.org/CodeSystem/v3-ActReason","code":"HRESCH"}]}""");
-    ConsentView whole = views.view(RESEARCHER, "Observation", 1);
+    ConsentView whole = views.view(RESEARCHER, "Observation", 1, null);
     assertThat(whole.admitted()).containsExactly("p5", "p8");
     assertThat(whole.restrictedTo(Set.of("p5", "p1")).parameters())
         .containsExactly(Map.entry(OwnerIndex.OWNER, "p5"));
