@@ -2,6 +2,7 @@ package org.consentry.server.fhir;
 
 import ca.uhn.fhir.batch2.api.IJobCoordinator;
 import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.model.config.PartitionSettings;
 import ca.uhn.fhir.jpa.searchparam.extractor.ISearchParamExtractor;
@@ -13,6 +14,7 @@ import org.springframework.context.annotation.Lazy;
 import org.springframework.context.annotation.Primary;
 import org.springframework.context.event.ContextRefreshedEvent;
 import org.springframework.context.event.EventListener;
+import org.springframework.transaction.PlatformTransactionManager;
 
 /**
  * Whose record a resource is: lets {@link PatientCompartment} follow a Binary's security context to
@@ -42,6 +44,18 @@ class OwnershipConfig {
       @Lazy ISearchParamRegistry registry,
       CarriedLabels carried) {
     return new OwnerIndexingExtractor(compartment, partitions, registry, carried);
+  }
+
+  /** A label changed in place ({@code $meta-add}, relabelling) is indexed again at once. */
+  @Bean
+  MetaLabelReindex metaLabelReindex(
+      DaoRegistry daos,
+      PatientCompartment compartment,
+      PlatformTransactionManager transactions,
+      IInterceptorService storage) {
+    MetaLabelReindex reindex = new MetaLabelReindex(daos, compartment, transactions);
+    // MUT storage.registerInterceptor(reindex);
+    return reindex;
   }
 
   @Bean

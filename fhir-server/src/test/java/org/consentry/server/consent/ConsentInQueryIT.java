@@ -394,6 +394,64 @@ class ConsentInQueryIT extends ServerIT {
     assertThat(count(drA, tagged)).as("denied to every requester").isZero();
   }
 
+  /**
+   * {@code $meta-add} and {@code $meta-delete} change labels without a new version: counts and
+   * pages follow at once, for a label the type carried before (PSY) and one it never did.
+   */
+  @Test
+  void labelsChangedInPlace_narrowCountsAtOnce() {
+    String p12 = patient();
+    consent(ConsentJson.mentalHealthOnlyFor(p12, psyDoctor));
+    String psy = observationWithCode(p12, run + "-meta-psy");
+    String byCode = "/Observation?code=" + SYSTEM + "%7C" + run + "-meta-psy";
+    assertThat(count(drB, byCode)).isEqualTo(1);
+    meta(psy, "$meta-add", ACT_CODE, "PSY");
+    assertThat(count(drB, byCode)).as("p12 keeps PSY data for its practitioner").isZero();
+    assertThat(pageThrough(drB, byCode)).isEmpty();
+    assertThat(count(drPsy, byCode)).isEqualTo(1);
+
+    String label = run + "-meta-label";
+    String p13 = patient();
+    String own = observationWithCode(p13, run + "-meta-new");
+    consent(
+        """
+				{"resourceType":"Consent","status":"active",
+				 "scope":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/consentscope","code":"patient-privacy"}]},
+				 "category":[{"coding":[{"system":"http://loinc.org","code":"59284-0"}]}],
+				 "patient":{"reference":"Patient/%s"},"dateTime":"2026-01-01T00:00:00Z",
+				 "provision":{"type":"permit","provision":[{"type":"deny",
+				   "actor":[{"role":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/v3-ParticipationType","code":"IRCP"}]},
+				             "reference":{"reference":"%s"}}],
+				   "securityLabel":[{"system":"%s","code":"%s"}]}]}}"""
+            .formatted(p13, orgB, SYSTEM, label));
+    String ofP13 = "/Observation?patient=" + p13;
+    String newCode = "/Observation?code=" + SYSTEM + "%7C" + run + "-meta-new";
+    assertThat(count(drB, newCode)).isEqualTo(1);
+    meta(own, "$meta-add", SYSTEM, label);
+    assertThat(count(drB, newCode)).as("a label no Observation carried before").isZero();
+    assertThat(count(drB, ofP13)).isZero();
+    assertThat(count(drA, newCode)).as("kept from organization B only").isEqualTo(1);
+    meta(own, "$meta-delete", SYSTEM, label);
+    // searches not run before (HAPI reuses a search's results for a minute, whatever was written)
+    String bySubject = "/Observation?subject=Patient/" + p13;
+    assertThat(count(drB, bySubject)).as("the label removed in place").isEqualTo(1);
+    assertThat(pageThrough(drB, bySubject + "&code=" + SYSTEM + "%7C" + run + "-meta-new"))
+        .containsExactly(own);
+  }
+
+  private void meta(String observation, String operation, String system, String code) {
+    HttpResponse<String> response =
+        send(
+            "POST",
+            "/Observation/" + observation + "/" + operation,
+            "application/fhir+json",
+            """
+				{"resourceType":"Parameters","parameter":[{"name":"meta",
+				 "valueMeta":{"security":[{"system":"%s","code":"%s"}]}}]}"""
+                .formatted(system, code));
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+  }
+
   @Test
   void requestersSharingARestrictedView_shareItsSearch_andNothingElse() {
     String p6 = patient();
