@@ -54,7 +54,7 @@ class OwnershipConfig {
       PlatformTransactionManager transactions,
       IInterceptorService storage) {
     MetaLabelReindex reindex = new MetaLabelReindex(daos, compartment, transactions);
-    // MUT storage.registerInterceptor(reindex);
+    storage.registerInterceptor(reindex);
     return reindex;
   }
 
