@@ -6,8 +6,8 @@ import ca.uhn.fhir.interceptor.api.Pointcut;
 import org.consentry.server.cluster.Generations;
 import org.consentry.server.cluster.Generations.Topic;
 import org.consentry.server.fhir.PatientCompartment;
+import org.consentry.server.storage.TransactionScoped;
 import org.hl7.fhir.instance.model.api.IBaseResource;
-import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
@@ -50,20 +50,13 @@ final class CoOwnedWrites {
       generations.bump(Topic.CO_OWNERS); // not seen: HAPI writes in a transaction
       return;
     }
-    if (TransactionSynchronizationManager.hasResource(BUMPING)) {
-      return; // this transaction bumps already
-    }
-    TransactionSynchronizationManager.bindResource(BUMPING, Boolean.TRUE);
-    TransactionSynchronizationManager.registerSynchronization(
-        new TransactionSynchronization() {
+    TransactionScoped.get(
+        BUMPING,
+        () -> Boolean.TRUE, // once, however many such resources the transaction writes
+        new TransactionScoped.Outcome<>() {
           @Override
-          public void beforeCommit(boolean readOnly) {
+          public void beforeCommit(Boolean bumping) {
             generations.bump(Topic.CO_OWNERS); // on the transaction's connection
-          }
-
-          @Override
-          public void afterCompletion(int status) {
-            TransactionSynchronizationManager.unbindResourceIfPossible(BUMPING);
           }
         });
   }

@@ -13,11 +13,11 @@ import org.consentry.server.cluster.Generations;
 import org.consentry.server.cluster.Generations.Topic;
 import org.consentry.server.fhir.CarriedLabels;
 import org.consentry.server.fhir.OwnerIndex;
+import org.consentry.server.storage.TransactionScoped;
 import org.hl7.fhir.r4.model.Coding;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
@@ -113,31 +113,21 @@ final class TypeLabels implements CarriedLabels.Listener {
       return; // nothing is stored by this transaction: an index computed to match, not to keep
     }
     fresh.forEach(this::insert); // on the writing transaction's connection
-    @SuppressWarnings("unchecked")
-    Set<Label> pending = (Set<Label>) TransactionSynchronizationManager.getResource(PENDING);
-    if (pending == null) {
-      Set<Label> bound = new HashSet<>();
-      pending = bound;
-      TransactionSynchronizationManager.bindResource(PENDING, bound);
-      TransactionSynchronizationManager.registerSynchronization(
-          new TransactionSynchronization() {
-            @Override
-            public void beforeCommit(boolean readOnly) {
-              generations.bump(Topic.TYPE_LABELS);
-            }
+    TransactionScoped.<Set<Label>>get(
+            PENDING,
+            HashSet::new,
+            new TransactionScoped.Outcome<>() {
+              @Override
+              public void beforeCommit(Set<Label> pending) {
+                generations.bump(Topic.TYPE_LABELS);
+              }
 
-            @Override
-            public void afterCommit() {
-              recorded.addAll(bound);
-            }
-
-            @Override
-            public void afterCompletion(int status) {
-              TransactionSynchronizationManager.unbindResourceIfPossible(PENDING);
-            }
-          });
-    }
-    pending.addAll(fresh);
+              @Override
+              public void afterCommit(Set<Label> pending) {
+                recorded.addAll(pending);
+              }
+            })
+        .addAll(fresh);
   }
 
   private void insert(Label label) {

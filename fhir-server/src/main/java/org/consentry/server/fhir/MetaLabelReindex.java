@@ -15,13 +15,13 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import org.consentry.server.storage.TransactionScoped;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.instance.model.api.IIdType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
-import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -87,25 +87,15 @@ final class MetaLabelReindex {
   }
 
   private Pending pending() {
-    Pending pending = (Pending) TransactionSynchronizationManager.getResource(PENDING);
-    if (pending != null) {
-      return pending;
-    }
-    Pending bound = new Pending(new HashSet<>(), new LinkedHashMap<>());
-    TransactionSynchronizationManager.bindResource(PENDING, bound);
-    TransactionSynchronizationManager.registerSynchronization(
-        new TransactionSynchronization() {
+    return TransactionScoped.get(
+        PENDING,
+        () -> new Pending(new HashSet<>(), new LinkedHashMap<>()),
+        new TransactionScoped.Outcome<>() {
           @Override
-          public void afterCommit() {
-            bound.afterCommit().values().forEach(MetaLabelReindex.this::indexAgain);
-          }
-
-          @Override
-          public void afterCompletion(int status) {
-            TransactionSynchronizationManager.unbindResourceIfPossible(PENDING);
+          public void afterCommit(Pending pending) {
+            pending.afterCommit().values().forEach(MetaLabelReindex.this::indexAgain);
           }
         });
-    return bound;
   }
 
   /** From what was stored, in a new transaction (the committed one's resources are still bound). */
