@@ -34,9 +34,10 @@ import org.springframework.transaction.support.TransactionTemplate;
  * version before and after).
  *
  * <p>A label added is indexed inside the same transaction, so that it is never visible unindexed.
- * HAPI's hook shows a removed label as still there, so after the commit the resource is indexed
- * once more, from what was stored, in a transaction of its own: until then a removed label still
- * hides the resource from those it kept it from (never the other way round).
+ * HAPI's hook shows a removed label as still there (the labels before and after look the same), so
+ * such a change is indexed after the commit, from what was stored, in a transaction of its own:
+ * until then a removed label still hides the resource from those it kept it from (never the other
+ * way round).
  */
 @Interceptor
 final class MetaLabelReindex {
@@ -80,10 +81,14 @@ final class MetaLabelReindex {
     }
     String key = type + "/" + id.getIdPart();
     Pending pending = pending();
-    if (!labels(previous).equals(labels(updated)) && pending.indexed().add(key)) {
-      dao.reindex(updated, entity);
+    if (!labels(previous).equals(labels(updated))) {
+      if (pending.indexed().add(key)) {
+        dao.reindex(updated, entity); // a label added: shown by the hook, indexed now
+      }
+    } else {
+      // what a removal looks like here: indexed from what was stored, once committed
+      pending.afterCommit().putIfAbsent(key, new Stored(type, entity.getPersistentId()));
     }
-    pending.afterCommit().putIfAbsent(key, new Stored(type, entity.getPersistentId()));
   }
 
   private Pending pending() {
