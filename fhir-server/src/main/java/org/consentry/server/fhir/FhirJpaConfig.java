@@ -23,6 +23,7 @@ import java.util.Map;
 import javax.sql.DataSource;
 import org.consentry.server.storage.BinaryContentStore;
 import org.consentry.server.storage.ExportFileExpunger;
+import org.consentry.server.storage.NotInOnJoinedIndex;
 import org.consentry.server.storage.SchemaStamp;
 import org.consentry.server.subscription.SubscriptionProperties;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
@@ -144,11 +145,18 @@ class FhirJpaConfig {
     return SchemaStamp.forDialect(dataSource, HapiFhirPostgresDialect.class);
   }
 
+  /** Search SQL with its exclusions on the index rows the query is driven by. */
+  @Bean
+  NotInOnJoinedIndex notInOnJoinedIndex() {
+    return new NotInOnJoinedIndex();
+  }
+
   @Primary
   @Bean
   LocalContainerEntityManagerFactoryBean entityManagerFactory(
       DataSource dataSource,
       SchemaStamp schemaStamp,
+      NotInOnJoinedIndex notInOnJoinedIndex,
       ConfigurableListableBeanFactory beanFactory,
       FhirContext fhirContext,
       JpaStorageSettings storageSettings,
@@ -178,7 +186,8 @@ class FhirJpaConfig {
             Map.entry("hibernate.cache.use_query_cache", "false"),
             Map.entry("hibernate.cache.use_second_level_cache", "false"),
             Map.entry("hibernate.format_sql", "false"),
-            Map.entry("hibernate.show_sql", "false")));
+            Map.entry("hibernate.show_sql", "false"),
+            Map.entry("hibernate.session_factory.statement_inspector", notInOnJoinedIndex)));
     return factory;
   }
 

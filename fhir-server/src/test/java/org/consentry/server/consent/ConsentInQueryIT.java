@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.UUID;
 import org.consentry.server.ServerIT;
 import org.consentry.server.TestKeycloak;
+import org.consentry.server.storage.NotInOnJoinedIndex;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Organization;
@@ -25,6 +26,7 @@ import org.hl7.fhir.r4.model.Reference;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.springframework.beans.factory.annotation.Autowired;
 
 /**
  * Consent as part of the query: counts and totals are exact for each requester and match what it
@@ -56,6 +58,7 @@ class ConsentInQueryIT extends ServerIT {
   private String psyDoctor;
   private final List<String> p1Observations = new ArrayList<>();
   private final List<String> p2Psy = new ArrayList<>();
+  @Autowired private NotInOnJoinedIndex notInOnJoinedIndex;
   private String p4Secret;
 
   @BeforeAll
@@ -155,6 +158,31 @@ class ConsentInQueryIT extends ServerIT {
         .as("their patients are included, never p1, whom organization A may not see")
         .isNotEmpty()
         .doesNotContain(p1);
+  }
+
+  @Test
+  void exclusionsTakenOnTheIndexRows_keepCountsAndPagesExact() {
+    long before = notInOnJoinedIndex.rewritten();
+    // a code (and a code no resource has) that no other test searches, so that HAPI's reuse of
+    // recent searches does not answer in place of the database
+    String byCode =
+        "/Observation?code=" + SYSTEM + "%7C" + run + "," + SYSTEM + "%7C" + run + "-no";
+    assertThat(count(drA, byCode))
+        .as("organization A: not p1, p2's PSY data or p4's code")
+        .isEqualTo(5);
+    assertThat(notInOnJoinedIndex.rewritten())
+        .as("the count's SQL was rewritten")
+        .isGreaterThan(before);
+    assertThat(count(drPsy, byCode)).isEqualTo(10);
+    List<String> paged = pageThrough(drA, byCode + "&_count=2&_sort=-_lastUpdated");
+    assertThat(paged)
+        .hasSize(5)
+        .doesNotHaveDuplicates()
+        .doesNotContainAnyElementsOf(p1Observations);
+    assertThat(pageThrough(drB, "/Observation?patient=" + p2 + "&code=" + SYSTEM + "%7C" + run))
+        .as("a patient's search excludes on the link rows")
+        .hasSize(2)
+        .doesNotContainAnyElementsOf(p2Psy);
   }
 
   @Test
