@@ -46,6 +46,16 @@ class OwnershipConfig {
     return new OwnerIndexingExtractor(compartment, partitions, registry, carried);
   }
 
+  /**
+   * A resource a transaction creates is indexed once, in the transaction's second pass; replaces
+   * HAPI's own bean.
+   */
+  @Bean
+  @Primary
+  IndexOncePerWrite indexOncePerWrite() {
+    return new IndexOncePerWrite();
+  }
+
   /** A label changed in place ({@code $meta-add}, relabelling) is indexed again at once. */
   @Bean
   MetaLabelReindex metaLabelReindex(
