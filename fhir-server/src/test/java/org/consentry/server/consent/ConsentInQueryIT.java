@@ -44,6 +44,8 @@ class ConsentInQueryIT extends ServerIT {
   private static final String SYSTEM = "urn:consentry:test";
   private static final String ACT_CODE = "http://terminology.hl7.org/CodeSystem/v3-ActCode";
 
+  @Autowired private NotInOnJoinedIndex notInOnJoinedIndex;
+
   private String run;
   private String p1;
   private String p2;
@@ -58,7 +60,6 @@ class ConsentInQueryIT extends ServerIT {
   private String psyDoctor;
   private final List<String> p1Observations = new ArrayList<>();
   private final List<String> p2Psy = new ArrayList<>();
-  @Autowired private NotInOnJoinedIndex notInOnJoinedIndex;
   private String p4Secret;
 
   @BeforeAll

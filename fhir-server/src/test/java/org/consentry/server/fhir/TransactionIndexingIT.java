@@ -11,6 +11,7 @@ import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Organization;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.Resource;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,31 +28,16 @@ class TransactionIndexingIT extends ServerIT {
     // no reference at all: the transaction's second pass does not change it
     Organization organization = new Organization().setName("Clinic " + run);
     organization.addIdentifier().setSystem("urn:consentry:test").setValue("org-" + run);
-    tx.addEntry()
-        .setFullUrl("urn:uuid:" + UUID.randomUUID())
-        .setResource(organization)
-        .getRequest()
-        .setMethod(Bundle.HTTPVerb.POST)
-        .setUrl("Organization");
+    post(tx, "urn:uuid:" + UUID.randomUUID(), organization);
     String patientUrl = "urn:uuid:" + UUID.randomUUID();
     Patient patient = new Patient();
     patient.addName().setFamily("Indexed" + run);
-    tx.addEntry()
-        .setFullUrl(patientUrl)
-        .setResource(patient)
-        .getRequest()
-        .setMethod(Bundle.HTTPVerb.POST)
-        .setUrl("Patient");
+    post(tx, patientUrl, patient);
     // a placeholder reference, replaced in the second pass
     Observation observation = new Observation().setStatus(Observation.ObservationStatus.FINAL);
     observation.getCode().addCoding().setSystem("urn:consentry:test").setCode("tx-" + run);
     observation.setSubject(new Reference(patientUrl));
-    tx.addEntry()
-        .setFullUrl("urn:uuid:" + UUID.randomUUID())
-        .setResource(observation)
-        .getRequest()
-        .setMethod(Bundle.HTTPVerb.POST)
-        .setUrl("Observation");
+    post(tx, "urn:uuid:" + UUID.randomUUID(), observation);
 
     Bundle response = client().transaction().withBundle(tx).execute();
     String organizationId = idOf(response, 0);
@@ -73,6 +59,15 @@ class TransactionIndexingIT extends ServerIT {
     assertThat(ids("Organization?name=Renamed%20" + run)).containsExactly(organizationId);
     assertThat(ids("Organization?identifier=urn:consentry:test%7Corg-" + run))
         .containsExactly(organizationId);
+  }
+
+  private static void post(Bundle tx, String fullUrl, Resource resource) {
+    tx.addEntry()
+        .setFullUrl(fullUrl)
+        .setResource(resource)
+        .getRequest()
+        .setMethod(Bundle.HTTPVerb.POST)
+        .setUrl(resource.fhirType());
   }
 
   private static String idOf(Bundle response, int entry) {
