@@ -8,16 +8,20 @@
 #      server answers 400;
 #   2. the read benchmark as that practitioner, consent on and off (server restarted per setting and
 #      round, alternated ABBA): Patient read alone and the 100-Observation search alone with --clients
-#      clients, and Patient read with one client (its p99 is the latency one user sees);
+#      clients, and Patient read with one client (its p99 is the latency one user sees); before
+#      round 1, both reads run untimed for --settle seconds each, so that the database's work after
+#      the load (autovacuum, caches) does not fall on the first measured phase alone;
 # stops everything and prints a table. Results: bench/results/*.json and rows in summary.md.
 #
 #   bench/consent-view.sh [--large] [--patients N] [--observations K] [--seed S]
-#                         [--seconds S] [--rounds R] [--warmup S] [--clients N] [--no-build] [--keep]
+#                         [--seconds S] [--rounds R] [--warmup S] [--settle S] [--clients N]
+#                         [--no-build] [--keep]
 #
 #   default   N=10 patients x K=100 Observations (a full 100-Observation page per patient)
 #   --large   N=1000 x K=10 (loads in minutes)
 #   --seconds measured seconds per phase (default 30), --rounds alternated rounds (default 2),
 #   --warmup  warm-up seconds (default 5), --clients read clients (default 4; the count benchmark uses 1)
+#   --settle  untimed seconds of each read before the first round (default 60; 0 skips it)
 #   --keep    leave the server and Keycloak running at the end (stop with the same env and ./consentry down)
 # Settings (environment): VIEW_HOME (data folder, default .consentry-view; wiped at start except the
 # unpacked Keycloak), VIEW_PORT (8480), VIEW_KEYCLOAK_PORT (8580), VIEW_RESULTS (bench/results),
@@ -26,7 +30,7 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
-patients=10 observations=100 seed=1 seconds=30 rounds=2 warmup=5 clients=4 build=yes keep=""
+patients=10 observations=100 seed=1 seconds=30 rounds=2 warmup=5 settle=60 clients=4 build=yes keep=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --large) patients=1000; observations=10; shift ;;
@@ -36,10 +40,11 @@ while [ $# -gt 0 ]; do
     --seconds) seconds="${2:?--seconds needs a number}"; shift 2 ;;
     --rounds) rounds="${2:?--rounds needs a number}"; shift 2 ;;
     --warmup) warmup="${2:?--warmup needs a number}"; shift 2 ;;
+    --settle) settle="${2:?--settle needs a number}"; shift 2 ;;
     --clients) clients="${2:?--clients needs a number}"; shift 2 ;;
     --no-build) build=""; shift ;;
     --keep) keep=yes; shift ;;
-    -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,28p' "$0"; exit 0 ;;
     *) echo "consent-view.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -108,6 +113,20 @@ case "$rc" in
   3) echo "count: skipped: this server does not serve counts (see the line above)" ;;
   *) echo "consent-view.sh: the count benchmark failed (exit $rc)" >&2; exit "$rc" ;;
 esac
+
+# The first reads after the load would otherwise meet PostgreSQL still vacuuming and analysing the new
+# rows, and cold caches: that cost fell on round 1's first setting alone. Untimed, results discarded.
+if [ "$settle" -gt 0 ]; then
+  echo "== settle: each read untimed for $settle s (consent on)"
+  settle_token="$(token view-denied)"
+  settle_results="$(mktemp -d)"
+  for kind in patient-read observations-by-patient; do
+    java -Xmx512m -cp "$CP" org.consentry.bench.Bench read --server "$SERVER" --results "$settle_results" \
+      --token "$settle_token" --queries "$kind" --clients "$clients" --seconds "$settle" --warmup 0 \
+      --label "settle" >/dev/null
+  done
+  rm -rf "$settle_results"
+fi
 
 # ABBA: on then off in odd rounds, off then on in even ones, so that drift over the run (the JIT, the
 # database's caches, the searches HAPI stores) falls on both settings alike
