@@ -36,7 +36,7 @@ final class ImportCommand implements CliCommand {
 				                        OperationOutcome error files, *.txt) are skipped and named
 				  --server URL          FHIR base URL (env CONSENTRY_FHIR_URL, default %s)
 				  --token TOKEN         send 'Authorization: Bearer TOKEN' (env CONSENTRY_TOKEN)
-				  --batch-size N        resources per transaction Bundle, 1 to 10000 (default %d)
+				  --batch-size N        most resources per transaction Bundle, 1 to 10000 (default %d)
 				  --batch-bytes SIZE    most bytes per transaction Bundle, e.g. 8MB or 512KB (default 8MB)
 				  --on-error stop|skip  stop at the first resource that fails (default), or report it and go on
 				  --parallel N          NDJSON transactions sent at once, 1 to 8 (default %d)

@@ -88,6 +88,36 @@ class ImporterTest {
   }
 
   @Test
+  void import_aTypeOfManyBatches_goesInEvenBatchesThatFillEverySlot() throws IOException {
+    StringBuilder lines = new StringBuilder();
+    for (int i = 0; i < 230; i++) {
+      lines.append("{\"resourceType\":\"Patient\",\"id\":\"p").append(i).append("\"}\n");
+    }
+    Files.writeString(dir.resolve("Patient.ndjson"), lines);
+
+    ImportResult result = run(ImportOptions.defaults().withBatchSize(100), dir);
+
+    // 100, 100 and 30 would leave one slot idle for the last batch; 4 of about 58 keep both busy
+    assertThat(result.loaded()).isEqualTo(230);
+    assertThat(server.transactions)
+        .extracting(List::size)
+        .containsExactlyInAnyOrder(58, 58, 58, 56);
+  }
+
+  @Test
+  void evenBatchSize_atMostTheMaximum_evenAcrossTheSlots_unchangedForOneSlotOrFewResources() {
+    assertThat(NdjsonImport.evenBatchSize(3227, 500, 2)).isEqualTo(404);
+    assertThat(NdjsonImport.evenBatchSize(691, 500, 2)).isEqualTo(346);
+    assertThat(NdjsonImport.evenBatchSize(445, 500, 2)).isEqualTo(223);
+    assertThat(NdjsonImport.evenBatchSize(1000, 500, 2)).isEqualTo(500);
+    assertThat(NdjsonImport.evenBatchSize(1001, 500, 4)).isEqualTo(251);
+    assertThat(NdjsonImport.evenBatchSize(100, 500, 2)).isEqualTo(50);
+    assertThat(NdjsonImport.evenBatchSize(99, 500, 2)).as("under 50 per slot").isEqualTo(500);
+    assertThat(NdjsonImport.evenBatchSize(3227, 500, 1)).as("one slot").isEqualTo(500);
+    assertThat(NdjsonImport.evenBatchSize(0, 500, 2)).isEqualTo(500);
+  }
+
+  @Test
   void import_malformedLine_namesFileAndLine() throws IOException {
     Path file = dir.resolve("Patient.ndjson");
     Files.writeString(
