@@ -9,8 +9,8 @@
 #   2. the read benchmark as that practitioner, consent on and off (server restarted per setting and
 #      round, alternated ABBA): Patient read alone and the 100-Observation search alone with --clients
 #      clients, and Patient read with one client (its p99 is the latency one user sees); before
-#      round 1, both reads run untimed for --settle seconds each, so that the database's work after
-#      the load (autovacuum, caches) does not fall on the first measured phase alone;
+#      round 1, both reads run untimed for --settle seconds each, so that what the first reads after
+#      the load cost does not fall on the first measured phase alone;
 # stops everything and prints a table. Results: bench/results/*.json and rows in summary.md.
 #
 #   bench/consent-view.sh [--large] [--patients N] [--observations K] [--seed S]
@@ -114,8 +114,9 @@ case "$rc" in
   *) echo "consent-view.sh: the count benchmark failed (exit $rc)" >&2; exit "$rc" ;;
 esac
 
-# The first reads after the load would otherwise meet PostgreSQL still vacuuming and analysing the new
-# rows, and cold caches: that cost fell on round 1's first setting alone. Untimed, results discarded.
+# In two runs without this, the first measured phase after the load was the slowest of all, whichever
+# setting it had. Reads write too (HAPI's stored searches, the audit trail): these put the database in
+# the state the later phases find. Untimed, results discarded.
 if [ "$settle" -gt 0 ]; then
   echo "== settle: each read untimed for $settle s (consent on)"
   settle_token="$(token view-denied)"
