@@ -26,8 +26,17 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
  * <p>Nothing else reads the first pass's indexes: they are never written (the conditional-match
  * check and full-text indexing skip a write without indexing; full text is off here), and only the
  * transaction processor writes without indexing. A write that indexes is extracted as before.
+ *
+ * <p>The first pass of a new resource also leaves its text to the second ({@link FirstPassText}):
+ * HAPI calls this extractor just before it encodes the resource, in both passes.
  */
 final class IndexOncePerWrite extends SearchParamWithInlineReferencesExtractor {
+
+  private final FirstPassText firstPassText;
+
+  IndexOncePerWrite(FirstPassText firstPassText) {
+    this.firstPassText = firstPassText;
+  }
 
   @Override
   public void populateFromResource(
@@ -40,8 +49,13 @@ final class IndexOncePerWrite extends SearchParamWithInlineReferencesExtractor {
       RequestDetails request,
       boolean performIndexing) {
     if (!performIndexing) {
-      return; // the transaction's second pass extracts and stores this resource's indexes
+      // the transaction's second pass extracts and stores this resource's indexes, and its text
+      if (entity.getId().getId() == null) {
+        firstPassText.defer(resource, transaction);
+      }
+      return;
     }
+    firstPassText.restore(resource, transaction);
     super.populateFromResource(
         partition, params, transaction, entity, resource, existing, request, performIndexing);
     params.populateResourceTableSearchParamsPresentFlags(entity);

@@ -4,6 +4,7 @@ import ca.uhn.fhir.batch2.api.IJobCoordinator;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.jpa.esr.ExternallyStoredResourceServiceRegistry;
 import ca.uhn.fhir.jpa.model.config.PartitionSettings;
 import ca.uhn.fhir.jpa.searchparam.extractor.ISearchParamExtractor;
 import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
@@ -52,8 +53,18 @@ class OwnershipConfig {
    */
   @Bean
   @Primary
-  IndexOncePerWrite indexOncePerWrite() {
-    return new IndexOncePerWrite();
+  IndexOncePerWrite indexOncePerWrite(FirstPassText firstPassText) {
+    return new IndexOncePerWrite(firstPassText);
+  }
+
+  /** A new resource's text is encoded in a transaction's second pass only. */
+  @Bean
+  FirstPassText firstPassText(
+      ExternallyStoredResourceServiceRegistry providers, IInterceptorService storage) {
+    FirstPassText text = new FirstPassText();
+    providers.registerProvider(text);
+    storage.registerInterceptor(text);
+    return text;
   }
 
   /** A label changed in place ({@code $meta-add}, relabelling) is indexed again at once. */

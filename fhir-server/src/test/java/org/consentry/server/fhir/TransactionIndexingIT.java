@@ -3,8 +3,14 @@ package org.consentry.server.fhir;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ca.uhn.fhir.rest.api.CacheControlDirective;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import javax.sql.DataSource;
 import org.consentry.server.ServerIT;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Observation;
@@ -13,13 +19,17 @@ import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 
 /**
  * What a transaction Bundle creates is indexed once ({@link IndexOncePerWrite}), and indexed whole:
  * searchable by each of its parameters, and its indexes replaced, not added to, when it is updated
- * later, whether or not its references were rewritten in the transaction.
+ * later, whether or not its references were rewritten in the transaction. Its text is encoded once,
+ * in the second pass ({@link FirstPassText}), and stored whole.
  */
 class TransactionIndexingIT extends ServerIT {
+
+  @Autowired DataSource dataSource;
 
   @Test
   void createdInATransaction_isSearchable_andALaterUpdateReplacesItsIndexes() {
@@ -59,6 +69,102 @@ class TransactionIndexingIT extends ServerIT {
     assertThat(ids("Organization?name=Renamed%20" + run)).containsExactly(organizationId);
     assertThat(ids("Organization?identifier=urn:consentry:test%7Corg-" + run))
         .containsExactly(organizationId);
+  }
+
+  @Test
+  void createdInATransaction_isStoredWithTheTextOfItsSecondPass() throws Exception {
+    String run = UUID.randomUUID().toString().substring(0, 8);
+    Organization existing = new Organization().setName("Before " + run);
+    String existingId = client().create().resource(existing).execute().getId().getIdPart();
+
+    Bundle tx = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+    // a create by PUT with the client's id, as the importer sends
+    String putId = "tx-put-" + run;
+    Patient put = new Patient();
+    put.setId(putId);
+    put.addName().setFamily("Put" + run);
+    tx.addEntry()
+        .setFullUrl("Patient/" + putId)
+        .setResource(put)
+        .getRequest()
+        .setMethod(Bundle.HTTPVerb.PUT)
+        .setUrl("Patient/" + putId);
+    String postedUrl = "urn:uuid:" + UUID.randomUUID();
+    Patient posted = new Patient();
+    posted.addName().setFamily("Posted" + run);
+    post(tx, postedUrl, posted);
+    Observation observation = new Observation().setStatus(Observation.ObservationStatus.FINAL);
+    observation.getCode().addCoding().setSystem("urn:consentry:test").setCode("text-" + run);
+    observation.setSubject(new Reference(postedUrl));
+    observation.addPerformer(new Reference("Patient/" + putId));
+    post(tx, "urn:uuid:" + UUID.randomUUID(), observation);
+    // an update of a stored resource in the same transaction: its first pass is not deferred
+    Organization renamed = new Organization().setName("After " + run);
+    renamed.setId(existingId);
+    tx.addEntry()
+        .setResource(renamed)
+        .getRequest()
+        .setMethod(Bundle.HTTPVerb.PUT)
+        .setUrl("Organization/" + existingId);
+
+    Bundle response = client().transaction().withBundle(tx).execute();
+    String postedId = idOf(response, 1);
+    String observationId = idOf(response, 2);
+
+    Observation read = client().read().resource(Observation.class).withId(observationId).execute();
+    assertThat(read.getSubject().getReference()).isEqualTo("Patient/" + postedId);
+    assertThat(read.getPerformerFirstRep().getReference()).isEqualTo("Patient/" + putId);
+    assertThat(read.getCode().getCodingFirstRep().getCode()).isEqualTo("text-" + run);
+    assertThat(
+            client()
+                .read()
+                .resource(Patient.class)
+                .withId(putId)
+                .execute()
+                .getNameFirstRep()
+                .getFamily())
+        .isEqualTo("Put" + run);
+    assertThat(
+            client()
+                .read()
+                .resource(Patient.class)
+                .withId(postedId)
+                .execute()
+                .getNameFirstRep()
+                .getFamily())
+        .isEqualTo("Posted" + run);
+    assertThat(client().read().resource(Organization.class).withId(existingId).execute().getName())
+        .isEqualTo("After " + run);
+
+    // every version row holds JSON text, the references resolved: no first-pass marker is left
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement q =
+            c.prepareStatement(
+                "SELECT r.FHIR_ID, v.RES_VER, v.RES_ENCODING, v.RES_TEXT_VC FROM HFJ_RES_VER v"
+                    + " JOIN HFJ_RESOURCE r ON r.RES_ID = v.RES_ID WHERE r.FHIR_ID IN (?, ?, ?, ?)")) {
+      q.setString(1, putId);
+      q.setString(2, postedId);
+      q.setString(3, observationId);
+      q.setString(4, existingId);
+      Map<String, String> texts = new HashMap<>();
+      try (ResultSet rows = q.executeQuery()) {
+        while (rows.next()) {
+          assertThat(rows.getString(3)).as(rows.getString(1)).isEqualTo("JSON");
+          texts.put(rows.getString(1) + "/" + rows.getLong(2), rows.getString(4));
+        }
+      }
+      assertThat(texts)
+          .containsOnlyKeys(
+              putId + "/1",
+              postedId + "/1",
+              observationId + "/1",
+              existingId + "/1",
+              existingId + "/2");
+      assertThat(texts.values()).allMatch(text -> text.startsWith("{\"resourceType\":"));
+      assertThat(texts.get(observationId + "/1"))
+          .contains("\"Patient/" + postedId + "\"")
+          .doesNotContain("urn:uuid:");
+    }
   }
 
   private static void post(Bundle tx, String fullUrl, Resource resource) {
