@@ -54,10 +54,15 @@ final class FirstPassText implements IExternallyStoredResourceService {
             + " replaced before the transaction commits");
   }
 
-  /** First pass, a new resource: HAPI stores the marker instead of encoding the resource. */
+  /**
+   * First pass, a new resource: HAPI stores the marker instead of encoding the resource. Should the
+   * transaction roll back (HAPI may then run it again, with the same resources), the marker comes
+   * off with HAPI's other undo actions.
+   */
   void defer(IBaseResource resource, TransactionDetails transaction) {
     ExternallyStoredResourceAddressMetadataKey.INSTANCE.put(resource, MARKER);
     pending(transaction).add(resource);
+    transaction.addRollbackUndoAction(() -> restore(resource, transaction));
   }
 
   /** Second pass: the marker comes off, so HAPI encodes the resource and stores its text. */

@@ -42,6 +42,18 @@ class FirstPassTextTest {
   }
 
   @Test
+  void aRolledBackTransaction_leavesNoMarker_forItsNextAttempt() {
+    Patient patient = new Patient();
+    text.defer(patient, transaction);
+
+    // what HAPI's transaction service runs on a rollback, before it may run the transaction again
+    transaction.getRollbackUndoActions().forEach(Runnable::run);
+
+    assertThat(ExternallyStoredResourceAddressMetadataKey.INSTANCE.get(patient)).isNull();
+    assertThatCode(() -> text.everyTextStored(transaction)).doesNotThrowAnyException();
+  }
+
+  @Test
   void restore_ofAResourceNeverDeferred_changesNothing() {
     Patient patient = new Patient();
     text.restore(patient, transaction);
