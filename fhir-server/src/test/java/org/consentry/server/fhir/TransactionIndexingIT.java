@@ -40,14 +40,9 @@ class TransactionIndexingIT extends ServerIT {
     organization.addIdentifier().setSystem("urn:consentry:test").setValue("org-" + run);
     post(tx, "urn:uuid:" + UUID.randomUUID(), organization);
     String patientUrl = "urn:uuid:" + UUID.randomUUID();
-    Patient patient = new Patient();
-    patient.addName().setFamily("Indexed" + run);
-    post(tx, patientUrl, patient);
+    post(tx, patientUrl, patientNamed("Indexed" + run));
     // a placeholder reference, replaced in the second pass
-    Observation observation = new Observation().setStatus(Observation.ObservationStatus.FINAL);
-    observation.getCode().addCoding().setSystem("urn:consentry:test").setCode("tx-" + run);
-    observation.setSubject(new Reference(patientUrl));
-    post(tx, "urn:uuid:" + UUID.randomUUID(), observation);
+    post(tx, "urn:uuid:" + UUID.randomUUID(), observationCoded("tx-" + run, patientUrl));
 
     Bundle response = client().transaction().withBundle(tx).execute();
     String organizationId = idOf(response, 0);
@@ -80,32 +75,14 @@ class TransactionIndexingIT extends ServerIT {
     Bundle tx = new Bundle().setType(Bundle.BundleType.TRANSACTION);
     // a create by PUT with the client's id, as the importer sends
     String putId = "tx-put-" + run;
-    Patient put = new Patient();
-    put.setId(putId);
-    put.addName().setFamily("Put" + run);
-    tx.addEntry()
-        .setFullUrl("Patient/" + putId)
-        .setResource(put)
-        .getRequest()
-        .setMethod(Bundle.HTTPVerb.PUT)
-        .setUrl("Patient/" + putId);
+    put(tx, "Patient/" + putId, patientNamed("Put" + run));
     String postedUrl = "urn:uuid:" + UUID.randomUUID();
-    Patient posted = new Patient();
-    posted.addName().setFamily("Posted" + run);
-    post(tx, postedUrl, posted);
-    Observation observation = new Observation().setStatus(Observation.ObservationStatus.FINAL);
-    observation.getCode().addCoding().setSystem("urn:consentry:test").setCode("text-" + run);
-    observation.setSubject(new Reference(postedUrl));
+    post(tx, postedUrl, patientNamed("Posted" + run));
+    Observation observation = observationCoded("text-" + run, postedUrl);
     observation.addPerformer(new Reference("Patient/" + putId));
     post(tx, "urn:uuid:" + UUID.randomUUID(), observation);
     // an update of a stored resource in the same transaction: its first pass is not deferred
-    Organization renamed = new Organization().setName("After " + run);
-    renamed.setId(existingId);
-    tx.addEntry()
-        .setResource(renamed)
-        .getRequest()
-        .setMethod(Bundle.HTTPVerb.PUT)
-        .setUrl("Organization/" + existingId);
+    put(tx, "Organization/" + existingId, new Organization().setName("After " + run));
 
     Bundle response = client().transaction().withBundle(tx).execute();
     String postedId = idOf(response, 1);
@@ -165,6 +142,30 @@ class TransactionIndexingIT extends ServerIT {
           .contains("\"Patient/" + postedId + "\"")
           .doesNotContain("urn:uuid:");
     }
+  }
+
+  private static Patient patientNamed(String family) {
+    Patient patient = new Patient();
+    patient.addName().setFamily(family);
+    return patient;
+  }
+
+  private static Observation observationCoded(String code, String subject) {
+    Observation observation = new Observation().setStatus(Observation.ObservationStatus.FINAL);
+    observation.getCode().addCoding().setSystem("urn:consentry:test").setCode(code);
+    observation.setSubject(new Reference(subject));
+    return observation;
+  }
+
+  /** A PUT of {@code resource} to {@code url} ({@code Type/id}): a create when nothing is there. */
+  private static void put(Bundle tx, String url, Resource resource) {
+    resource.setId(url);
+    tx.addEntry()
+        .setFullUrl(url)
+        .setResource(resource)
+        .getRequest()
+        .setMethod(Bundle.HTTPVerb.PUT)
+        .setUrl(url);
   }
 
   private static void post(Bundle tx, String fullUrl, Resource resource) {
