@@ -6,7 +6,8 @@
 # Settings (environment):
 #   BENCH_LABEL    names this run in the results, e.g. consent-off / consent-on (default: baseline)
 #   BENCH_DATA     folder to ingest (default: data/synthea-10)
-#   BENCH_ROUNDS   measured ingest rounds (default: 3), after BENCH_WARMUP_ROUNDS (default: 1)
+#   BENCH_ROUNDS   measured ingest rounds (default: 3), after BENCH_WARMUP_ROUNDS (default: 5; the
+#                  first is the cold figure: on 2 cores the JIT compiles the write path for about 5)
 #   BENCH_CLIENTS  concurrent read clients (default: 4)
 #   BENCH_SECONDS  measured read time in seconds (default: 30), after BENCH_WARMUP (default: 5)
 #   BENCH_TOKEN    bearer token for ingest and reads (default: a fresh ./consentry token ehr)
@@ -69,7 +70,7 @@ server_args_option=()
 bench startup --ready-seconds "$ready" --server-rss-kb "$server_kb" --postgres-rss-kb "$postgres_kb" "${server_args_option[@]}"
 
 echo "== ingest $DATA"
-bench ingest --data "$DATA" --rounds "${BENCH_ROUNDS:-3}" --warmup-rounds "${BENCH_WARMUP_ROUNDS:-1}" "${token_option[@]}"
+bench ingest --data "$DATA" --rounds "${BENCH_ROUNDS:-3}" --warmup-rounds "${BENCH_WARMUP_ROUNDS:-5}" "${token_option[@]}"
 
 echo "== read"
 bench read --clients "${BENCH_CLIENTS:-4}" --seconds "${BENCH_SECONDS:-30}" --warmup "${BENCH_WARMUP:-5}" "${token_option[@]}"
